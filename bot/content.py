@@ -1,0 +1,378 @@
+"""Load knowledge/ and flows/ from a content folder, all-or-nothing.
+
+Every problem (YAML syntax, schema, cross reference) is collected as `path:line: message`; if
+there is any, nothing is returned, so the bot never runs on half-loaded content.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.knowledge import EscalationView, Knowledge, RoleView, SectionView
+from bot.schema import (
+    Calendar,
+    CalendarsFile,
+    Document,
+    Flow,
+    GlossaryTerm,
+    KnowledgeFile,
+    Region,
+    RegionsFile,
+)
+from bot.yamlload import YamlError, line_of, load_yaml_file
+
+REGIONS_FILE = "regions.yaml"
+CALENDARS_FILE = "calendars.yaml"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised with every problem found; the content was not loaded."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def shipped_content_dir() -> Path:
+    """Where the content that comes with the package lives.
+
+    In a source checkout or editable install, knowledge/ and flows/ sit next to bot/; a wheel
+    carries them inside the package as bot/content/.
+    """
+    package = Path(__file__).resolve().parent
+    for candidate in (package.parent, package / "content"):
+        if (candidate / "knowledge").is_dir():
+            return candidate
+    return package.parent
+
+
+def content_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`--content DIR` beats `ROUTEBOEK_CONTENT_DIR`, which beats the shipped content."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("ROUTEBOEK_CONTENT_DIR")
+    if env:
+        return Path(env)
+    return shipped_content_dir()
+
+
+class _Collector:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def add(self, path: Path, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.rel(path), line or 1, message))
+
+    def parse(self, path: Path) -> Any:
+        try:
+            return load_yaml_file(path)
+        except YamlError as exc:
+            self.add(path, exc.line, exc.message)
+        except OSError as exc:
+            self.add(path, 1, f"cannot read file: {exc.strerror}")
+        return None
+
+    def model(self, path: Path, raw: Any, model: type[M]) -> M | None:
+        if not isinstance(raw, dict):
+            self.add(path, getattr(raw, "line", 1), "expected a mapping at the top of the file")
+            return None
+        try:
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                where = ".".join(str(p) for p in loc) or "file"
+                self.add(path, line_of(raw, loc), f"{where}: {err['msg']}")
+        return None
+
+
+def _at(raw: Any, *loc: int | str) -> int:
+    return line_of(raw, loc) or 1
+
+
+def _declared_ids(raw: Any) -> set[str]:
+    """Document key, section ids and role ids a (possibly invalid) knowledge file declares."""
+    ids: set[str] = set()
+    if not isinstance(raw, dict):
+        return ids
+    doc = raw.get("document")
+    if isinstance(doc, dict) and isinstance(doc.get("key"), str):
+        ids.add(doc["key"])
+    for group in ("sections", "roles"):
+        for item in raw.get(group) or []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                ids.add(item["id"])
+    return ids
+
+
+def _lenient_parse(path: Path) -> Any:
+    """Plain PyYAML (duplicates allowed) for a file that failed strict parsing, or None."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return None
+
+
+def _dated(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
+    """Load and validate a content folder (holding knowledge/ and flows/)."""
+    base = content_dir(root)
+    col = _Collector(base)
+    kdir, fdir = base / "knowledge", base / "flows"
+    if not kdir.is_dir():
+        raise ContentError([Problem(str(kdir), 1, "folder knowledge/ not found")])
+
+    # --- regions and calendars -------------------------------------------------------------
+    regions_path = kdir / REGIONS_FILE
+    regions_raw = col.parse(regions_path) if regions_path.exists() else None
+    if not regions_path.exists():
+        col.add(regions_path, 1, "file missing: every gemeente must be listed in regions.yaml")
+    regions_file = col.model(regions_path, regions_raw, RegionsFile) if regions_raw is not None else None
+    regions: list[Region] = list(regions_file.regions) if regions_file else []
+    region_ids = {r.id for r in regions}
+    gemeente_names: set[str] = set()
+    for i, region in enumerate(regions):
+        for j, gem in enumerate(region.gemeenten):
+            if gem.name in gemeente_names:
+                col.add(regions_path, _at(regions_raw, "regions", i, "gemeenten", j), f"gemeente '{gem.name}' listed twice")
+            gemeente_names.add(gem.name)
+
+    calendars: dict[str, Calendar] = {}
+    cal_path = kdir / CALENDARS_FILE
+    if cal_path.exists():
+        cal_raw = col.parse(cal_path)
+        cal_file = col.model(cal_path, cal_raw, CalendarsFile) if cal_raw is not None else None
+        for i, cal in enumerate(cal_file.calendars if cal_file else []):
+            calendars[cal.id] = cal
+            for j, hol in enumerate(cal.holidays):
+                start, end = _dated(hol.start), _dated(hol.end)
+                if start is None or end is None or end < start:
+                    col.add(cal_path, _at(cal_raw, "calendars", i, "holidays", j), f"holiday '{hol.name}' needs start <= end as YYYY-MM-DD")
+    for i, region in enumerate(regions):
+        if region.calendar and region.calendar not in calendars:
+            col.add(regions_path, _at(regions_raw, "regions", i, "calendar"), f"region '{region.id}' uses unknown calendar '{region.calendar}'")
+
+    # --- knowledge files -------------------------------------------------------------------
+    files: list[tuple[Path, Any, KnowledgeFile]] = []
+    known_elsewhere: set[str] = set()
+    for path in sorted(kdir.glob("*.yaml")):
+        if path.name in (REGIONS_FILE, CALENDARS_FILE):
+            continue
+        raw = col.parse(path)
+        if raw is None:
+            known_elsewhere.update(_declared_ids(_lenient_parse(path)))
+            continue
+        parsed = col.model(path, raw, KnowledgeFile)
+        if parsed is not None:
+            files.append((path, raw, parsed))
+        else:
+            # Remember what a broken file declares, so its one error doesn't cascade into
+            # "unknown document/section/role" errors everywhere else.
+            known_elsewhere.update(_declared_ids(raw))
+
+    documents: dict[str, Document] = {}
+    for path, raw, kf in files:
+        doc = kf.document
+        if doc.key in documents:
+            col.add(path, _at(raw, "document", "key"), f"document '{doc.key}' is defined twice")
+        documents[doc.key] = doc
+        if doc.region not in region_ids:
+            col.add(path, _at(raw, "document", "region"), f"document '{doc.key}' has unknown region '{doc.region}'")
+        for k, name in enumerate(doc.gemeenten):
+            if name not in gemeente_names:
+                col.add(path, _at(raw, "document", "gemeenten", k), f"unknown gemeente '{name}'")
+
+    role_ids = {role.id for _, _, kf in files for role in kf.roles} | known_elsewhere
+    section_ids: dict[str, str] = {}
+    for path, raw, kf in files:
+        for i, sec in enumerate(kf.sections):
+            if sec.id in section_ids:
+                col.add(path, _at(raw, "sections", i, "id"), f"duplicate section id '{sec.id}' (also in {section_ids[sec.id]})")
+            section_ids.setdefault(sec.id, col.rel(path))
+
+    def check_source(path: Path, raw: Any, loc: tuple[int | str, ...], what: str, document: str) -> None:
+        if document not in documents and document not in known_elsewhere:
+            col.add(path, _at(raw, *loc, "source", "document"), f"{what} cites unknown document '{document}'")
+
+    def check_gemeenten(path: Path, raw: Any, loc: tuple[int | str, ...], names: Any) -> None:
+        for k, name in enumerate(names or []):
+            if name not in gemeente_names:
+                col.add(path, _at(raw, *loc, k), f"unknown gemeente '{name}'")
+
+    sections: list[SectionView] = []
+    escalation: list[EscalationView] = []
+    roles: list[RoleView] = []
+    terms: list[tuple[GlossaryTerm, Document]] = []
+    for path, raw, kf in files:
+        doc = kf.document
+        for i, sec in enumerate(kf.sections):
+            check_source(path, raw, ("sections", i), f"section '{sec.id}'", sec.source.document)
+            check_gemeenten(path, raw, ("sections", i, "gemeenten"), sec.gemeenten)
+            for name in sec.per_gemeente:
+                if name not in gemeente_names:
+                    col.add(path, _at(raw, "sections", i, "per_gemeente", name), f"section '{sec.id}': unknown gemeente '{name}'")
+            for k, role in enumerate(sec.roles):
+                if role not in role_ids:
+                    col.add(path, _at(raw, "sections", i, "roles", k), f"section '{sec.id}' names unknown role '{role}'")
+            for k, rel in enumerate(sec.related):
+                if rel not in section_ids and rel not in known_elsewhere:
+                    col.add(path, _at(raw, "sections", i, "related", k), f"section '{sec.id}' refers to unknown section '{rel}'")
+            sections.append(
+                SectionView(sec, doc, tuple(sec.gemeenten or doc.gemeenten), tuple(sec.sectors or doc.sectors))
+            )
+        for i, table in enumerate(kf.escalation):
+            check_source(path, raw, ("escalation", i), f"escalation table for '{table.gemeente}'", table.source.document)
+            if table.gemeente not in gemeente_names:
+                col.add(path, _at(raw, "escalation", i, "gemeente"), f"escalation table for unknown gemeente '{table.gemeente}'")
+            for k, step in enumerate(table.steps):
+                term = step.term
+                if term and term.weeks_max is not None and term.weeks_max < term.weeks:
+                    col.add(path, _at(raw, "escalation", i, "steps", k, "term"), f"step {step.step}: weeks_max is before weeks")
+            for sector in table.sectors:
+                if any(e.gemeente == table.gemeente and e.sector == sector and e.document.key == doc.key for e in escalation):
+                    col.add(path, _at(raw, "escalation", i), f"second escalation table for {table.gemeente} {sector}")
+                escalation.append(EscalationView(table, table.gemeente, sector, doc))
+        seen_roles: set[str] = set()
+        for i, role in enumerate(kf.roles):
+            if role.id in seen_roles:
+                col.add(path, _at(raw, "roles", i, "id"), f"role '{role.id}' defined twice in this document")
+            seen_roles.add(role.id)
+            check_source(path, raw, ("roles", i), f"role '{role.id}'", role.source.document)
+            check_gemeenten(path, raw, ("roles", i, "gemeenten"), role.gemeenten)
+            roles.append(RoleView(role, doc, tuple(role.gemeenten or doc.gemeenten)))
+        for i, term in enumerate(kf.terms):
+            check_source(path, raw, ("terms", i), f"term '{term.term}'", term.source.document)
+            if not term.expansion and not term.definition:
+                col.add(path, _at(raw, "terms", i), f"term '{term.term}' needs an expansion or a definition")
+            terms.append((term, doc))
+    for path, raw, kf in files:
+        for k, key in enumerate(kf.document.supersedes):
+            if key not in documents:
+                col.add(path, _at(raw, "document", "supersedes", k), f"supersedes unknown document '{key}'")
+
+    # --- flows -----------------------------------------------------------------------------
+    flows: dict[str, Flow] = {}
+    if fdir.is_dir():
+        for path in sorted(fdir.glob("*.yaml")):
+            raw = col.parse(path)
+            if raw is None:
+                continue
+            flow = col.model(path, raw, Flow)
+            if flow is None:
+                continue
+            if flow.id in flows:
+                col.add(path, _at(raw, "id"), f"duplicate flow id '{flow.id}'")
+            flows[flow.id] = flow
+            known_docs = set(documents) | known_elsewhere
+            known_sections = set(section_ids) | known_elsewhere
+            for problem in _check_flow(flow, raw, known_docs, gemeente_names, known_sections):
+                col.add(path, problem[0], problem[1])
+
+    if col.problems:
+        raise ContentError(sorted(set(col.problems)))
+    return Knowledge(
+        regions=regions,
+        documents=documents,
+        sections=sections,
+        escalation=escalation,
+        roles=roles,
+        terms=terms,
+        flows=flows,
+        calendars=calendars,
+    )
+
+
+def _check_flow(
+    flow: Flow, raw: Any, documents: set[str], gemeenten: set[str], section_ids: set[str]
+) -> Iterator[tuple[int, str]]:
+    """Targets exist, every node is reachable, every path ends at an end node (no cycles)."""
+    nodes = flow.nodes
+    if flow.start not in nodes:
+        yield _at(raw, "start"), f"flow '{flow.id}': start node '{flow.start}' does not exist"
+        return
+    for k, name in enumerate(flow.gemeenten or []):
+        if name not in gemeenten:
+            yield _at(raw, "gemeenten", k), f"unknown gemeente '{name}'"
+    for node_id, node in nodes.items():
+        here = ("nodes", node_id)
+        if node.type == "question":
+            if not node.text:
+                yield _at(raw, *here), f"question node '{node_id}' has no text"
+            if len(node.options) < 1:
+                yield _at(raw, *here), f"question node '{node_id}' has no options"
+            for k, opt in enumerate(node.options):
+                if opt.next not in nodes:
+                    yield _at(raw, *here, "options", k, "next"), f"node '{node_id}' points to unknown node '{opt.next}'"
+                for m, name in enumerate(opt.gemeenten or []):
+                    if name not in gemeenten:
+                        yield _at(raw, *here, "options", k, "gemeenten", m), f"unknown gemeente '{name}'"
+        else:
+            if node.options:
+                yield _at(raw, *here, "options"), f"end node '{node_id}' cannot have options"
+            if not node.title:
+                yield _at(raw, *here), f"end node '{node_id}' has no title"
+            if node.source is None:
+                yield _at(raw, *here), f"end node '{node_id}' has no source"
+        sources = [(here, node.source)] + [((*here, "variants", g), v.source) for g, v in node.variants.items()]
+        for loc, source in sources:
+            if source is not None and source.document not in documents:
+                yield _at(raw, *loc, "source", "document"), f"node '{node_id}' cites unknown document '{source.document}'"
+        for name in node.variants:
+            if name not in gemeenten:
+                yield _at(raw, *here, "variants", name), f"unknown gemeente '{name}'"
+        for k, rel in enumerate(node.related):
+            if rel not in section_ids:
+                yield _at(raw, *here, "related", k), f"node '{node_id}' refers to unknown section '{rel}'"
+
+    # Reachability and cycles with one depth-first walk (the trees are small).
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node_id: str) -> Iterator[tuple[int, str]]:
+        state[node_id] = 1
+        for opt in nodes[node_id].options:
+            if opt.next not in nodes:
+                continue
+            if state.get(opt.next) == 1:
+                yield _at(raw, "nodes", node_id), f"node '{node_id}' leads back to '{opt.next}': a path must end at an end node"
+            elif opt.next not in state:
+                yield from visit(opt.next)
+        state[node_id] = 2
+
+    yield from visit(flow.start)
+    for node_id in nodes:
+        if node_id not in state:
+            yield _at(raw, "nodes", node_id), f"node '{node_id}' is not reachable from start '{flow.start}'"
+

@@ -1,0 +1,201 @@
+"""The loaded, cross-checked knowledge base that every other part of the bot reads.
+
+Defaults from the YAML (a section without `gemeenten` applies to its document's gemeenten) are
+resolved here once, so the matcher, the engine and the CLI never have to repeat that logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.places import PlaceIndex
+from bot.schema import Calendar, Document, Escalation, Flow, GlossaryTerm, Region, Role, Section
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A section with its applicability resolved."""
+
+    section: Section
+    document: Document
+    gemeenten: tuple[str, ...]
+    sectors: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.section.id
+
+    def applies(self, gemeente: str | None, sector: str | None) -> bool:
+        """True when the section is about this gemeente/sector (None means: any)."""
+        if gemeente is not None and gemeente not in self.gemeenten:
+            return False
+        return sector is None or sector in self.sectors
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    """One escalation table for exactly one gemeente and one sector."""
+
+    table: Escalation
+    gemeente: str
+    sector: str
+    document: Document
+
+
+@dataclass(frozen=True)
+class RoleView:
+    role: Role
+    document: Document
+    gemeenten: tuple[str, ...]
+
+
+@dataclass
+class Knowledge:
+    regions: list[Region]
+    documents: dict[str, Document]
+    sections: list[SectionView]
+    escalation: list[EscalationView]
+    roles: list[RoleView]
+    terms: list[tuple[GlossaryTerm, Document]]
+    flows: dict[str, Flow]
+    calendars: dict[str, Calendar]
+    places: PlaceIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.places = PlaceIndex(
+            {g.name: g.aliases for region in self.regions for g in region.gemeenten}
+        )
+        self._sections_by_id = {view.id: view for view in self.sections}
+
+    # --- places -------------------------------------------------------------------------
+    @property
+    def gemeenten(self) -> list[str]:
+        return [g.name for region in self.regions for g in region.gemeenten]
+
+    def region_of(self, gemeente: str) -> Region | None:
+        for region in self.regions:
+            if any(g.name == gemeente for g in region.gemeenten):
+                return region
+        return None
+
+    def sectors_of(self, gemeente: str) -> list[str]:
+        region = self.region_of(gemeente)
+        return list(region.sectors) if region else []
+
+    def resolve_gemeente(self, text: str | None) -> str | None:
+        return self.places.resolve(text)
+
+    # --- lookups ------------------------------------------------------------------------
+    def section(self, section_id: str) -> SectionView | None:
+        return self._sections_by_id.get(section_id)
+
+    def escalation_for(self, gemeente: str, sector: str | None) -> EscalationView | None:
+        """The table of the newest document for this gemeente/sector."""
+        candidates = [
+            e for e in self.escalation if e.gemeente == gemeente and (sector is None or e.sector == sector)
+        ]
+        if not candidates:
+            return None
+        superseded = {key for doc in self.documents.values() for key in doc.supersedes}
+        current = [e for e in candidates if e.document.key not in superseded]
+        return (current or candidates)[0]
+
+    def roles_for(self, gemeente: str | None) -> list[RoleView]:
+        return [r for r in self.roles if gemeente is None or gemeente in r.gemeenten]
+
+    def terms_for(self, gemeente: str | None) -> list[tuple[GlossaryTerm, Document]]:
+        return [
+            (term, doc) for term, doc in self.terms if gemeente is None or gemeente in doc.gemeenten
+        ]
+
+    def flows_for(self, gemeente: str | None, sector: str | None) -> list[Flow]:
+        result = []
+        for flow in self.flows.values():
+            if gemeente and flow.gemeenten is not None and gemeente not in flow.gemeenten:
+                continue
+            if sector and flow.sectors is not None and sector not in flow.sectors:
+                continue
+            result.append(flow)
+        return result
+
+    def document_label(self, key: str) -> str:
+        doc = self.documents.get(key)
+        if doc is None:
+            return key
+        return f"{doc.title} ({doc.version})"
+
+    # --- export -------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        """The whole knowledge base in the shape of CONTRACTS.md (`routeboek knowledge --json`)."""
+        roles: dict[str, dict[str, Any]] = {}
+        for view in self.roles:
+            entry = roles.setdefault(
+                view.role.id,
+                {"id": view.role.id, "name": view.role.name, "aliases": [], "tasks": [], "by_document": []},
+            )
+            entry["aliases"] += [a for a in view.role.aliases if a not in entry["aliases"]]
+            entry["tasks"] += [t for t in view.role.tasks if t not in entry["tasks"]]
+            entry["by_document"].append(
+                {
+                    "document": view.document.key,
+                    "name": view.role.name,
+                    "gemeenten": list(view.gemeenten),
+                    "tasks": list(view.role.tasks),
+                    "source": view.role.source.model_dump(),
+                }
+            )
+        return {
+            "regions": [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "gemeenten": [g.name for g in r.gemeenten],
+                    "aliases": {g.name: list(g.aliases) for g in r.gemeenten},
+                    "sectors": list(r.sectors),
+                    "calendar": r.calendar,
+                }
+                for r in self.regions
+            ],
+            "documents": [doc.model_dump() for doc in self.documents.values()],
+            "sections": [
+                {
+                    **view.section.model_dump(exclude_none=True),
+                    "gemeenten": list(view.gemeenten),
+                    "sectors": list(view.sectors),
+                }
+                for view in self.sections
+            ],
+            "escalation": [
+                {
+                    "gemeente": e.gemeente,
+                    "sector": e.sector,
+                    "document": e.document.key,
+                    "source": e.table.source.model_dump(),
+                    "counts_from": e.table.counts_from,
+                    "steps": [
+                        {
+                            **step.model_dump(exclude={"term"}),
+                            "termijn": step.term.text if step.term else None,
+                            "term": step.term.model_dump(by_alias=True) if step.term else None,
+                        }
+                        for step in e.table.steps
+                    ],
+                }
+                for e in self.escalation
+            ],
+            "roles": list(roles.values()),
+            "terms": [
+                {**term.model_dump(exclude_none=True), "document": doc.key} for term, doc in self.terms
+            ],
+            "flows": [
+                {
+                    "id": f.id,
+                    "title": f.title,
+                    "description": f.description,
+                    "gemeenten": f.gemeenten,
+                    "sectors": f.sectors,
+                }
+                for f in self.flows.values()
+            ],
+        }

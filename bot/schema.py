@@ -1,0 +1,178 @@
+"""Typed models of the content files (see docs/content-schema.md).
+
+pydantic with `extra="forbid"` turns a typo in a field name into an error instead of silently
+lost content, and reports all problems of a file at once.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Sector = Literal["po", "vo"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    document: Text
+    section: Text
+
+
+class Gemeente(Strict):
+    name: Text
+    aliases: list[Text] = []
+
+
+class Region(Strict):
+    id: Id
+    name: Text
+    sectors: list[Sector] = Field(min_length=1)
+    calendar: Id | None = None
+    gemeenten: list[Gemeente] = Field(min_length=1)
+
+
+class RegionsFile(Strict):
+    regions: list[Region] = Field(min_length=1)
+
+
+class Holiday(Strict):
+    name: Text
+    start: Text  # ISO date; strings so YAML never turns them into dates silently
+    end: Text
+
+
+class Calendar(Strict):
+    id: Id
+    name: Text
+    source: Text
+    holidays: list[Holiday] = Field(min_length=1)
+
+
+class CalendarsFile(Strict):
+    calendars: list[Calendar] = []
+
+
+class Document(Strict):
+    key: Id
+    title: Text
+    publisher: Text
+    version: Text
+    region: Id
+    gemeenten: list[Text] = Field(min_length=1)
+    sectors: list[Sector] = Field(min_length=1)
+    supersedes: list[Id] = []
+    links: list[Text] = []
+
+
+class Section(Strict):
+    id: Id
+    title: Text
+    text: Text
+    source: Source
+    gemeenten: list[Text] | None = None
+    sectors: list[Sector] | None = None
+    keywords: list[Text] = []
+    questions: list[Text] = []
+    responsible: Text | None = None
+    actions: list[Text] = []
+    next_step: Text | None = None
+    per_gemeente: dict[str, Text] = {}
+    roles: list[Id] = []
+    related: list[Id] = []
+    current_note: Text | None = None
+    contacts: list[Text] = []
+
+
+class Term(Strict):
+    text: Text
+    weeks: int = Field(ge=0, le=104)
+    weeks_max: int | None = Field(default=None, ge=0, le=104)
+    unit: Literal["calendar", "school"] = "calendar"
+    from_: Literal["start", "previous"] = Field(default="start", alias="from")
+
+
+class Step(Strict):
+    step: Text
+    name: Text
+    goal: Text | None = None
+    term: Term | None = None
+    aanmelding: Text | None = None
+    deelnemers: Text | None = None
+    regie: Text | None = None
+    kantelpunt: Text | None = None
+
+
+class Escalation(Strict):
+    gemeente: Text
+    sectors: list[Sector] = Field(min_length=1)
+    source: Source
+    counts_from: Text | None = None
+    steps: list[Step] = Field(min_length=1)
+
+
+class Role(Strict):
+    id: Id
+    name: Text
+    aliases: list[Text] = []
+    tasks: list[Text] = []
+    gemeenten: list[Text] | None = None
+    source: Source
+
+
+class GlossaryTerm(Strict):
+    term: Text
+    expansion: Text | None = None
+    definition: Text | None = None
+    aliases: list[Text] = []
+    source: Source
+
+
+class KnowledgeFile(Strict):
+    document: Document
+    sections: list[Section] = []
+    escalation: list[Escalation] = []
+    roles: list[Role] = []
+    terms: list[GlossaryTerm] = []
+
+
+class Option(Strict):
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    next: Id
+    gemeenten: list[Text] | None = None
+
+
+class Variant(Strict):
+    title: Text | None = None
+    responsible: Text | None = None
+    actions: list[Text] | None = None
+    text: Text | None = None
+    source: Source | None = None
+
+
+class Node(Strict):
+    type: Literal["question", "end"]
+    text: Text | None = None
+    options: list[Option] = []
+    title: Text | None = None
+    responsible: Text | None = None
+    actions: list[Text] = []
+    source: Source | None = None
+    links: list[Text] = []
+    related: list[Id] = []
+    variants: dict[str, Variant] = {}
+
+
+class Flow(Strict):
+    id: Id
+    title: Text
+    description: Text | None = None
+    gemeenten: list[Text] | None = None
+    sectors: list[Sector] | None = None
+    start: Id
+    nodes: dict[str, Node] = Field(min_length=1)
