@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bot.content import ContentError, load_content
@@ -56,6 +56,103 @@ def cmd_knowledge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask_one(kb: Knowledge, matcher: Any, question: str, gemeente_in: str | None,
+             sector: str | None, top: int) -> dict[str, Any]:
+    from bot.answer import build_answer
+
+    gemeente = kb.resolve_gemeente(gemeente_in) if gemeente_in else None
+    hits = matcher.answer(question, gemeente, sector, max(1, top))
+    return {
+        "query": question,
+        "gemeente": gemeente,
+        "sector": sector,
+        "results": [
+            {
+                "id": hit.view.id,
+                "title": hit.view.section.title,
+                "text": build_answer(kb, hit.view, gemeente).plain(),
+                "score": hit.score,
+                "source": hit.view.section.source.model_dump(),
+            }
+            for hit in hits
+        ],
+    }
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.matcher import Matcher
+
+    kb = _load(args)
+    if kb is None:
+        return 1
+    if args.gemeente and kb.resolve_gemeente(args.gemeente) is None:
+        print(f"Onbekende gemeente: {args.gemeente}. Bekend: {', '.join(kb.gemeenten)}", file=sys.stderr)
+        return 2
+    matcher = Matcher(kb)
+    if args.batch:
+        stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
+        with stream:
+            for number, line in enumerate(stream, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    question = str(item["question"])
+                except (json.JSONDecodeError, KeyError, TypeError):
+                    _print_json({"error": f"line {number}: expected a JSON object with 'question'"})
+                    continue
+                _print_json(_ask_one(kb, matcher, question, item.get("gemeente"), item.get("sector"), args.top))
+        return 0
+    if not args.question:
+        print("Geef een vraag, of --batch FILE.", file=sys.stderr)
+        return 2
+    result = _ask_one(kb, matcher, args.question, args.gemeente, args.sector, args.top)
+    if args.json:
+        _print_json(result)
+    elif not result["results"]:
+        print("Daar vind ik niets over in de routeboeken.")
+    else:
+        for item in result["results"]:
+            print(item["text"])
+            print(f"(score {item['score']})\n")
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from bot.timeline import build_timeline
+
+    kb = _load(args)
+    if kb is None:
+        return 1
+    gemeente = kb.resolve_gemeente(args.gemeente)
+    if gemeente is None:
+        print(f"Onbekende gemeente: {args.gemeente}. Bekend: {', '.join(kb.gemeenten)}", file=sys.stderr)
+        return 2
+    try:
+        start = date.fromisoformat(args.start)
+    except ValueError:
+        print("--start moet een datum zijn als 2026-01-05", file=sys.stderr)
+        return 2
+    timeline = build_timeline(kb, gemeente, args.sector, start)
+    if timeline is None:
+        print(f"Geen opschalingstabel voor {gemeente} {args.sector or ''}".strip(), file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(timeline.to_json())
+    else:
+        print(f"Opschaling {timeline.gemeente} ({timeline.sector}), start {timeline.start}:")
+        for step in timeline.steps:
+            when = step.due.isoformat() if step.due else "-"
+            if step.due_latest:
+                when += f" t/m {step.due_latest.isoformat()}"
+            print(f"  stap {step.step}: {step.name}: {when} ({step.basis})")
+        for warning in timeline.warnings:
+            print(f"  let op: {warning}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="routeboek",
@@ -76,14 +173,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_knowledge)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub, common)
+    p = sub.add_parser("ask", parents=[common], help="answer a question from the routeboeken")
+    p.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    p.add_argument("--gemeente", help="gemeente of the asker, e.g. 'Den Haag'")
+    p.add_argument("--sector", choices=["po", "vo"])
+    p.add_argument("--top", type=int, default=3, help="number of results (default 3)")
+    p.add_argument("--batch", metavar="FILE", help="JSON lines with question/gemeente/sector")
+    p.add_argument("--json", action="store_true", help="JSON output (always on for --batch)")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("timeline", parents=[common], help="escalation deadlines for a case")
+    p.add_argument("--gemeente", required=True)
+    p.add_argument("--sector", choices=["po", "vo"])
+    p.add_argument("--start", required=True, help="first day of zorgwekkend verzuim, YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_timeline)
     return parser
-
-
-# Later modules (ask, timeline, chat, run) register their subcommands here, so this file stays
-# free of their imports until they are used.
-_EXTRA_COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,11 +26,14 @@ from bot.schema import (
     KnowledgeFile,
     Region,
     RegionsFile,
+    SynonymsFile,
 )
 from bot.yamlload import YamlError, line_of, load_yaml_file
 
 REGIONS_FILE = "regions.yaml"
 CALENDARS_FILE = "calendars.yaml"
+SYNONYMS_FILE = "synonyms.yaml"
+SHARED_FILES = (REGIONS_FILE, CALENDARS_FILE, SYNONYMS_FILE)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -185,11 +188,18 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
         if region.calendar and region.calendar not in calendars:
             col.add(regions_path, _at(regions_raw, "regions", i, "calendar"), f"region '{region.id}' uses unknown calendar '{region.calendar}'")
 
+    synonyms: list[list[str]] = []
+    syn_path = kdir / SYNONYMS_FILE
+    if syn_path.exists():
+        syn_raw = col.parse(syn_path)
+        syn_file = col.model(syn_path, syn_raw, SynonymsFile) if syn_raw is not None else None
+        synonyms = [list(group) for group in syn_file.synonyms] if syn_file else []
+
     # --- knowledge files -------------------------------------------------------------------
     files: list[tuple[Path, Any, KnowledgeFile]] = []
     known_elsewhere: set[str] = set()
     for path in sorted(kdir.glob("*.yaml")):
-        if path.name in (REGIONS_FILE, CALENDARS_FILE):
+        if path.name in SHARED_FILES:
             continue
         raw = col.parse(path)
         if raw is None:
@@ -312,6 +322,7 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
         terms=terms,
         flows=flows,
         calendars=calendars,
+        synonyms=synonyms,
     )
 
 

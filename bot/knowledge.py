@@ -60,6 +60,7 @@ class Knowledge:
     terms: list[tuple[GlossaryTerm, Document]]
     flows: dict[str, Flow]
     calendars: dict[str, Calendar]
+    synonyms: list[list[str]] = field(default_factory=list)
     places: PlaceIndex = field(init=False)
 
     def __post_init__(self) -> None:

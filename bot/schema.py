@@ -58,6 +58,12 @@ class CalendarsFile(Strict):
     calendars: list[Calendar] = []
 
 
+class SynonymsFile(Strict):
+    """Groups of words and phrases a professional uses for the same thing."""
+
+    synonyms: list[Annotated[list[Text], Field(min_length=2)]] = []
+
+
 class Document(Strict):
     key: Id
     title: Text

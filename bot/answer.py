@@ -1,0 +1,65 @@
+"""Turn a section into the answer a professional reads, specialised for their gemeente."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.knowledge import Knowledge, SectionView
+
+
+@dataclass(frozen=True)
+class Answer:
+    section_id: str
+    title: str
+    text: str
+    gemeente_notes: list[tuple[str, str]] = field(default_factory=list)  # (gemeente, text)
+    responsible: str | None = None
+    actions: list[str] = field(default_factory=list)
+    next_step: str | None = None
+    current_note: str | None = None
+    contacts: list[str] = field(default_factory=list)
+    source: str = ""
+
+    def plain(self) -> str:
+        """The answer as plain text (CLI, console); adapters format the same fields."""
+        lines = [self.title, "", self.text.strip()]
+        for gemeente, note in self.gemeente_notes:
+            lines += ["", f"In {gemeente}: {note.strip()}"]
+        if self.responsible:
+            lines += ["", f"Wie is verantwoordelijk: {self.responsible}"]
+        if self.actions:
+            lines += ["", "Wat nu te doen:", *[f"- {a}" for a in self.actions]]
+        if self.next_step:
+            lines += ["", f"Volgende stap: {self.next_step}"]
+        if self.current_note:
+            lines += ["", f"Let op, nu geldt: {self.current_note.strip()}"]
+        if self.contacts:
+            lines += ["", "Contact: " + ", ".join(self.contacts)]
+        lines += ["", f"Bron: {self.source}"]
+        return "\n".join(lines)
+
+
+def source_label(kb: Knowledge, view: SectionView) -> str:
+    src = view.section.source
+    return f"{kb.document_label(src.document)}, {src.section}"
+
+
+def build_answer(kb: Knowledge, view: SectionView, gemeente: str | None) -> Answer:
+    """Specialise a section: the user's own gemeente's rule, or all variants when unknown."""
+    sec = view.section
+    if gemeente:
+        notes = [(gemeente, sec.per_gemeente[gemeente])] if gemeente in sec.per_gemeente else []
+    else:
+        notes = list(sec.per_gemeente.items())
+    return Answer(
+        section_id=sec.id,
+        title=sec.title,
+        text=sec.text,
+        gemeente_notes=notes,
+        responsible=sec.responsible,
+        actions=list(sec.actions),
+        next_step=sec.next_step,
+        current_note=sec.current_note,
+        contacts=list(sec.contacts),
+        source=source_label(kb, view),
+    )

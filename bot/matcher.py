@@ -1,0 +1,245 @@
+"""Find the routeboek section that answers a free-text question.
+
+Ranking is BM25F (field-weighted BM25) over stems: titles and the curated keywords/example
+questions count more than the long passage text, so a short question can find a long passage.
+The query is widened with compound parts, glossary abbreviations, synonym groups and typo
+corrections, each at a lower weight than what the user literally typed. A question that matches
+too little of what it asks about gets no answer: an honest "weet ik niet" beats a wrong passage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import Knowledge, SectionView
+from bot.textproc import STOPWORDS, CompoundSplitter, content_words, stem, words
+
+# Field weights and BM25 parameters (title, keywords + example questions, passage text).
+FIELD_WEIGHTS = {"title": 2.5, "keys": 2.0, "body": 1.0}
+FIELD_B = {"title": 0.3, "keys": 0.5, "body": 0.75}
+K1 = 1.2
+
+# How much an added query term counts compared with one the user typed.
+W_TYPED = 1.0
+W_PART = 0.6
+W_TYPO = 0.8
+W_GLOSSARY = 0.6
+W_SYNONYM = 0.5
+
+# A section of a superseded document ranks a little lower than the current one.
+SUPERSEDED_FACTOR = 0.85
+
+# Rejection: the share of the question's informative weight the best section must cover, and
+# a minimum raw score. Calibrated on the development questions (bench/ask_quality.py).
+MIN_COVERAGE = 0.45
+MIN_SCORE = 4.0
+# The second result is offered as a choice when it scores at least this share of the first.
+AMBIGUITY_RATIO = 0.9
+
+
+@dataclass(frozen=True)
+class Hit:
+    view: SectionView
+    score: float  # 0..1, shown to users and in JSON
+    raw: float
+    coverage: float
+
+
+@dataclass
+class Query:
+    text: str
+    terms: dict[str, float] = field(default_factory=dict)  # stem -> weight
+    typed: dict[str, float] = field(default_factory=dict)  # stems the user typed -> idf weight
+
+    def add(self, term: str, weight: float) -> None:
+        if weight > self.terms.get(term, 0.0):
+            self.terms[term] = weight
+
+
+def _phrase_stems(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in words(phrase) if w not in STOPWORDS)
+
+
+class Matcher:
+    """An index over all sections of a knowledge base; build once, query many times."""
+
+    def __init__(self, kb: Knowledge) -> None:
+        self.kb = kb
+        self.sections = kb.sections
+        superseded = {key for doc in kb.documents.values() for key in doc.supersedes}
+        self._prior = [SUPERSEDED_FACTOR if v.document.key in superseded else 1.0 for v in self.sections]
+
+        field_texts = [self._fields(view) for view in self.sections]
+        vocabulary = {w for texts in field_texts for text in texts.values() for w in words(text)}
+        self.splitter = CompoundSplitter(vocabulary)
+        self._expansions = self._build_expansions(kb)
+
+        # postings: stem -> {doc: {field: tf}}
+        postings: dict[str, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+        lengths: dict[str, list[int]] = {f: [] for f in FIELD_WEIGHTS}
+        for doc, texts in enumerate(field_texts):
+            for fname, text in texts.items():
+                counts = self._analyse(text)
+                lengths[fname].append(int(sum(counts.values())))
+                for term, tf in counts.items():
+                    postings[term][doc][fname] = tf
+        self._avg = {f: (sum(v) / len(v) if v else 1.0) or 1.0 for f, v in lengths.items()}
+        self._lengths = lengths
+        n = len(self.sections)
+        self._idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
+        self._max_idf = math.log(1 + (n + 0.5) / 0.5)
+        # Pre-compute the BM25F saturated weight of every (term, doc).
+        self._weights: dict[str, list[tuple[int, float]]] = {}
+        for term, docs in postings.items():
+            row = []
+            for doc, tfs in docs.items():
+                wtf = 0.0
+                for fname, tf in tfs.items():
+                    norm = 1 - FIELD_B[fname] + FIELD_B[fname] * lengths[fname][doc] / self._avg[fname]
+                    wtf += FIELD_WEIGHTS[fname] * tf / norm
+                row.append((doc, wtf * (K1 + 1) / (wtf + K1)))
+            self._weights[term] = row
+        self._stem_vocab = [t for t in self._idf if t.isalpha() and len(t) >= 4]
+
+    # --- index construction -----------------------------------------------------------
+    @staticmethod
+    def _fields(view: SectionView) -> dict[str, str]:
+        sec = view.section
+        body = [sec.text, *sec.per_gemeente.values(), sec.responsible or "", *sec.actions, sec.next_step or ""]
+        return {
+            "title": sec.title,
+            "keys": "\n".join([*sec.keywords, *sec.questions]),
+            "body": "\n".join(body),
+        }
+
+    def _analyse(self, text: str) -> dict[str, float]:
+        """Term frequencies of a field: stems of words, plus compound parts at half weight and
+        glossary expansions of abbreviations (index-time expansion)."""
+        counts: dict[str, float] = defaultdict(float)
+        tokens = [w for w in words(text) if w not in STOPWORDS]
+        for w in tokens:
+            counts[stem(w)] += 1.0
+            for part in self.splitter.split(w):
+                counts[stem(part)] += 0.5
+        for term, expansion in self._match_expansions(tokens):
+            del term
+            for s in expansion:
+                counts[s] += 0.3
+        return counts
+
+    def _build_expansions(self, kb: Knowledge) -> dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]]:
+        """phrase (stems) -> [(other phrase, weight)] from the glossary and the synonym groups."""
+        table: dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]] = defaultdict(list)
+
+        def link(group: list[str], weight: float) -> None:
+            phrases = [p for p in {_phrase_stems(x) for x in group} if p]
+            for a in phrases:
+                for b in phrases:
+                    if a != b:
+                        table[a].append((b, weight))
+
+        for term, _doc in kb.terms:
+            if term.expansion:
+                link([term.term, term.expansion, *term.aliases], W_GLOSSARY)
+        for group in kb.synonyms:
+            link(group, W_SYNONYM)
+        return table
+
+    def _match_expansions(self, tokens: list[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        stems = [stem(t) for t in tokens]
+        found: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        for size in (3, 2, 1):
+            for i in range(len(stems) - size + 1):
+                phrase = tuple(stems[i : i + size])
+                for other, _w in self._expansions.get(phrase, ()):
+                    found.append((phrase, other))
+        return found
+
+    # --- querying ---------------------------------------------------------------------
+    def parse(self, text: str) -> Query:
+        query = Query(text)
+        tokens = content_words(text)
+        for w in tokens:
+            s = stem(w)
+            parts = self.splitter.split(w)
+            if s in self._idf:
+                query.add(s, W_TYPED)
+                query.typed[s] = max(query.typed.get(s, 0.0), self._idf[s])
+                for part in parts:
+                    query.add(stem(part), W_PART)
+            elif parts:
+                # An unknown compound: its known parts stand in for it.
+                for part in parts:
+                    query.add(stem(part), W_TYPED * 0.9)
+                    query.typed[stem(part)] = max(query.typed.get(stem(part), 0.0), self._idf.get(stem(part), 0.0))
+            elif w.isalpha() and len(w) >= 5:
+                fixed = self._correct(w)
+                if fixed:
+                    query.add(fixed, W_TYPO)
+                    query.typed[fixed] = self._idf[fixed]
+                else:
+                    query.typed[s] = self._max_idf  # an informative word the routeboeken lack
+            elif not w.isalpha() and s not in self._idf:
+                continue  # numbers the routeboeken never mention carry no topic
+            else:
+                query.typed[s] = self._max_idf * 0.5
+        for phrase, other in self._match_expansions(tokens):
+            weight = max((w for o, w in self._expansions[phrase] if o == other), default=W_SYNONYM)
+            for s in other:
+                query.add(s, weight)
+            if len(phrase) > 1:  # a recognised multi-word phrase counts as one typed concept
+                for s in phrase:
+                    query.add(s, W_TYPED)
+        return query
+
+    def _correct(self, word: str) -> str | None:
+        s = stem(word)
+        hit = process.extractOne(s, self._stem_vocab, scorer=fuzz.ratio, score_cutoff=84)
+        return hit[0] if hit else None
+
+    def search(
+        self, text: str, gemeente: str | None = None, sector: str | None = None, top: int = 3
+    ) -> list[Hit]:
+        query = self.parse(text)
+        if not query.terms:
+            return []
+        allowed = [view.applies(gemeente, sector) for view in self.sections]
+        scores: dict[int, float] = defaultdict(float)
+        covered: dict[int, float] = defaultdict(float)
+        for term, qweight in query.terms.items():
+            idf = self._idf.get(term)
+            if idf is None:
+                continue
+            typed = term in query.typed
+            for doc, weight in self._weights[term]:
+                if allowed[doc]:
+                    scores[doc] += qweight * idf * weight
+                    if typed:
+                        covered[doc] += query.typed[term]
+        if not scores:
+            return []
+        total = sum(query.typed.values()) or 1.0
+        ranked = sorted(scores, key=lambda d: scores[d] * self._prior[d], reverse=True)[:top]
+        hits = []
+        for doc in ranked:
+            raw = scores[doc] * self._prior[doc]
+            coverage = min(1.0, covered[doc] / total)
+            hits.append(Hit(self.sections[doc], round(raw / (raw + 10.0), 3), raw, coverage))
+        return hits
+
+    def answer(
+        self, text: str, gemeente: str | None = None, sector: str | None = None, top: int = 3
+    ) -> list[Hit]:
+        """Like search, but empty when the best section does not really answer the question."""
+        hits = self.search(text, gemeente, sector, top)
+        if not hits or hits[0].coverage < MIN_COVERAGE or hits[0].raw < MIN_SCORE:
+            return []
+        return hits
+
+    @staticmethod
+    def is_ambiguous(hits: list[Hit]) -> bool:
+        return len(hits) > 1 and hits[1].raw >= AMBIGUITY_RATIO * hits[0].raw
