@@ -59,8 +59,10 @@ def main() -> int:
             if not hits:
                 rejected += 1
             elif args.verbose:
-                print(f"NOT REJECTED {q['id']}: {q['question'][:70]!r} -> {hits[0].view.id} "
-                      f"raw={hits[0].raw:.1f} cov={hits[0].coverage:.2f}")
+                print(
+                    f"NOT REJECTED {q['id']}: {q['question'][:70]!r} -> {hits[0].view.id} "
+                    f"raw={hits[0].raw:.1f} cov={hits[0].coverage:.2f}"
+                )
             continue
         texts = [build_answer(kb, h.view, gemeente).plain() for h in hits]
         ok1 = bool(texts) and satisfied(texts[0], q["expect"])
@@ -73,14 +75,18 @@ def main() -> int:
             misses[q.get("topic", "?")] += 1
             if args.verbose:
                 got = ", ".join(f"{h.view.id}({h.raw:.1f}/{h.coverage:.2f})" for h in hits) or "REJECTED"
-                print(f"MISS{'' if not ok3 else ' (top3 ok)'} {q['id']} [{q.get('source')}] "
-                      f"{q['question'][:80]!r}\n     -> {got}")
+                print(
+                    f"MISS{'' if not ok3 else ' (top3 ok)'} {q['id']} [{q.get('source')}] "
+                    f"{q['question'][:80]!r}\n     -> {got}"
+                )
 
     n, m = len(in_domain), len(out_domain)
     print(f"questions: {len(questions)} ({n} in domain, {m} out of domain); index build {build_ms:.0f} ms")
     print(f"top-1 accuracy: {top1 / n:.3f} ({top1}/{n})")
     print(f"top-3 accuracy: {top3 / n:.3f} ({top3}/{n})")
-    print(f"out-of-domain rejection: {rejected / m:.3f} ({rejected}/{m})" if m else "no out-of-domain questions")
+    print(
+        f"out-of-domain rejection: {rejected / m:.3f} ({rejected}/{m})" if m else "no out-of-domain questions"
+    )
     print(f"in-domain questions wrongly rejected: {false_reject}")
     if misses:
         print("top-1 misses by topic: " + ", ".join(f"{t} {c}" for t, c in misses.most_common()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.knowledge import Knowledge, SectionView
@@ -21,21 +22,25 @@ class Answer:
     source: str = ""
 
     def plain(self) -> str:
-        """The answer as plain text (CLI, console); adapters format the same fields."""
-        lines = [self.title, "", self.text.strip()]
+        """The answer as plain text (CLI, console)."""
+        return self.render(lambda label: label)
+
+    def render(self, bold: Callable[[str], str]) -> str:
+        """The answer with labels passed through `bold` (adapters add their own markup)."""
+        lines = [bold(self.title), "", self.text.strip()]
         for gemeente, note in self.gemeente_notes:
-            lines += ["", f"In {gemeente}: {note.strip()}"]
+            lines += ["", f"{bold(f'In {gemeente}:')} {note.strip()}"]
         if self.responsible:
-            lines += ["", f"Wie is verantwoordelijk: {self.responsible}"]
+            lines += ["", f"{bold('Wie is verantwoordelijk:')} {self.responsible}"]
         if self.actions:
-            lines += ["", "Wat nu te doen:", *[f"- {a}" for a in self.actions]]
+            lines += ["", bold("Wat nu te doen:"), *[f"- {a}" for a in self.actions]]
         if self.next_step:
-            lines += ["", f"Volgende stap: {self.next_step}"]
+            lines += ["", f"{bold('Volgende stap:')} {self.next_step}"]
         if self.current_note:
-            lines += ["", f"Let op, nu geldt: {self.current_note.strip()}"]
+            lines += ["", f"{bold('Let op, nu geldt:')} {self.current_note.strip()}"]
         if self.contacts:
-            lines += ["", "Contact: " + ", ".join(self.contacts)]
-        lines += ["", f"Bron: {self.source}"]
+            lines += ["", f"{bold('Contact:')} " + ", ".join(self.contacts)]
+        lines += ["", f"{bold('Bron:')} {self.source}"]
         return "\n".join(lines)
 
 

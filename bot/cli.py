@@ -52,12 +52,15 @@ def cmd_knowledge(args: argparse.Namespace) -> int:
     else:
         for region in data["regions"]:
             print(f"{region['name']}: {', '.join(region['gemeenten'])} ({'/'.join(region['sectors'])})")
-        print(f"{len(data['sections'])} secties, {len(data['escalation'])} opschalingstabellen, {len(data['flows'])} routes")
+        print(
+            f"{len(data['sections'])} secties, {len(data['escalation'])} opschalingstabellen, {len(data['flows'])} routes"
+        )
     return 0
 
 
-def _ask_one(kb: Knowledge, matcher: Any, question: str, gemeente_in: str | None,
-             sector: str | None, top: int) -> dict[str, Any]:
+def _ask_one(
+    kb: Knowledge, matcher: Any, question: str, gemeente_in: str | None, sector: str | None, top: int
+) -> dict[str, Any]:
     from bot.answer import build_answer
 
     gemeente = kb.resolve_gemeente(gemeente_in) if gemeente_in else None
@@ -101,7 +104,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 except (json.JSONDecodeError, KeyError, TypeError):
                     _print_json({"error": f"line {number}: expected a JSON object with 'question'"})
                     continue
-                _print_json(_ask_one(kb, matcher, question, item.get("gemeente"), item.get("sector"), args.top))
+                _print_json(
+                    _ask_one(kb, matcher, question, item.get("gemeente"), item.get("sector"), args.top)
+                )
         return 0
     if not args.question:
         print("Geef een vraag, of --batch FILE.", file=sys.stderr)
@@ -153,6 +158,48 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine(args: argparse.Namespace) -> Any:
+    from bot.engine import Engine
+    from bot.storage import Store
+
+    kb = _load(args)
+    if kb is None:
+        return None
+    return Engine(kb, Store())
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    return run_console(engine)
+
+
+BOTFATHER_HELP = """Er is geen TELEGRAM_BOT_TOKEN ingesteld.
+Zo krijg je er een: open Telegram, zoek @BotFather, stuur /newbot en volg de stappen.
+Start daarna met:  TELEGRAM_BOT_TOKEN=<token> routeboek run"""
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import os
+
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        print(BOTFATHER_HELP, file=sys.stderr)
+        if sys.stdin.isatty():
+            print("\nIntussen start de console-chat.\n", file=sys.stderr)
+            return cmd_chat(args)
+        return 2
+    from bot.telegram_app import run_telegram
+
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    return run_telegram(engine, token, webhook=args.webhook, port=args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="routeboek",
@@ -188,6 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", required=True, help="first day of zorgwekkend verzuim, YYYY-MM-DD")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser("chat", parents=[common], help="console chat (same engine as the Telegram bot)")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("run", parents=[common], help="start the Telegram bot (console chat without token)")
+    p.add_argument("--webhook", action="store_true", help="webhook mode (WEBHOOK_URL, WEBHOOK_SECRET)")
+    p.add_argument("--port", type=int, default=8443, help="webhook listen port (default 8443)")
+    p.set_defaults(func=cmd_run)
     return parser
 
 

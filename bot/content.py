@@ -170,7 +170,11 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
     for i, region in enumerate(regions):
         for j, gem in enumerate(region.gemeenten):
             if gem.name in gemeente_names:
-                col.add(regions_path, _at(regions_raw, "regions", i, "gemeenten", j), f"gemeente '{gem.name}' listed twice")
+                col.add(
+                    regions_path,
+                    _at(regions_raw, "regions", i, "gemeenten", j),
+                    f"gemeente '{gem.name}' listed twice",
+                )
             gemeente_names.add(gem.name)
 
     calendars: dict[str, Calendar] = {}
@@ -183,10 +187,18 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
             for j, hol in enumerate(cal.holidays):
                 start, end = _dated(hol.start), _dated(hol.end)
                 if start is None or end is None or end < start:
-                    col.add(cal_path, _at(cal_raw, "calendars", i, "holidays", j), f"holiday '{hol.name}' needs start <= end as YYYY-MM-DD")
+                    col.add(
+                        cal_path,
+                        _at(cal_raw, "calendars", i, "holidays", j),
+                        f"holiday '{hol.name}' needs start <= end as YYYY-MM-DD",
+                    )
     for i, region in enumerate(regions):
         if region.calendar and region.calendar not in calendars:
-            col.add(regions_path, _at(regions_raw, "regions", i, "calendar"), f"region '{region.id}' uses unknown calendar '{region.calendar}'")
+            col.add(
+                regions_path,
+                _at(regions_raw, "regions", i, "calendar"),
+                f"region '{region.id}' uses unknown calendar '{region.calendar}'",
+            )
 
     synonyms: list[list[str]] = []
     syn_path = kdir / SYNONYMS_FILE
@@ -220,7 +232,11 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
             col.add(path, _at(raw, "document", "key"), f"document '{doc.key}' is defined twice")
         documents[doc.key] = doc
         if doc.region not in region_ids:
-            col.add(path, _at(raw, "document", "region"), f"document '{doc.key}' has unknown region '{doc.region}'")
+            col.add(
+                path,
+                _at(raw, "document", "region"),
+                f"document '{doc.key}' has unknown region '{doc.region}'",
+            )
         for k, name in enumerate(doc.gemeenten):
             if name not in gemeente_names:
                 col.add(path, _at(raw, "document", "gemeenten", k), f"unknown gemeente '{name}'")
@@ -230,7 +246,11 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
     for path, raw, kf in files:
         for i, sec in enumerate(kf.sections):
             if sec.id in section_ids:
-                col.add(path, _at(raw, "sections", i, "id"), f"duplicate section id '{sec.id}' (also in {section_ids[sec.id]})")
+                col.add(
+                    path,
+                    _at(raw, "sections", i, "id"),
+                    f"duplicate section id '{sec.id}' (also in {section_ids[sec.id]})",
+                )
             section_ids.setdefault(sec.id, col.rel(path))
 
     def check_source(path: Path, raw: Any, loc: tuple[int | str, ...], what: str, document: str) -> None:
@@ -253,27 +273,62 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
             check_gemeenten(path, raw, ("sections", i, "gemeenten"), sec.gemeenten)
             for name in sec.per_gemeente:
                 if name not in gemeente_names:
-                    col.add(path, _at(raw, "sections", i, "per_gemeente", name), f"section '{sec.id}': unknown gemeente '{name}'")
-            for k, role in enumerate(sec.roles):
-                if role not in role_ids:
-                    col.add(path, _at(raw, "sections", i, "roles", k), f"section '{sec.id}' names unknown role '{role}'")
+                    col.add(
+                        path,
+                        _at(raw, "sections", i, "per_gemeente", name),
+                        f"section '{sec.id}': unknown gemeente '{name}'",
+                    )
+            for k, role_id in enumerate(sec.roles):
+                if role_id not in role_ids:
+                    col.add(
+                        path,
+                        _at(raw, "sections", i, "roles", k),
+                        f"section '{sec.id}' names unknown role '{role_id}'",
+                    )
             for k, rel in enumerate(sec.related):
                 if rel not in section_ids and rel not in known_elsewhere:
-                    col.add(path, _at(raw, "sections", i, "related", k), f"section '{sec.id}' refers to unknown section '{rel}'")
+                    col.add(
+                        path,
+                        _at(raw, "sections", i, "related", k),
+                        f"section '{sec.id}' refers to unknown section '{rel}'",
+                    )
             sections.append(
-                SectionView(sec, doc, tuple(sec.gemeenten or doc.gemeenten), tuple(sec.sectors or doc.sectors))
+                SectionView(
+                    sec, doc, tuple(sec.gemeenten or doc.gemeenten), tuple(sec.sectors or doc.sectors)
+                )
             )
         for i, table in enumerate(kf.escalation):
-            check_source(path, raw, ("escalation", i), f"escalation table for '{table.gemeente}'", table.source.document)
+            check_source(
+                path,
+                raw,
+                ("escalation", i),
+                f"escalation table for '{table.gemeente}'",
+                table.source.document,
+            )
             if table.gemeente not in gemeente_names:
-                col.add(path, _at(raw, "escalation", i, "gemeente"), f"escalation table for unknown gemeente '{table.gemeente}'")
+                col.add(
+                    path,
+                    _at(raw, "escalation", i, "gemeente"),
+                    f"escalation table for unknown gemeente '{table.gemeente}'",
+                )
             for k, step in enumerate(table.steps):
-                term = step.term
-                if term and term.weeks_max is not None and term.weeks_max < term.weeks:
-                    col.add(path, _at(raw, "escalation", i, "steps", k, "term"), f"step {step.step}: weeks_max is before weeks")
+                step_term = step.term
+                if step_term and step_term.weeks_max is not None and step_term.weeks_max < step_term.weeks:
+                    col.add(
+                        path,
+                        _at(raw, "escalation", i, "steps", k, "term"),
+                        f"step {step.step}: weeks_max is before weeks",
+                    )
             for sector in table.sectors:
-                if any(e.gemeente == table.gemeente and e.sector == sector and e.document.key == doc.key for e in escalation):
-                    col.add(path, _at(raw, "escalation", i), f"second escalation table for {table.gemeente} {sector}")
+                if any(
+                    e.gemeente == table.gemeente and e.sector == sector and e.document.key == doc.key
+                    for e in escalation
+                ):
+                    col.add(
+                        path,
+                        _at(raw, "escalation", i),
+                        f"second escalation table for {table.gemeente} {sector}",
+                    )
                 escalation.append(EscalationView(table, table.gemeente, sector, doc))
         seen_roles: set[str] = set()
         for i, role in enumerate(kf.roles):
@@ -346,7 +401,10 @@ def _check_flow(
                 yield _at(raw, *here), f"question node '{node_id}' has no options"
             for k, opt in enumerate(node.options):
                 if opt.next not in nodes:
-                    yield _at(raw, *here, "options", k, "next"), f"node '{node_id}' points to unknown node '{opt.next}'"
+                    yield (
+                        _at(raw, *here, "options", k, "next"),
+                        f"node '{node_id}' points to unknown node '{opt.next}'",
+                    )
                 for m, name in enumerate(opt.gemeenten or []):
                     if name not in gemeenten:
                         yield _at(raw, *here, "options", k, "gemeenten", m), f"unknown gemeente '{name}'"
@@ -357,10 +415,15 @@ def _check_flow(
                 yield _at(raw, *here), f"end node '{node_id}' has no title"
             if node.source is None:
                 yield _at(raw, *here), f"end node '{node_id}' has no source"
-        sources = [(here, node.source)] + [((*here, "variants", g), v.source) for g, v in node.variants.items()]
+        sources = [(here, node.source)] + [
+            ((*here, "variants", g), v.source) for g, v in node.variants.items()
+        ]
         for loc, source in sources:
             if source is not None and source.document not in documents:
-                yield _at(raw, *loc, "source", "document"), f"node '{node_id}' cites unknown document '{source.document}'"
+                yield (
+                    _at(raw, *loc, "source", "document"),
+                    f"node '{node_id}' cites unknown document '{source.document}'",
+                )
         for name in node.variants:
             if name not in gemeenten:
                 yield _at(raw, *here, "variants", name), f"unknown gemeente '{name}'"
@@ -377,7 +440,10 @@ def _check_flow(
             if opt.next not in nodes:
                 continue
             if state.get(opt.next) == 1:
-                yield _at(raw, "nodes", node_id), f"node '{node_id}' leads back to '{opt.next}': a path must end at an end node"
+                yield (
+                    _at(raw, "nodes", node_id),
+                    f"node '{node_id}' leads back to '{opt.next}': a path must end at an end node",
+                )
             elif opt.next not in state:
                 yield from visit(opt.next)
         state[node_id] = 2
@@ -386,4 +452,3 @@ def _check_flow(
     for node_id in nodes:
         if node_id not in state:
             yield _at(raw, "nodes", node_id), f"node '{node_id}' is not reachable from start '{flow.start}'"
-

@@ -64,9 +64,7 @@ class Knowledge:
     places: PlaceIndex = field(init=False)
 
     def __post_init__(self) -> None:
-        self.places = PlaceIndex(
-            {g.name: g.aliases for region in self.regions for g in region.gemeenten}
-        )
+        self.places = PlaceIndex({g.name: g.aliases for region in self.regions for g in region.gemeenten})
         self._sections_by_id = {view.id: view for view in self.sections}
 
     # --- places -------------------------------------------------------------------------
@@ -106,9 +104,7 @@ class Knowledge:
         return [r for r in self.roles if gemeente is None or gemeente in r.gemeenten]
 
     def terms_for(self, gemeente: str | None) -> list[tuple[GlossaryTerm, Document]]:
-        return [
-            (term, doc) for term, doc in self.terms if gemeente is None or gemeente in doc.gemeenten
-        ]
+        return [(term, doc) for term, doc in self.terms if gemeente is None or gemeente in doc.gemeenten]
 
     def flows_for(self, gemeente: str | None, sector: str | None) -> list[Flow]:
         result = []

@@ -18,6 +18,8 @@ from rapidfuzz import fuzz, process
 from bot.knowledge import Knowledge, SectionView
 from bot.textproc import STOPWORDS, CompoundSplitter, content_words, stem, words
 
+_STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
+
 # Field weights and BM25 parameters (title, keywords + example questions, passage text).
 FIELD_WEIGHTS = {"title": 2.5, "keys": 2.0, "body": 1.0}
 FIELD_B = {"title": 0.3, "keys": 0.5, "body": 0.75}
@@ -36,7 +38,11 @@ SUPERSEDED_FACTOR = 0.85
 # Rejection: the share of the question's informative weight the best section must cover, and
 # a minimum raw score. Calibrated on the development questions (bench/ask_quality.py).
 MIN_COVERAGE = 0.45
-MIN_SCORE = 4.0
+# The minimum raw score, as a share of the largest idf (so it scales with the size of the corpus).
+MIN_SCORE_SHARE = 0.6
+# The weight in the coverage sum of a question word that no section contains, as a share of the
+# largest idf.
+UNKNOWN_WORD_SHARE = 0.3
 # The second result is offered as a choice when it scores at least this share of the first.
 AMBIGUITY_RATIO = 0.9
 
@@ -61,7 +67,8 @@ class Query:
 
 
 def _phrase_stems(phrase: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in words(phrase) if w not in STOPWORDS)
+    """All words of a phrase, stop words included: "geen school" must not match "school"."""
+    return tuple(stem(w) for w in words(phrase))
 
 
 class Matcher:
@@ -75,6 +82,7 @@ class Matcher:
 
         field_texts = [self._fields(view) for view in self.sections]
         vocabulary = {w for texts in field_texts for text in texts.values() for w in words(text)}
+        self.vocabulary = frozenset(vocabulary)
         self.splitter = CompoundSplitter(vocabulary)
         self._expansions = self._build_expansions(kb)
 
@@ -103,13 +111,22 @@ class Matcher:
                     wtf += FIELD_WEIGHTS[fname] * tf / norm
                 row.append((doc, wtf * (K1 + 1) / (wtf + K1)))
             self._weights[term] = row
-        self._stem_vocab = [t for t in self._idf if t.isalpha() and len(t) >= 4]
+        # Typo correction compares what the user typed with words the routeboeken contain.
+        self._word_vocab = sorted(
+            w for w in vocabulary if w.isalpha() and len(w) >= 5 and stem(w) in self._idf
+        )
 
     # --- index construction -----------------------------------------------------------
     @staticmethod
     def _fields(view: SectionView) -> dict[str, str]:
         sec = view.section
-        body = [sec.text, *sec.per_gemeente.values(), sec.responsible or "", *sec.actions, sec.next_step or ""]
+        body = [
+            sec.text,
+            *sec.per_gemeente.values(),
+            sec.responsible or "",
+            *sec.actions,
+            sec.next_step or "",
+        ]
         return {
             "title": sec.title,
             "keys": "\n".join([*sec.keywords, *sec.questions]),
@@ -120,12 +137,14 @@ class Matcher:
         """Term frequencies of a field: stems of words, plus compound parts at half weight and
         glossary expansions of abbreviations (index-time expansion)."""
         counts: dict[str, float] = defaultdict(float)
-        tokens = [w for w in words(text) if w not in STOPWORDS]
-        for w in tokens:
+        all_words = words(text)
+        for w in all_words:
+            if w in STOPWORDS:
+                continue
             counts[stem(w)] += 1.0
             for part in self.splitter.split(w):
                 counts[stem(part)] += 0.5
-        for term, expansion in self._match_expansions(tokens):
+        for term, expansion in self._match_expansions(all_words):
             del term
             for s in expansion:
                 counts[s] += 0.3
@@ -156,12 +175,13 @@ class Matcher:
             for i in range(len(stems) - size + 1):
                 phrase = tuple(stems[i : i + size])
                 for other, _w in self._expansions.get(phrase, ()):
-                    found.append((phrase, other))
+                    found.append((phrase, tuple(t for t in other if t not in _STOP_STEMS)))
         return found
 
     # --- querying ---------------------------------------------------------------------
     def parse(self, text: str) -> Query:
         query = Query(text)
+        all_words = words(text)
         tokens = content_words(text)
         for w in tokens:
             s = stem(w)
@@ -175,31 +195,38 @@ class Matcher:
                 # An unknown compound: its known parts stand in for it.
                 for part in parts:
                     query.add(stem(part), W_TYPED * 0.9)
-                    query.typed[stem(part)] = max(query.typed.get(stem(part), 0.0), self._idf.get(stem(part), 0.0))
+                    query.typed[stem(part)] = max(
+                        query.typed.get(stem(part), 0.0), self._idf.get(stem(part), 0.0)
+                    )
             elif w.isalpha() and len(w) >= 5:
                 fixed = self._correct(w)
                 if fixed:
                     query.add(fixed, W_TYPO)
                     query.typed[fixed] = self._idf[fixed]
                 else:
-                    query.typed[s] = self._max_idf  # an informative word the routeboeken lack
+                    # A word the routeboeken lack: the question asks something they may not cover.
+                    query.typed[s] = UNKNOWN_WORD_SHARE * self._max_idf
             elif not w.isalpha() and s not in self._idf:
                 continue  # numbers the routeboeken never mention carry no topic
             else:
                 query.typed[s] = self._max_idf * 0.5
-        for phrase, other in self._match_expansions(tokens):
-            weight = max((w for o, w in self._expansions[phrase] if o == other), default=W_SYNONYM)
+        for phrase, other in self._match_expansions(all_words):
+            weight = max((w for _o, w in self._expansions[phrase]), default=W_SYNONYM)
             for s in other:
                 query.add(s, weight)
-            if len(phrase) > 1:  # a recognised multi-word phrase counts as one typed concept
-                for s in phrase:
-                    query.add(s, W_TYPED)
         return query
 
     def _correct(self, word: str) -> str | None:
-        s = stem(word)
-        hit = process.extractOne(s, self._stem_vocab, scorer=fuzz.ratio, score_cutoff=84)
-        return hit[0] if hit else None
+        """The stem of the routeboek word this is most likely a typo of, if any.
+
+        Only close matches of some length, starting with the same letter: a correct Dutch word
+        that the routeboeken don't use ("knoop") must not become a different one ("koop").
+        """
+        if len(word) < 6:
+            return None
+        candidates = [w for w in self._word_vocab if w[0] == word[0] and abs(len(w) - len(word)) <= 2]
+        hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=85)
+        return stem(hit[0]) if hit else None
 
     def search(
         self, text: str, gemeente: str | None = None, sector: str | None = None, top: int = 3
@@ -236,7 +263,7 @@ class Matcher:
     ) -> list[Hit]:
         """Like search, but empty when the best section does not really answer the question."""
         hits = self.search(text, gemeente, sector, top)
-        if not hits or hits[0].coverage < MIN_COVERAGE or hits[0].raw < MIN_SCORE:
+        if not hits or hits[0].coverage < MIN_COVERAGE or hits[0].raw < MIN_SCORE_SHARE * self._max_idf:
             return []
         return hits
 

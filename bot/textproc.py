@@ -19,29 +19,60 @@ import snowballstemmer
 # ranks passages by topic; the answer format already says who and what.
 STOPWORDS = frozenset(
     """
-    aan al alle alles als altijd ander andere ben bij daar daarna dan dat de deze die dit doe doen
-    doet door dus echt een eens eigenlijk en er eerst ga gaan gaat geen had heb hebben hebt heeft
-    het hier hij hoe hoeveel hun ik in is ja je jij jullie kan kun kunnen maar me meer men met mij
-    mijn moet moeten mogen na naar nee niet niets nog nu of om omdat ons onze ook op over s t te
-    tot u uit van veel voor waar wanneer wat we wel welk welke wie wij wil willen word worden wordt
-    zal ze zei zelf zich zij zijn zo zou zoals zonder zit zitten zitte hun hen iets iemand ok oke
-    eigenlijk precies graag even nou toch weer dus hoor dan ff nu wel zeg zegt heel erg
+    aan al alle alles als altijd ander andere ben bij daar daarna dan dat de deze die dit
+    doe doen doet door dus echt een eens eigenlijk en er eerst ga gaan gaat geen had heb
+    hebben hebt heeft het hier hij hoe hoeveel hun ik in is ja je jij jullie kan kun kunnen
+    maar me meer men met mij mijn moet moeten mogen na naar nee niet niets nog nu of om
+    omdat ons onze ook op over s t te tot u uit van veel voor waar wanneer wat we wel welk
+    welke wie wij wil willen word worden wordt zal ze zei zelf zich zij zijn zo zou zoals
+    zonder zit zitten zitte hun hen iets iemand ok oke eigenlijk precies graag even nou toch
+    weer dus hoor dan ff nu wel zeg zegt heel erg
     """.split()
 )
 
 NUMBER_WORDS = {
-    "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6", "zeven": "7", "acht": "8",
-    "negen": "9", "tien": "10", "elf": "11", "twaalf": "12", "dertien": "13", "veertien": "14",
-    "vijftien": "15", "zestien": "16", "twintig": "20", "eerste": "1e", "tweede": "2e",
-    "derde": "3e", "vierde": "4e", "vijfde": "5e", "zesde": "6e", "zevende": "7e",
-    "achtste": "8e", "negende": "9e", "tiende": "10e",
+    "twee": "2",
+    "drie": "3",
+    "vier": "4",
+    "vijf": "5",
+    "zes": "6",
+    "zeven": "7",
+    "acht": "8",
+    "negen": "9",
+    "tien": "10",
+    "elf": "11",
+    "twaalf": "12",
+    "dertien": "13",
+    "veertien": "14",
+    "vijftien": "15",
+    "zestien": "16",
+    "twintig": "20",
+    "eerste": "1e",
+    "tweede": "2e",
+    "derde": "3e",
+    "vierde": "4e",
+    "vijfde": "5e",
+    "zesde": "6e",
+    "zevende": "7e",
+    "achtste": "8e",
+    "negende": "9e",
+    "tiende": "10e",
 }
 
 # Chat shorthand that is not in any glossary.
 SHORTHAND = {
-    "ll": "leerling", "lln": "leerlingen", "wk": "weken", "wkn": "weken", "mnd": "maanden",
-    "mndn": "maanden", "ivm": "in verband met", "evt": "eventueel", "ouder": "ouders",
-    "iber": "ib er", "ibers": "ib er", "ib-er": "ib er",
+    "ll": "leerling",
+    "lln": "leerlingen",
+    "wk": "weken",
+    "wkn": "weken",
+    "mnd": "maanden",
+    "mndn": "maanden",
+    "ivm": "in verband met",
+    "evt": "eventueel",
+    "ouder": "ouders",
+    "iber": "ib er",
+    "ibers": "ib er",
+    "ib-er": "ib er",
 }
 
 _APOSTROPHE = re.compile(r"(\w)['’`](\w)")
@@ -74,8 +105,21 @@ def words(text: str) -> list[str]:
     return result
 
 
+# Fixed expressions whose words would otherwise look like topic words ("hoe laat" asks for the
+# time, it is not about being late).
+IDIOMS = {("hoe", "laat"): ("hoe",)}
+
+
 def content_words(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS]
+    tokens = words(text)
+    for idiom, keep in IDIOMS.items():
+        n = len(idiom)
+        i = 0
+        while i <= len(tokens) - n:
+            if tuple(tokens[i : i + n]) == idiom:
+                tokens[i : i + n] = list(keep)
+            i += 1
+    return [w for w in tokens if w not in STOPWORDS]
 
 
 @lru_cache(maxsize=65536)

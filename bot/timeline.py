@@ -66,7 +66,9 @@ class SchoolDays:
         self.calendar = calendar
         self.holidays: list[tuple[date, date]] = []
         if calendar:
-            self.holidays = [(date.fromisoformat(h.start), date.fromisoformat(h.end)) for h in calendar.holidays]
+            self.holidays = [
+                (date.fromisoformat(h.start), date.fromisoformat(h.end)) for h in calendar.holidays
+            ]
         self.covered_until = max((end for _, end in self.holidays), default=None)
         self.outside_coverage = False
 

@@ -24,7 +24,9 @@ def line_of_text(path: Path, needle: str) -> int:
     raise AssertionError(f"{needle!r} not in {path}")
 
 
-def test_valid_content_loads_and_check_exits_zero(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_valid_content_loads_and_check_exits_zero(
+    content_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     kb = load_content(content_dir)
     assert [s.id for s in kb.sections] == ["t-ziek", "t-gesprek"]
     # A section without gemeenten applies to its document's gemeenten.
@@ -36,7 +38,11 @@ def test_valid_content_loads_and_check_exits_zero(content_dir: Path, capsys: pyt
 
 def test_unknown_document_is_reported_at_its_line(content_dir: Path) -> None:
     doc = content_dir / "knowledge/test-doc.yaml"
-    doc.write_text(doc.read_text().replace('{document: test-doc, section: "Fase 2.1"}', '{document: haaglanden-2026, section: "Fase 2.1"}'))
+    doc.write_text(
+        doc.read_text().replace(
+            '{document: test-doc, section: "Fase 2.1"}', '{document: haaglanden-2026, section: "Fase 2.1"}'
+        )
+    )
     line = line_of_text(doc, "haaglanden-2026")
     assert problems_for(content_dir) == [
         f"knowledge/test-doc.yaml:{line}: section 't-gesprek' cites unknown document 'haaglanden-2026'"
@@ -45,7 +51,9 @@ def test_unknown_document_is_reported_at_its_line(content_dir: Path) -> None:
 
 def test_yaml_syntax_error_gives_file_and_line(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     flow = content_dir / "flows/testflow.yaml"
-    flow.write_text(flow.read_text().replace("    text: Is de leerling ingeschreven?", "    text: [Is de leerling"))
+    flow.write_text(
+        flow.read_text().replace("    text: Is de leerling ingeschreven?", "    text: [Is de leerling")
+    )
     found = problems_for(content_dir)
     assert len(found) == 1
     path, line, message = found[0].split(":", 2)
@@ -58,7 +66,9 @@ def test_yaml_syntax_error_gives_file_and_line(content_dir: Path, capsys: pytest
 
 def test_duplicate_key_is_an_error_not_silently_overwritten(content_dir: Path) -> None:
     doc = content_dir / "knowledge/test-doc.yaml"
-    text = doc.read_text().replace("    keywords: [ziek, jgz]\n", "    keywords: [ziek, jgz]\n    title: Nog een titel\n")
+    text = doc.read_text().replace(
+        "    keywords: [ziek, jgz]\n", "    keywords: [ziek, jgz]\n    title: Nog een titel\n"
+    )
     doc.write_text(text)
     line = line_of_text(doc, "title: Nog een titel")
     assert problems_for(content_dir) == [
@@ -75,10 +85,15 @@ def test_schema_errors_unknown_field_and_gemeente_and_role(content_dir: Path) ->
     line = line_of_text(doc, "keywordz")
     assert found == [f"knowledge/test-doc.yaml:{line}: sections.0.keywordz: Extra inputs are not permitted"]
 
-    text = text.replace("    keywordz: [ziek]\n", "    gemeenten: [Delft]\n").replace("roles: [jgz]", "roles: [jgz, wethouder]")
+    text = text.replace("    keywordz: [ziek]\n", "    gemeenten: [Delft]\n").replace(
+        "roles: [jgz]", "roles: [jgz, wethouder]"
+    )
     doc.write_text(text)
     found = problems_for(content_dir)
-    assert f"knowledge/test-doc.yaml:{line_of_text(doc, 'gemeenten: [Delft]')}: unknown gemeente 'Delft'" in found
+    assert (
+        f"knowledge/test-doc.yaml:{line_of_text(doc, 'gemeenten: [Delft]')}: unknown gemeente 'Delft'"
+        in found
+    )
     assert any("unknown role 'wethouder'" in p for p in found)
 
 
@@ -94,8 +109,14 @@ def test_flow_with_dangling_target_and_unreachable_node(content_dir: Path) -> No
     text = flow.read_text().replace("next: einde-nee", "next: einde-bestaat-niet")
     flow.write_text(text)
     found = problems_for(content_dir)
-    assert f"flows/testflow.yaml:{line_of_text(flow, 'einde-bestaat-niet')}: node 'vraag' points to unknown node 'einde-bestaat-niet'" in found
-    assert f"flows/testflow.yaml:{line_of_text(flow, '  einde-nee:')}: node 'einde-nee' is not reachable from start 'vraag'" in found
+    assert (
+        f"flows/testflow.yaml:{line_of_text(flow, 'einde-bestaat-niet')}: node 'vraag' points to unknown node 'einde-bestaat-niet'"
+        in found
+    )
+    assert (
+        f"flows/testflow.yaml:{line_of_text(flow, '  einde-nee:')}: node 'einde-nee' is not reachable from start 'vraag'"
+        in found
+    )
 
 
 def test_flow_cycle_is_rejected(content_dir: Path) -> None:
@@ -125,7 +146,9 @@ def test_knowledge_json_contract(content_dir: Path, capsys: pytest.CaptureFixtur
     assert table["gemeente"] == "Den Haag" and table["sector"] == "vo" and table["document"] == "test-doc"
     assert table["steps"][0]["step"] == "1" and table["steps"][0]["termijn"] == "4-8 weken"
     assert data["roles"][0]["id"] == "jgz" and data["roles"][0]["tasks"] == ["Spreekuur"]
-    assert data["flows"] == [{"id": "testflow", "title": "Testroute", "description": None, "gemeenten": None, "sectors": None}]
+    assert data["flows"] == [
+        {"id": "testflow", "title": "Testroute", "description": None, "gemeenten": None, "sectors": None}
+    ]
 
 
 def test_env_variable_selects_content(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,8 +158,15 @@ def test_env_variable_selects_content(content_dir: Path, monkeypatch: pytest.Mon
 
 @pytest.mark.parametrize(
     "typed, expected",
-    [("den haag", "Den Haag"), ("'s-Gravenhage", "Den Haag"), ("DH", "Den Haag"), ("rijswyk", "Rijswijk"),
-     ("APELDOORN", "Apeldoorn"), ("Amsterdam", None), ("", None)],
+    [
+        ("den haag", "Den Haag"),
+        ("'s-Gravenhage", "Den Haag"),
+        ("DH", "Den Haag"),
+        ("rijswyk", "Rijswijk"),
+        ("APELDOORN", "Apeldoorn"),
+        ("Amsterdam", None),
+        ("", None),
+    ],
 )
 def test_gemeente_spellings(content_dir: Path, typed: str, expected: str | None) -> None:
     assert load_content(content_dir).resolve_gemeente(typed) == expected

@@ -1,0 +1,66 @@
+"""The console adapter: the whole product on stdin/stdout, no Telegram token needed.
+
+Protocol (CONTRACTS.md): each bot message is printed as text, its buttons follow as `[n] label`,
+then an empty line. A line that is just a number presses button n of the latest message with
+buttons; a line starting with `/` is a command; anything else is free text.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import TextIO
+
+from bot.engine import Button, Command, Engine, Event, Press, Reply, TextIn
+
+CONSOLE_USER = "console:local"
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+
+
+def plain(text: str) -> str:
+    return _BOLD.sub(r"\1", text)
+
+
+def parse_line(line: str, buttons: list[Button]) -> Event | None:
+    """Turn an input line into an event; None for a number that matches no button."""
+    line = line.strip()
+    if line.isdigit():
+        n = int(line)
+        if 1 <= n <= len(buttons):
+            return Press(buttons[n - 1].data)
+        return None
+    if line.startswith("/") and len(line) > 1:
+        name, _, arg = line[1:].partition(" ")
+        return Command(name, arg.strip())
+    return TextIn(line)
+
+
+def render(reply: Reply) -> str:
+    lines = [plain(reply.text)]
+    flat = [b for row in reply.buttons for b in row]
+    lines += [f"[{i}] {b.label}" for i, b in enumerate(flat, start=1)]
+    return "\n".join(lines) + "\n\n"
+
+
+def run_console(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    buttons: list[Button] = []
+    if stdin.isatty():
+        print(
+            "Console-chat van de routeboek-bot. Typ /start om te beginnen; Ctrl-D stopt.\n", file=sys.stderr
+        )
+    for line in stdin:
+        if not line.strip():
+            continue
+        event = parse_line(line, buttons)
+        if event is None:
+            stdout.write(f"Er is geen knop {line.strip()}. Kies een nummer uit de lijst.\n\n")
+            stdout.flush()
+            continue
+        for reply in engine.handle(CONSOLE_USER, event):
+            stdout.write(render(reply))
+            flat = [b for row in reply.buttons for b in row]
+            if flat:
+                buttons = flat
+        stdout.flush()
+    return 0

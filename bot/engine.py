@@ -1,0 +1,713 @@
+"""The conversation engine: events in, replies out. Knows nothing of Telegram.
+
+Both adapters (Telegram and the console) turn what the user did into an Event and render the
+Replies. All state that matters between messages is in the Store, so the engine itself is
+stateless and a restart never loses a user's place in a walk-through.
+
+Replies use a tiny markup: `**bold**` and `- ` list lines; everything else is plain text that
+adapters must escape.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.answer import build_answer
+from bot.knowledge import Knowledge
+from bot.matcher import Matcher
+from bot.privacy import personal_data_kinds, refusal
+from bot.schema import Flow, Node
+from bot.storage import Dialogue, Profile, Store
+from bot.textproc import fold, words
+from bot.timeline import build_timeline
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 1000  # characters of a question; longer input is refused, not truncated
+
+ROLES = {
+    "mentor": "Mentor of leerkracht",
+    "ib": "IB'er of coördinator passend onderwijs",
+    "lpa": "Leerplichtambtenaar",
+    "anders": "Andere rol",
+}
+
+# Commands in menu order, with their Dutch descriptions (the Telegram menu uses the same list).
+COMMANDS: list[tuple[str, str]] = [
+    ("start", "Begin: kies je rol, gemeente en sector"),
+    ("help", "Wat kan deze bot?"),
+    ("route", "Stap voor stap naar wie wat doet"),
+    ("opschaling", "Opschalingstabel van jouw gemeente"),
+    ("wie", "Wie doet wat"),
+    ("begrip", "Afkortingen en begrippen"),
+    ("instellingen", "Rol, gemeente of sector wijzigen"),
+    ("privacy", "Wat bewaart deze bot?"),
+    ("mijngegevens", "Alles wat over jou bewaard is"),
+    ("vergeet", "Wis alles wat over jou bewaard is"),
+]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    arg: str = ""
+
+
+@dataclass(frozen=True)
+class TextIn:
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    data: str
+
+
+Event = Command | TextIn | Press
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str  # at most 64 bytes: ids, never labels
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    # For adapters that can show more (a picture of the escalation table).
+    escalation: tuple[str, str] | None = None  # (gemeente, sector)
+
+
+def bold(text: str) -> str:
+    return f"**{text}**"
+
+
+def _rows(buttons: list[Button], per_row: int = 1) -> list[list[Button]]:
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def _short(label: str, limit: int = 40) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def _nl_date(day: date) -> str:
+    return f"{day.day}-{day.month}-{day.year}"
+
+
+def _shown(timestamp: object) -> str:
+    """A stored Unix time as a readable local date and time."""
+    if not isinstance(timestamp, int | float):
+        return str(timestamp)
+    return datetime.fromtimestamp(timestamp).strftime("%d-%m-%Y %H:%M")
+
+
+def parse_date(text: str) -> date | None:
+    """Dates as professionals type them: 5-1-2026, 05/01/2026 or 2026-01-05."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    try:
+        if match:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        return None
+    return None
+
+
+class Engine:
+    def __init__(self, kb: Knowledge, store: Store, matcher: Matcher | None = None) -> None:
+        self.kb = kb
+        self.store = store
+        self.matcher = matcher or Matcher(kb)
+        # Capitalised words the routeboeken use are organisations and places, not names.
+        self._known_words = set(self.matcher.vocabulary) | {w for g in kb.gemeenten for w in words(g)}
+        self._press_handlers: list[tuple[str, Callable[[str, Profile, Dialogue, str], list[Reply]]]] = [
+            ("menu", self._press_menu),
+            ("on:", self._press_onboarding),
+            ("set:", self._press_settings),
+            ("rt", self._press_route),
+            ("f:", self._press_flow),
+            ("s:", self._press_section),
+            ("esc", self._press_escalation),
+            ("tl", self._press_timeline),
+            ("w", self._press_roles),
+            ("fg:", self._press_forget),
+            ("ask", self._press_ask),
+        ]
+
+    # --- entry point ----------------------------------------------------------------------
+    def handle(self, user: str, event: Event) -> list[Reply]:
+        """One user action in, the replies to send out. Never raises for bad input."""
+        profile = self.store.profile(user)
+        state = self.store.dialogue(user)
+        if isinstance(event, Command):
+            replies = self._command(user, profile, state, event)
+        elif isinstance(event, Press):
+            replies = self._press(user, profile, state, event.data)
+        else:
+            replies = self._text(user, profile, state, event.text)
+        return replies
+
+    def _save(self, user: str, profile: Profile | None = None, state: Dialogue | None = None) -> None:
+        if profile is not None:
+            self.store.save_profile(profile)
+        if state is not None:
+            self.store.save_dialogue(user, state)
+
+    # --- commands -------------------------------------------------------------------------
+    def _command(self, user: str, profile: Profile, state: Dialogue, cmd: Command) -> list[Reply]:
+        name = cmd.name.lower().split("@", 1)[0]
+        if name == "start":
+            return self._start(user, profile, state)
+        if name == "help":
+            return [self._help(profile)]
+        if name in ("menu",):
+            return [self._menu(profile)]
+        if not profile.complete and name not in ("privacy", "mijngegevens", "vergeet"):
+            return [
+                Reply("Kies eerst je rol, gemeente en sector: typ /start.", [[Button("Begin", "on:begin")]])
+            ]
+        handlers: dict[str, Callable[[], list[Reply]]] = {
+            "route": lambda: self._route_list(profile),
+            "opschaling": lambda: self._escalation(profile),
+            "wie": lambda: self._roles(profile, None),
+            "begrip": lambda: self._terms(profile, cmd.arg),
+            "instellingen": lambda: [self._settings(profile)],
+            "privacy": lambda: [self._privacy()],
+            "mijngegevens": lambda: [self._my_data(user)],
+            "vergeet": lambda: [self._forget_confirm()],
+        }
+        if name in handlers:
+            return handlers[name]()
+        return [
+            Reply(f"Het commando /{name[:30]} ken ik niet. Typ /help voor wat ik kan.", self._menu_buttons())
+        ]
+
+    def _start(self, user: str, profile: Profile, state: Dialogue) -> list[Reply]:
+        if profile.complete:
+            state.onboarding = None
+            self._save(user, state=state)
+            return [
+                Reply(
+                    f"Welkom terug. Je staat ingesteld als {ROLES.get(profile.role or '', 'professional')} "
+                    f"in {profile.gemeente} ({(profile.sector or '').upper()}). Stel je vraag of kies:",
+                    self._menu_buttons(),
+                )
+            ]
+        return self._ask_role(user, state)
+
+    def _ask_role(self, user: str, state: Dialogue) -> list[Reply]:
+        state.onboarding = "role"
+        self._save(user, state=state)
+        return [
+            Reply(
+                "Hallo! Ik help je met de afspraken uit het routeboek verzuim en thuiszitters van "
+                "jouw regio: wie wat doet, wanneer, en waar een vastgelopen casus heen gaat.\n\n"
+                "Ik bewaar alleen je rol, gemeente en sector. Stuur nooit namen of andere "
+                "persoonsgegevens van leerlingen.\n\n" + bold("Wat is je rol?"),
+                _rows([Button(label, f"on:r:{key}") for key, label in ROLES.items()]),
+            )
+        ]
+
+    def _ask_gemeente(self, user: str, state: Dialogue) -> list[Reply]:
+        state.onboarding = "gemeente"
+        self._save(user, state=state)
+        buttons = [Button(name, f"on:g:{i}") for i, name in enumerate(self.kb.gemeenten)]
+        return [Reply(bold("In welke gemeente werk je?") + " (of typ de naam)", _rows(buttons, 2))]
+
+    def _ask_sector(self, user: str, state: Dialogue, gemeente: str) -> list[Reply]:
+        state.onboarding = "sector"
+        self._save(user, state=state)
+        buttons = [
+            Button(s.upper() + (" (primair)" if s == "po" else " (voortgezet)"), f"on:s:{s}")
+            for s in self.kb.sectors_of(gemeente)
+        ]
+        return [Reply(bold("Werk je in het primair (PO) of voortgezet onderwijs (VO)?"), _rows(buttons, 2))]
+
+    def _finish_onboarding(self, user: str, profile: Profile, state: Dialogue) -> list[Reply]:
+        state.onboarding = None
+        self._save(user, profile, state)
+        return [
+            Reply(
+                f"Klaar. Je antwoorden komen nu uit het routeboek voor {profile.gemeente} "
+                f"({(profile.sector or '').upper()}).\n\nTyp gewoon je vraag, bijvoorbeeld: "
+                "'leerling al 2 weken ziek, wat nu?' Of kies hieronder.",
+                self._menu_buttons(),
+            )
+        ]
+
+    def _help(self, profile: Profile) -> Reply:
+        lines = [bold("Wat kan ik?"), "Typ een vraag in gewone woorden, of gebruik:"]
+        lines += [f"/{name} – {desc}" for name, desc in COMMANDS]
+        lines += ["", "Ik geef de afspraken uit het routeboek van jouw gemeente, met de bron erbij."]
+        if not profile.complete:
+            lines += ["", "Begin met /start om je gemeente te kiezen."]
+        return Reply("\n".join(lines), self._menu_buttons())
+
+    def _menu_buttons(self) -> list[list[Button]]:
+        return [
+            [Button("Vraag stellen", "ask"), Button("Stap voor stap", "rt")],
+            [Button("Opschaling", "esc"), Button("Wie doet wat", "w")],
+            [Button("Instellingen", "set:menu")],
+        ]
+
+    def _menu(self, profile: Profile) -> Reply:
+        return Reply("Wat wil je doen? Je kunt ook meteen je vraag typen.", self._menu_buttons())
+
+    # --- button presses -------------------------------------------------------------------
+    def _press(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        for prefix, handler in self._press_handlers:
+            if data == prefix or (
+                data.startswith(prefix) and (prefix.endswith(":") or data[len(prefix)] == ":")
+            ):
+                if not profile.complete and prefix not in ("on:", "fg:", "menu"):
+                    return self._ask_role(user, state)
+                return handler(user, profile, state, data)
+        return self._stale()
+
+    def _stale(self, note: str = "") -> list[Reply]:
+        text = note or "Deze knop hoort bij een ouder bericht en werkt niet meer."
+        return [Reply(text + " Kies opnieuw:", self._menu_buttons())]
+
+    def _press_menu(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        if not profile.complete:
+            return self._ask_role(user, state)
+        return [self._menu(profile)]
+
+    def _press_ask(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        return [
+            Reply(
+                "Typ je vraag in gewone woorden, zonder namen. Bijvoorbeeld: "
+                "'wie meldt een thuiszitter aan?' of 'wat is een lizzer?'"
+            )
+        ]
+
+    def _press_onboarding(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        parts = data.split(":")
+        if data == "on:begin":
+            return self._ask_role(user, state)
+        if len(parts) != 3:
+            return self._stale()
+        kind, value = parts[1], parts[2]
+        changing = state.onboarding == "change"
+        if kind == "r" and value in ROLES:
+            profile.role = value
+            if changing or profile.gemeente:
+                return self._after_setting(user, profile, state)
+            self._save(user, profile)
+            return self._ask_gemeente(user, state)
+        if kind == "g" and value.isdigit() and int(value) < len(self.kb.gemeenten):
+            return self._set_gemeente(user, profile, state, self.kb.gemeenten[int(value)])
+        if kind == "s" and profile.gemeente and value in self.kb.sectors_of(profile.gemeente):
+            profile.sector = value
+            return self._after_setting(user, profile, state)
+        return self._stale()
+
+    def _set_gemeente(self, user: str, profile: Profile, state: Dialogue, gemeente: str) -> list[Reply]:
+        profile.gemeente = gemeente
+        sectors = self.kb.sectors_of(gemeente)
+        if profile.sector not in sectors:
+            profile.sector = sectors[0] if len(sectors) == 1 else None
+        if profile.sector is None:
+            self._save(user, profile)
+            return self._ask_sector(user, state, gemeente)
+        return self._after_setting(user, profile, state)
+
+    def _after_setting(self, user: str, profile: Profile, state: Dialogue) -> list[Reply]:
+        if not profile.role:
+            self._save(user, profile)
+            return self._ask_role(user, state)
+        if not profile.gemeente:
+            self._save(user, profile)
+            return self._ask_gemeente(user, state)
+        if not profile.sector:
+            self._save(user, profile)
+            return self._ask_sector(user, state, profile.gemeente)
+        # A finished walk-through for another gemeente would give the wrong answers now.
+        state.flow, state.node, state.history = None, None, []
+        return self._finish_onboarding(user, profile, state)
+
+    def _settings(self, profile: Profile) -> Reply:
+        text = (
+            f"{bold('Je instellingen')}\nRol: {ROLES.get(profile.role or '', '-')}\n"
+            f"Gemeente: {profile.gemeente or '-'}\nSector: {(profile.sector or '-').upper()}\n\nWat wil je wijzigen?"
+        )
+        return Reply(
+            text,
+            [
+                [Button("Rol", "set:r"), Button("Gemeente", "set:g"), Button("Sector", "set:s")],
+                [Button("Menu", "menu")],
+            ],
+        )
+
+    def _press_settings(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        if data == "set:menu":
+            return [self._settings(profile)]
+        state.onboarding = "change"
+        self._save(user, state=state)
+        if data == "set:r":
+            return [
+                Reply(
+                    bold("Wat is je rol?"),
+                    _rows([Button(label, f"on:r:{key}") for key, label in ROLES.items()]),
+                )
+            ]
+        if data == "set:g":
+            return self._ask_gemeente(user, state)
+        if data == "set:s" and profile.gemeente:
+            sectors = self.kb.sectors_of(profile.gemeente)
+            if len(sectors) == 1:
+                return [
+                    Reply(f"In {profile.gemeente} geldt alleen {sectors[0].upper()}.", self._menu_buttons())
+                ]
+            return self._ask_sector(user, state, profile.gemeente)
+        return self._stale()
+
+    # --- free text ------------------------------------------------------------------------
+    def _text(self, user: str, profile: Profile, state: Dialogue, text: str) -> list[Reply]:
+        text = text.strip()
+        if not text:
+            return [Reply("Typ een vraag, of kies uit het menu.", self._menu_buttons())]
+        if len(text) > MAX_TEXT:
+            return [
+                Reply(
+                    f"Je bericht is te lang ({len(text)} tekens). Stel je vraag in maximaal "
+                    f"{MAX_TEXT} tekens, zonder namen of andere persoonsgegevens."
+                )
+            ]
+        if state.awaiting == "timeline-start":
+            start = parse_date(text)
+            if start is not None:
+                state.awaiting = None
+                self._save(user, state=state)
+                return self._timeline(profile, start)
+        kinds = personal_data_kinds(text, self._known_words)
+        if kinds:
+            log.info("refused a message with personal data (%s)", ", ".join(kinds))
+            return [Reply(refusal(kinds))]
+        if state.onboarding == "gemeente":
+            gemeente = self.kb.resolve_gemeente(text)
+            if gemeente:
+                return self._set_gemeente(user, profile, state, gemeente)
+            return [
+                Reply(
+                    "Die gemeente ken ik niet. Kies een van deze:",
+                    _rows([Button(n, f"on:g:{i}") for i, n in enumerate(self.kb.gemeenten)], 2),
+                )
+            ]
+        if state.onboarding in ("role", "sector"):
+            return [Reply("Kies een van de knoppen hierboven, of typ /start om opnieuw te beginnen.")]
+        return self._answer(user, profile, state, text)
+
+    def _answer(self, user: str, profile: Profile, state: Dialogue, text: str) -> list[Reply]:
+        hits = self.matcher.answer(text, profile.gemeente, profile.sector, top=3)
+        if not hits:
+            return [
+                Reply(
+                    "Daar kan ik in de routeboeken geen goed antwoord op vinden. Ik gok liever niet.\n"
+                    "Probeer het anders te zeggen, of kies hieronder.",
+                    self._menu_buttons(),
+                )
+            ]
+        best = hits[0]
+        text_out = build_answer(self.kb, best.view, profile.gemeente).render(bold)
+        buttons: list[list[Button]] = []
+        if Matcher.is_ambiguous(hits):
+            text_out += "\n\nBedoelde je misschien iets anders?"
+            buttons += [[Button(_short(h.view.section.title), f"s:{h.view.id}")] for h in hits[1:3]]
+        buttons += self._related_buttons(best.view.section.related)
+        if not profile.complete:
+            text_out += "\n\nTip: kies met /start je gemeente, dan krijg je het antwoord uit jouw routeboek."
+        buttons.append([Button("Menu", "menu")])
+        return [Reply(text_out, buttons)]
+
+    def _related_buttons(self, ids: list[str]) -> list[list[Button]]:
+        rows = []
+        for section_id in ids[:3]:
+            view = self.kb.section(section_id)
+            if view is not None:
+                rows.append([Button(_short("Lees verder: " + view.section.title), f"s:{section_id}")])
+        return rows
+
+    def _press_section(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        view = self.kb.section(data[2:])
+        if view is None:
+            return self._stale("Dit onderdeel bestaat niet meer.")
+        text = build_answer(self.kb, view, profile.gemeente).render(bold)
+        return [Reply(text, [*self._related_buttons(view.section.related), [Button("Menu", "menu")]])]
+
+    # --- walk-throughs --------------------------------------------------------------------
+    def _route_list(self, profile: Profile) -> list[Reply]:
+        flows = self.kb.flows_for(profile.gemeente, profile.sector)
+        if not flows:
+            return [Reply("Voor jouw gemeente zijn nog geen stap-voor-stap-routes.", self._menu_buttons())]
+        buttons = [[Button(_short(f.title), f"rt:{f.id}")] for f in flows]
+        return [Reply(bold("Stap voor stap") + "\nKies een onderwerp:", [*buttons, [Button("Menu", "menu")]])]
+
+    def _press_route(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        if data == "rt":
+            return self._route_list(profile)
+        flow = self.kb.flows.get(data[3:])
+        if flow is None:
+            return self._stale("Deze route bestaat niet meer.")
+        state.flow, state.node, state.history = flow.id, flow.start, []
+        state.epoch += 1
+        self._save(user, state=state)
+        return [self._show_node(profile, state, flow)]
+
+    def _options(self, node: Node, gemeente: str | None) -> list[tuple[int, str]]:
+        return [
+            (i, opt.label)
+            for i, opt in enumerate(node.options)
+            if opt.gemeenten is None or gemeente is None or gemeente in opt.gemeenten
+        ]
+
+    def _depth(self, flow: Flow, node_id: str) -> int:
+        """Questions still to come at most (flows are trees/DAGs, checked by `routeboek check`)."""
+        node = flow.nodes[node_id]
+        if node.type == "end" or not node.options:
+            return 0
+        return 1 + max(self._depth(flow, o.next) for o in node.options)
+
+    def _show_node(self, profile: Profile, state: Dialogue, flow: Flow) -> Reply:
+        node_id = state.node or flow.start
+        node = flow.nodes[node_id]
+        nav = [Button("Terug", f"f:{state.epoch}:b"), Button("Opnieuw", f"f:{state.epoch}:r")]
+        if not state.history:
+            nav = [Button("Andere route", "rt")]
+        if node.type == "question":
+            done = len(state.history) + 1
+            total = done + self._depth(flow, node_id) - 1
+            head = f"{bold(flow.title)} · vraag {done} van max. {total}"
+            options = self._options(node, profile.gemeente)
+            buttons = [[Button(_short(label), f"f:{state.epoch}:{i}")] for i, label in options]
+            return Reply(f"{head}\n\n{node.text}", [*buttons, nav])
+        return Reply(
+            self._end_text(profile, flow, node),
+            [*self._related_buttons(node.related), nav, [Button("Menu", "menu")]],
+        )
+
+    def _end_text(self, profile: Profile, flow: Flow, node: Node) -> str:
+        variant = node.variants.get(profile.gemeente or "")
+        title = (variant and variant.title) or node.title or flow.title
+        responsible = (variant and variant.responsible) or node.responsible
+        actions = (variant and variant.actions) or node.actions
+        text = (variant and variant.text) or node.text
+        source = (variant and variant.source) or node.source
+        lines = [f"{bold(flow.title)} · uitkomst", "", bold(title)]
+        if responsible:
+            lines += ["", f"{bold('Wie is verantwoordelijk:')} {responsible}"]
+        if actions:
+            lines += ["", bold("Wat nu te doen:"), *[f"- {a}" for a in actions]]
+        if text:
+            lines += ["", text.strip()]
+        if node.links:
+            lines += ["", bold("Links:"), *[f"- {link}" for link in node.links]]
+        if source:
+            lines += ["", f"{bold('Bron:')} {self.kb.document_label(source.document)}, {source.section}"]
+        return "\n".join(lines)
+
+    def _press_flow(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        parts = data.split(":")
+        flow = self.kb.flows.get(state.flow or "")
+        if len(parts) != 3 or flow is None or parts[1] != str(state.epoch) or state.node not in flow.nodes:
+            return self._stale("Deze knop hoort bij een eerdere stap.") + (
+                [self._show_node(profile, state, flow)] if flow and state.node in flow.nodes else []
+            )
+        action = parts[2]
+        node = flow.nodes[state.node or flow.start]
+        if action == "b":
+            if state.history:
+                state.node = state.history.pop()
+        elif action == "r":
+            state.node, state.history = flow.start, []
+        elif action.isdigit() and any(i == int(action) for i, _ in self._options(node, profile.gemeente)):
+            state.history.append(state.node or flow.start)
+            state.node = node.options[int(action)].next
+        else:
+            return self._stale()
+        state.epoch += 1
+        self._save(user, state=state)
+        return [self._show_node(profile, state, flow)]
+
+    # --- escalation and timeline ----------------------------------------------------------
+    def _escalation(self, profile: Profile) -> list[Reply]:
+        if not profile.gemeente:
+            return self._stale("Kies eerst je gemeente met /start.")
+        table = self.kb.escalation_for(profile.gemeente, profile.sector)
+        if table is None:
+            return [
+                Reply(
+                    f"Voor {profile.gemeente} ({(profile.sector or '').upper()}) staat geen "
+                    "opschalingstabel in de routeboeken.",
+                    self._menu_buttons(),
+                )
+            ]
+        t = table.table
+        lines = [bold(f"Opschaling {table.gemeente} ({table.sector.upper()})")]
+        if t.counts_from:
+            lines.append(f"Termijnen tellen vanaf: {t.counts_from}")
+        for step in t.steps:
+            lines += ["", bold(f"Stap {step.step}: {step.name}")]
+            for label, value in (
+                ("Doel", step.goal),
+                ("Termijn", step.term.text if step.term else None),
+                ("Aanmelding", step.aanmelding),
+                ("Deelnemers", step.deelnemers),
+                ("Regie", step.regie),
+                ("Kantelpunt", step.kantelpunt),
+            ):
+                if value:
+                    lines.append(f"{label}: {value}")
+        lines += ["", f"{bold('Bron:')} {self.kb.document_label(t.source.document)}, {t.source.section}"]
+        buttons = [[Button("Termijnen voor een casus", "tl")], [Button("Menu", "menu")]]
+        if not any(step.term for step in t.steps):
+            buttons = [[Button("Menu", "menu")]]
+        return [Reply("\n".join(lines), buttons, escalation=(table.gemeente, table.sector))]
+
+    def _press_escalation(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        return self._escalation(profile)
+
+    def _press_timeline(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        state.awaiting = "timeline-start"
+        self._save(user, state=state)
+        return [
+            Reply(
+                "Wat was de eerste dag van het zorgwekkend verzuim (of van het thuiszitten)? "
+                "Typ een datum, bijvoorbeeld 5-1-2026. Ik bewaar deze datum niet."
+            )
+        ]
+
+    def _timeline(self, profile: Profile, start: date) -> list[Reply]:
+        if not profile.gemeente:
+            return self._stale("Kies eerst je gemeente met /start.")
+        timeline = build_timeline(self.kb, profile.gemeente, profile.sector, start)
+        if timeline is None:
+            return [
+                Reply(
+                    "Voor jouw gemeente staat geen opschalingstabel in de routeboeken.", self._menu_buttons()
+                )
+            ]
+        lines = [bold(f"Termijnen {timeline.gemeente} ({timeline.sector.upper()}), start {_nl_date(start)}")]
+        for step in timeline.steps:
+            when = "geen termijn"
+            if step.due:
+                when = _nl_date(step.due) + (f" tot {_nl_date(step.due_latest)}" if step.due_latest else "")
+            lines += [
+                "",
+                f"{bold(f'Stap {step.step}: {step.name}')}",
+                f"Uiterlijk: {when}",
+                f"({step.basis})",
+            ]
+        for warning in timeline.warnings:
+            lines += ["", f"Let op: {warning}"]
+        lines += ["", f"{bold('Bron:')} {self.kb.document_label(timeline.document)}"]
+        return [Reply("\n".join(lines), [[Button("Opschalingstabel", "esc"), Button("Menu", "menu")]])]
+
+    # --- roles and terms ------------------------------------------------------------------
+    def _roles(self, profile: Profile, role_id: str | None) -> list[Reply]:
+        views = self.kb.roles_for(profile.gemeente)
+        if role_id is None:
+            seen: dict[str, str] = {}
+            for v in views:
+                seen.setdefault(v.role.id, v.role.name)
+            buttons = [
+                Button(_short(name, 30), f"w:{rid}")
+                for rid, name in sorted(seen.items(), key=lambda x: x[1].lower())
+            ]
+            return [
+                Reply(
+                    bold("Wie doet wat?") + f"\nPartners in het routeboek van {profile.gemeente}:",
+                    [*_rows(buttons, 2), [Button("Menu", "menu")]],
+                )
+            ]
+        chosen = [v for v in views if v.role.id == role_id]
+        if not chosen:
+            return self._stale("Deze rol staat niet (meer) in jouw routeboek.")
+        lines = [bold(chosen[0].role.name)]
+        for v in chosen:
+            lines += [
+                "",
+                f"{bold('Taken')} ({self.kb.document_label(v.document.key)}, {v.role.source.section}):",
+            ]
+            lines += [f"- {task}" for task in v.role.tasks] or ["- (geen taken genoemd)"]
+        return [Reply("\n".join(lines), [[Button("Wie doet wat", "w"), Button("Menu", "menu")]])]
+
+    def _press_roles(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        return self._roles(profile, data[2:] if data.startswith("w:") else None)
+
+    def _terms(self, profile: Profile, query: str) -> list[Reply]:
+        terms = self.kb.terms_for(profile.gemeente)
+        if not query.strip():
+            abbreviations = sorted(
+                {(t.term, t.expansion) for t, _ in terms if t.expansion}, key=lambda x: x[0].lower()
+            )
+            listing = [bold("Afkortingen") + " (typ /begrip JES voor uitleg)", ""]
+            listing += [f"{term}: {expansion}" for term, expansion in abbreviations]
+            return [Reply("\n".join(listing))]
+        key = fold(query).replace("'", "").strip()
+        found = [(t, d) for t, d in terms if key in {fold(x).replace("'", "") for x in (t.term, *t.aliases)}]
+        if not found:
+            found = [(t, d) for t, d in terms if key and key in fold(t.term + " " + (t.expansion or ""))]
+        if not found:
+            return [
+                Reply(
+                    f"'{query[:50]}' staat niet in de begrippenlijst van jouw routeboek. Typ /begrip voor de lijst."
+                )
+            ]
+        lines: list[str] = []
+        for term, doc in found[:5]:
+            head = f"{term.term}: {term.expansion}" if term.expansion else term.term
+            lines += [bold(head)]
+            if term.definition:
+                lines.append(term.definition.strip())
+            lines += [f"Bron: {self.kb.document_label(doc.key)}, {term.source.section}", ""]
+        return [Reply("\n".join(lines).strip())]
+
+    # --- privacy --------------------------------------------------------------------------
+    def _privacy(self) -> Reply:
+        return Reply(
+            bold("Privacy") + "\n"
+            "Ik bewaar alleen: je rol, je gemeente, je sector en waar je bent in een "
+            "stap-voor-stap-route. Je vragen zelf bewaar ik niet en ze komen niet in logbestanden.\n\n"
+            "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
+            "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"
+            "/mijngegevens laat alles zien wat over jou bewaard is; /vergeet wist het.",
+            self._menu_buttons(),
+        )
+
+    def _my_data(self, user: str) -> Reply:
+        data = self.store.export(user)
+        if not data:
+            return Reply("Er is niets over jou bewaard.")
+        lines = [bold("Dit is alles wat over jou bewaard is:")]
+        for table, rows in data.items():
+            for row in rows:
+                shown = ", ".join(
+                    f"{k}: {_shown(v) if k in ('created', 'updated') else v}"
+                    for k, v in row.items()
+                    if k != "user" and v not in (None, "")
+                )
+                lines.append(f"- {table}: {shown}")
+        lines.append("\nWissen? Typ /vergeet.")
+        return Reply("\n".join(lines))
+
+    def _forget_confirm(self) -> Reply:
+        return Reply(
+            "Weet je zeker dat je alles wilt wissen wat over jou bewaard is?",
+            [[Button("Ja, wis alles", "fg:ja"), Button("Nee", "fg:nee")]],
+        )
+
+    def _press_forget(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        if data == "fg:ja":
+            self.store.forget(user)
+            return [Reply("Alles is gewist. Typ /start als je opnieuw wilt beginnen.")]
+        return [Reply("Er is niets gewist.", self._menu_buttons())]

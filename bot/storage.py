@@ -1,0 +1,191 @@
+"""What the bot remembers about a user, in SQLite through sqlite-utils.
+
+Only a profile (role, gemeente, sector) and the dialogue state are stored, keyed by an opaque
+user key: no names, no message text. Dialogue state lives here rather than in the process so a
+restart in the middle of a walk-through resumes where the user was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError, Table
+from sqlite_utils.migrations import Migrations
+
+log = logging.getLogger(__name__)
+
+migrations = Migrations("routeboek")
+
+
+@migrations()
+def m001_users_and_dialogue(db: Database) -> None:
+    Table(db, "users").create(
+        {"user": str, "role": str, "gemeente": str, "sector": str, "created": float, "updated": float},
+        pk="user",
+    )
+    Table(db, "dialogue").create({"user": str, "state": str, "updated": float}, pk="user")
+
+
+@dataclass
+class Profile:
+    user: str
+    role: str | None = None
+    gemeente: str | None = None
+    sector: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.role and self.gemeente and self.sector)
+
+
+@dataclass
+class Dialogue:
+    """Where the user is in the conversation. Serialised as JSON; unknown keys are dropped."""
+
+    onboarding: str | None = None  # "role" | "gemeente" | "sector" while onboarding
+    flow: str | None = None
+    node: str | None = None
+    history: list[str] = field(default_factory=list)
+    epoch: int = 0  # bumps on every step, so buttons of older messages are recognised as stale
+    awaiting: str | None = None  # free-text input we wait for, e.g. "timeline-start"
+    choices: list[str] = field(default_factory=list)  # section ids offered as alternatives
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Dialogue:
+        if not text:
+            return cls()
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        try:
+            return cls(**known)
+        except TypeError:
+            return cls()
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("ROUTEBOEK_DATA_DIR", "data"))
+
+
+class Store:
+    """Serialised access to one SQLite file (safe from the event loop and worker threads)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path else data_dir() / "routeboek.db"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self.db = self._open()
+
+    def _open(self) -> Database:
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            # A corrupt file is kept for recovery, never overwritten; the bot starts afresh.
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+            log.error("database %s unreadable (%s); moved to %s", self.path, exc, aside)
+            self.path.rename(aside)
+            for suffix in ("-wal", "-shm"):
+                extra = Path(str(self.path) + suffix)
+                if extra.exists():
+                    extra.rename(Path(str(aside) + suffix))
+            return self._connect()
+
+    def _connect(self) -> Database:
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db = Database(conn)
+        db.execute("PRAGMA quick_check").fetchall()
+        db.enable_wal()
+        migrations.apply(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    # --- profile --------------------------------------------------------------------------
+    def profile(self, user: str) -> Profile:
+        with self._lock:
+            try:
+                row = Table(self.db, "users").get(user)
+            except NotFoundError:
+                return Profile(user)
+        return Profile(user, row.get("role"), row.get("gemeente"), row.get("sector"))
+
+    def save_profile(self, profile: Profile) -> None:
+        now = time.time()
+        with self._lock:
+            table = Table(self.db, "users")
+            try:
+                created = table.get(profile.user)["created"]
+            except NotFoundError:
+                created = now
+            table.upsert(
+                {
+                    "user": profile.user,
+                    "role": profile.role,
+                    "gemeente": profile.gemeente,
+                    "sector": profile.sector,
+                    "created": created,
+                    "updated": now,
+                },
+                pk="user",
+            )
+
+    # --- dialogue -------------------------------------------------------------------------
+    def dialogue(self, user: str) -> Dialogue:
+        with self._lock:
+            try:
+                row = Table(self.db, "dialogue").get(user)
+            except NotFoundError:
+                return Dialogue()
+        return Dialogue.from_json(row.get("state"))
+
+    def save_dialogue(self, user: str, state: Dialogue) -> None:
+        with self._lock:
+            Table(self.db, "dialogue").upsert(
+                {"user": user, "state": state.to_json(), "updated": time.time()}, pk="user"
+            )
+
+    # --- privacy --------------------------------------------------------------------------
+    def export(self, user: str) -> dict[str, Any]:
+        """Everything stored about this user, for /mijngegevens."""
+        with self._lock:
+            result: dict[str, Any] = {}
+            for name in self.user_tables():
+                rows = list(Table(self.db, name).rows_where("user = ?", [user]))
+                if rows:
+                    result[name] = rows
+            return result
+
+    def forget(self, user: str) -> int:
+        """Delete every row about this user in one transaction; returns the number deleted."""
+        with self._lock, self.db.atomic():
+            count = 0
+            for name in self.user_tables():
+                cursor = self.db.execute(f"DELETE FROM [{name}] WHERE user = ?", [user])
+                count += cursor.rowcount
+            return count
+
+    def user_tables(self) -> list[str]:
+        """Every table with a `user` column: new tables are covered by export and forget."""
+        return [
+            name
+            for name in self.db.table_names()
+            if not name.startswith("_") and "user" in Table(self.db, name).columns_dict
+        ]

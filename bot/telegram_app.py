@@ -1,0 +1,295 @@
+"""The Telegram adapter: python-telegram-bot 22 on top of the engine.
+
+Thin on purpose: it turns updates into engine events and engine replies into Telegram messages
+(HTML with everything escaped, inline keyboards, split at 4096 characters). Nothing here stores
+message text, and logs carry update types and error classes only, never what a user wrote.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import time
+from collections import defaultdict, deque
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.answer import build_answer
+from bot.engine import COMMANDS, Button, Command, Engine, Event, Press, Reply, TextIn
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+GROUP_COMMANDS = {"start", "help", "opschaling", "wie", "begrip", "privacy"}
+DESCRIPTION = (
+    "Vragen over verzuim en thuiszitters? Ik zoek het antwoord op in het routeboek van jouw "
+    "gemeente: wie is verantwoordelijk, wat moet er nu gebeuren, en wat is de volgende stap. "
+    "Stuur geen namen of andere persoonsgegevens van leerlingen."
+)
+SHORT_DESCRIPTION = "De routeboeken verzuim en thuiszitters in je chat."
+
+# A burst of more than FLOOD_MAX messages in FLOOD_WINDOW seconds gets one polite warning and is
+# then ignored until the user slows down, so one user cannot starve the others.
+FLOOD_MAX = 8
+FLOOD_WINDOW = 10.0
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+
+
+def to_html(text: str) -> str:
+    """Engine markup to Telegram HTML: escape everything first, then add the bold tags."""
+    return _BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
+
+
+def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Split at paragraph, then line, then word boundaries; never inside a `**bold**` pair."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = -1
+        for sep in ("\n\n", "\n", " "):
+            cut = rest.rfind(sep, 0, limit)
+            if cut > limit // 2:
+                break
+        if cut <= 0:
+            cut = limit
+        head = rest[:cut]
+        if head.count("**") % 2:  # don't split a bold pair: move its start to the next chunk
+            cut = head.rfind("**")
+            head = rest[:cut]
+        chunks.append(head.rstrip())
+        rest = rest[cut:].lstrip()
+    if rest.strip():
+        chunks.append(rest)
+    return chunks
+
+
+def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
+    )
+
+
+class FloodGuard:
+    def __init__(self, limit: int = FLOOD_MAX, window: float = FLOOD_WINDOW) -> None:
+        self.limit, self.window = limit, window
+        self._seen: dict[int, deque[float]] = defaultdict(deque)
+        self._warned: set[int] = set()
+
+    def check(self, user_id: int, now: float | None = None) -> str:
+        """'ok', 'warn' (first message over the limit) or 'drop'."""
+        now = time.monotonic() if now is None else now
+        seen = self._seen[user_id]
+        while seen and now - seen[0] > self.window:
+            seen.popleft()
+        seen.append(now)
+        if len(seen) <= self.limit:
+            self._warned.discard(user_id)
+            return "ok"
+        if user_id in self._warned:
+            return "drop"
+        self._warned.add(user_id)
+        return "warn"
+
+
+class TelegramBot:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.flood = FloodGuard()
+
+    # --- sending --------------------------------------------------------------------------
+    async def send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        for reply in replies:
+            chunks = split_message(reply.text)
+            for i, chunk in enumerate(chunks):
+                markup = keyboard(reply.buttons) if i == len(chunks) - 1 else None
+                await context.bot.send_message(chat.id, to_html(chunk), reply_markup=markup)
+
+    @staticmethod
+    def user_key(update: Update) -> str | None:
+        user = update.effective_user
+        return f"tg:{user.id}" if user else None
+
+    async def _run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
+        key = self.user_key(update)
+        user = update.effective_user
+        if key is None or user is None:
+            return
+        verdict = self.flood.check(user.id)
+        if verdict == "drop":
+            return
+        if verdict == "warn":
+            await self.send(
+                update,
+                context,
+                [
+                    Reply(
+                        "Even rustig aan: je stuurt veel berichten tegelijk. "
+                        "Wacht een paar seconden en probeer het dan opnieuw."
+                    )
+                ],
+            )
+            return
+        if isinstance(event, TextIn) and update.effective_chat:
+            await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+        replies = self.engine.handle(key, event)
+        await self.send(update, context, replies)
+
+    # --- handlers -------------------------------------------------------------------------
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        name, _, arg = message.text[1:].partition(" ")
+        name = name.split("@", 1)[0]
+        await self._run(update, context, Command(name, arg.strip()))
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        chat = update.effective_chat
+        if message is None or message.text is None or chat is None:
+            return
+        text = message.text
+        if chat.type != ChatType.PRIVATE:
+            # In groups only a mention is for us; the text is answered, never stored.
+            mention = f"@{context.bot.username}"
+            if mention.lower() not in text.lower():
+                return
+            text = re.sub(re.escape(mention), "", text, flags=re.IGNORECASE).strip()
+        await self._run(update, context, TextIn(text))
+
+    async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()
+        await self._run(update, context, Press(query.data or ""))
+
+    async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.inline_query
+        if query is None:
+            return
+        text = query.query.strip()
+        results = []
+        if text:
+            key = f"tg:{query.from_user.id}"
+            profile = self.engine.store.profile(key)
+            hits = self.engine.matcher.answer(text, profile.gemeente, profile.sector, top=3)
+            for hit in hits:
+                answer = build_answer(self.engine.kb, hit.view, profile.gemeente)
+                body = split_message(answer.render(lambda s: f"**{s}**"))[0]
+                results.append(
+                    InlineQueryResultArticle(
+                        id=hit.view.id[:64],
+                        title=hit.view.section.title[:100],
+                        description=answer.source[:200],
+                        input_message_content=InputTextMessageContent(
+                            to_html(body), parse_mode=ParseMode.HTML
+                        ),
+                    )
+                )
+        await query.answer(results, cache_time=60, is_personal=True)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        log.error("error while handling an update: %s", type(error).__name__, exc_info=error)
+        if isinstance(update, Update) and update.effective_chat:
+            try:
+                await context.bot.send_message(
+                    update.effective_chat.id,
+                    "Er ging iets mis bij het verwerken van je bericht. Probeer het opnieuw of typ /help.",
+                )
+            except Exception:  # the error may be that Telegram is unreachable
+                log.warning("could not tell the user about the error")
+
+    async def post_init(self, app: Application) -> None:  # type: ignore[type-arg]
+        private = [BotCommand(name, desc) for name, desc in COMMANDS]
+        group = [BotCommand(name, desc) for name, desc in COMMANDS if name in GROUP_COMMANDS]
+        await app.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
+        await app.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats())
+        await app.bot.set_my_description(DESCRIPTION)
+        await app.bot.set_my_short_description(SHORT_DESCRIPTION)
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        app.add_handler(MessageHandler(filters.COMMAND, self.on_command))
+        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        app.add_handler(CallbackQueryHandler(self.on_press))
+        app.add_handler(InlineQueryHandler(self.on_inline))
+        app.add_error_handler(self.on_error)
+
+
+def build_application(engine: Engine, token: str, api_url: str | None = None) -> Application:  # type: ignore[type-arg]
+    bot = TelegramBot(engine)
+    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+        Application.builder()
+        .token(token)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=ZoneInfo("Europe/Amsterdam"),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(bot.post_init)
+    )
+    url = api_url or os.environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL
+    builder = builder.base_url(url)
+    app = builder.build()
+    bot.register(app)
+    return app
+
+
+def run_telegram(engine: Engine, token: str, webhook: bool = False, port: int = 8443) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL, which contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    app = build_application(engine, token)
+    if webhook:
+        url = os.environ.get("WEBHOOK_URL", "")
+        secret = os.environ.get("WEBHOOK_SECRET", "")
+        if not url or not secret:
+            print("Webhook-modus heeft WEBHOOK_URL en WEBHOOK_SECRET nodig.")
+            return 2
+        app.run_webhook(
+            listen="0.0.0.0",
+            port=port,
+            url_path="telegram",
+            webhook_url=url.rstrip("/") + "/telegram",
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    return 0

@@ -1,0 +1,198 @@
+"""Whole conversations through the engine and the console adapter, on fixture content."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.console import CONSOLE_USER, plain, run_console
+from bot.content import load_content
+from bot.engine import Command, Engine, Press, Reply, TextIn
+from bot.storage import Store
+
+USER = "test:1"
+
+
+@pytest.fixture
+def engine(content_dir: Path, tmp_path: Path) -> Engine:
+    return Engine(load_content(content_dir), Store(tmp_path / "db" / "routeboek.db"))
+
+
+def press(engine: Engine, reply: Reply, label: str, user: str = USER) -> list[Reply]:
+    for row in reply.buttons:
+        for button in row:
+            if button.label == label:
+                return engine.handle(user, Press(button.data))
+    raise AssertionError(f"no button {label!r} in {[b.label for r in reply.buttons for b in r]}")
+
+
+def onboard(engine: Engine, gemeente: str = "Den Haag", user: str = USER) -> list[Reply]:
+    (reply,) = engine.handle(user, Command("start"))
+    (reply,) = press(engine, reply, "Mentor of leerkracht", user)
+    return press(engine, reply, gemeente, user)
+
+
+def test_onboarding_asks_role_then_gemeente_and_skips_sector_when_only_one(engine: Engine) -> None:
+    (first,) = engine.handle(USER, Command("start"))
+    assert "Wat is je rol?" in first.text
+    (second,) = press(engine, first, "Leerplichtambtenaar")
+    assert "gemeente" in second.text
+    (done,) = press(engine, second, "Rijswijk")
+    assert "Rijswijk (VO)" in done.text
+    profile = engine.store.profile(USER)
+    assert (profile.role, profile.gemeente, profile.sector) == ("lpa", "Rijswijk", "vo")
+
+
+def test_onboarding_asks_sector_where_the_gemeente_has_both(engine: Engine) -> None:
+    (reply,) = engine.handle(USER, Command("start"))
+    (reply,) = press(engine, reply, "Andere rol")
+    (reply,) = engine.handle(USER, TextIn("apeldoorn"))  # typed instead of pressed
+    assert "PO" in reply.text and "VO" in reply.text
+    (reply,) = press(engine, reply, "PO (primair)")
+    assert engine.store.profile(USER).sector == "po"
+
+
+def test_commands_need_onboarding_first(engine: Engine) -> None:
+    (reply,) = engine.handle(USER, Command("opschaling"))
+    assert "/start" in reply.text
+
+
+def test_question_gets_answer_with_source_and_gemeente_specific_rule(engine: Engine) -> None:
+    onboard(engine, "Rijswijk")
+    (reply,) = engine.handle(USER, TextIn("met wie voert de school het gesprek met ouders?"))
+    text = plain(reply.text)
+    assert "Gesprek met ouders" in text
+    assert "In Rijswijk: Het gesprek wordt gevoerd door leerplicht." in text
+    assert "Bron: Testroutebook (2025), Fase 2.1" in text
+
+
+def test_out_of_domain_question_gets_honest_no(engine: Engine) -> None:
+    onboard(engine)
+    (reply,) = engine.handle(USER, TextIn("wat is de hoofdstad van australie"))
+    assert "geen goed antwoord" in reply.text
+    assert reply.buttons  # the menu is offered instead
+
+
+def test_walk_through_with_back_restart_and_source(engine: Engine) -> None:
+    onboard(engine)
+    (routes,) = engine.handle(USER, Command("route"))
+    (question,) = press(engine, routes, "Testroute")
+    assert "vraag 1 van max. 1" in question.text and "Is de leerling ingeschreven?" in question.text
+    (end,) = press(engine, question, "Nee")
+    assert "Niet ingeschreven" in end.text and "Wie is verantwoordelijk:** Leerplicht" in end.text
+    assert "Bron:** Testroutebook (2025), Route 2" in end.text
+    (again,) = press(engine, end, "Terug")
+    assert "Is de leerling ingeschreven?" in again.text
+    (end,) = press(engine, again, "Ja")
+    (restart,) = press(engine, end, "Opnieuw")
+    assert "vraag 1" in restart.text
+
+
+def test_restart_in_the_middle_of_a_walk_through_resumes(content_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "routeboek.db"
+    first = Engine(load_content(content_dir), Store(db))
+    onboard(first)
+    (routes,) = first.handle(USER, Command("route"))
+    (question,) = press(first, routes, "Testroute")
+    first.store.close()
+
+    # A new process: new knowledge, new store on the same file, the old message's buttons.
+    second = Engine(load_content(content_dir), Store(db))
+    (end,) = press(second, question, "Ja")
+    assert "Ingeschreven" in end.text
+
+
+def test_stale_and_forged_buttons_get_a_friendly_answer(engine: Engine) -> None:
+    onboard(engine)
+    (routes,) = engine.handle(USER, Command("route"))
+    (question,) = press(engine, routes, "Testroute")
+    press(engine, question, "Ja")
+    replies = press(engine, question, "Nee")  # the same old message, pressed again
+    assert "eerdere stap" in replies[0].text
+    for forged in ("f:999:0", "s:bestaat-niet", "rt:geen-route", "on:g:99", "xyz", "w:niemand", ""):
+        replies = engine.handle(USER, Press(forged))
+        assert replies and replies[0].text  # no exception, always an answer
+
+
+def test_personal_data_is_refused_and_not_stored(engine: Engine) -> None:
+    onboard(engine)
+    for text in ("Jan de Vries is al 3 weken ziek", "geboren 12-03-2011, wat nu?", "bsn 111222333"):
+        (reply,) = engine.handle(USER, TextIn(text))
+        assert "persoonsgegevens" in reply.text
+    stored = repr(engine.store.export(USER))
+    assert "Vries" not in stored and "2011" not in stored and "111222333" not in stored
+
+
+def test_oversized_message(engine: Engine) -> None:
+    onboard(engine)
+    (reply,) = engine.handle(USER, TextIn("ziek " * 1000))
+    assert "te lang" in reply.text
+
+
+def test_unknown_command(engine: Engine) -> None:
+    onboard(engine)
+    (reply,) = engine.handle(USER, Command("bestaatniet"))
+    assert "ken ik niet" in reply.text
+
+
+def test_escalation_table_and_timeline(engine: Engine) -> None:
+    onboard(engine)
+    (table,) = engine.handle(USER, Command("opschaling"))
+    assert "Stap 1: Intercollegiale afstemming" in table.text and "Termijn: 4-8 weken" in table.text
+    assert table.escalation == ("Den Haag", "vo")
+    (ask,) = press(engine, table, "Termijnen voor een casus")
+    assert "datum" in ask.text
+    (timeline,) = engine.handle(USER, TextIn("5-1-2026"))
+    assert "2-2-2026 tot 2-3-2026" in timeline.text  # 4 and 8 calendar weeks after 5 January
+
+
+def test_settings_change_gemeente(engine: Engine) -> None:
+    onboard(engine)
+    (settings,) = engine.handle(USER, Command("instellingen"))
+    (ask,) = press(engine, settings, "Gemeente")
+    (done,) = press(engine, ask, "Rijswijk")
+    assert engine.store.profile(USER).gemeente == "Rijswijk" and "Rijswijk" in done.text
+
+
+def test_begrip_and_wie(engine: Engine) -> None:
+    onboard(engine)
+    (reply,) = engine.handle(USER, Command("begrip", "jgz"))
+    assert "JGZ: Jeugdgezondheidszorg" in reply.text
+    (roles,) = engine.handle(USER, Command("wie"))
+    (role,) = press(engine, roles, "JGZ")
+    assert "Spreekuur" in role.text
+
+
+def test_see_and_delete_my_data(engine: Engine) -> None:
+    onboard(engine)
+    (mine,) = engine.handle(USER, Command("mijngegevens"))
+    assert "Den Haag" in mine.text
+    (confirm,) = engine.handle(USER, Command("vergeet"))
+    (gone,) = press(engine, confirm, "Ja, wis alles")
+    assert "gewist" in gone.text
+    assert engine.store.export(USER) == {}
+
+
+def test_corrupt_database_is_set_aside_not_lost(tmp_path: Path) -> None:
+    db = tmp_path / "routeboek.db"
+    db.write_bytes(b"this is not a database" * 100)
+    store = Store(db)
+    store.save_profile(store.profile("x"))
+    assert store.profile("x").user == "x"
+    aside = list(tmp_path.glob("routeboek.db.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not a database")
+
+
+def test_console_protocol(engine: Engine) -> None:
+    script = "/start\n1\n1\nwat is de hoofdstad van australie\n42\n"
+    out = io.StringIO()
+    assert run_console(engine, io.StringIO(script), out) == 0
+    blocks = out.getvalue().split("\n\n")
+    assert blocks[0].startswith("Hallo!")
+    assert "[1] Mentor of leerkracht" in out.getvalue()
+    assert "Klaar. Je antwoorden komen nu uit het routeboek voor Den Haag (VO)." in out.getvalue()
+    assert "Er is geen knop 42" in out.getvalue()
+    assert engine.store.profile(CONSOLE_USER).gemeente == "Den Haag"
+    assert "**" not in out.getvalue()  # markup is rendered, not shown
