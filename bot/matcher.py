@@ -29,6 +29,8 @@ K1 = 1.2
 W_TYPED = 1.0
 W_PART = 0.6
 W_TYPO = 0.8
+W_LONGER = 0.7
+MAX_LONGER = 12  # an index stem that extends what was typed ("ziek" -> "ziekt", "ziekteverzuim")
 W_GLOSSARY = 0.6
 W_SYNONYM = 0.5
 
@@ -57,13 +59,20 @@ class Hit:
 
 @dataclass
 class Query:
+    """Weighted index terms, each traced back to the typed words (concepts) it stands for."""
+
     text: str
     terms: dict[str, float] = field(default_factory=dict)  # stem -> weight
-    typed: dict[str, float] = field(default_factory=dict)  # stems the user typed -> idf weight
+    origins: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # stem -> concepts
+    concepts: dict[str, float] = field(default_factory=dict)  # typed concept -> importance
 
-    def add(self, term: str, weight: float) -> None:
+    def add(self, term: str, weight: float, concept: str) -> None:
         if weight > self.terms.get(term, 0.0):
             self.terms[term] = weight
+        self.origins[term].add(concept)
+
+    def concept(self, name: str, importance: float) -> None:
+        self.concepts[name] = max(self.concepts.get(name, 0.0), importance)
 
 
 def _phrase_stems(phrase: str) -> tuple[str, ...]:
@@ -111,6 +120,13 @@ class Matcher:
                     wtf += FIELD_WEIGHTS[fname] * tf / norm
                 row.append((doc, wtf * (K1 + 1) / (wtf + K1)))
             self._weights[term] = row
+        # Stems that begin with a shorter stem: a typed "ziek" also finds "ziekte" and the compound
+        # "ziekteverzuim" (Dutch puts the topic word first in compounds).
+        self._longer: dict[str, list[str]] = defaultdict(list)
+        for term in self._idf:
+            if term.isalpha():
+                for cut in range(4, len(term)):
+                    self._longer[term[:cut]].append(term)
         # Typo correction compares what the user typed with words the routeboeken contain.
         self._word_vocab = sorted(
             w for w in vocabulary if w.isalpha() and len(w) >= 5 and stem(w) in self._idf
@@ -180,40 +196,42 @@ class Matcher:
 
     # --- querying ---------------------------------------------------------------------
     def parse(self, text: str) -> Query:
+        """Typed words become concepts; each adds itself and its expansions as index terms."""
         query = Query(text)
         all_words = words(text)
-        tokens = content_words(text)
-        for w in tokens:
+        for w in content_words(text):
             s = stem(w)
             parts = self.splitter.split(w)
-            if s in self._idf:
-                query.add(s, W_TYPED)
-                query.typed[s] = max(query.typed.get(s, 0.0), self._idf[s])
+            longer = self._longer.get(s, [])[:MAX_LONGER] if len(s) >= 4 else []
+            if s in self._idf or longer:
+                query.concept(s, self._idf.get(s) or min(self._idf[t] for t in longer))
+                query.add(s, W_TYPED, s)
+                for term in longer:
+                    query.add(term, W_LONGER, s)
                 for part in parts:
-                    query.add(stem(part), W_PART)
+                    query.add(stem(part), W_PART, s)
             elif parts:
                 # An unknown compound: its known parts stand in for it.
+                query.concept(s, max(self._idf.get(stem(p), 0.0) for p in parts))
                 for part in parts:
-                    query.add(stem(part), W_TYPED * 0.9)
-                    query.typed[stem(part)] = max(
-                        query.typed.get(stem(part), 0.0), self._idf.get(stem(part), 0.0)
-                    )
+                    query.add(stem(part), W_TYPED * 0.9, s)
             elif w.isalpha() and len(w) >= 5:
                 fixed = self._correct(w)
                 if fixed:
-                    query.add(fixed, W_TYPO)
-                    query.typed[fixed] = self._idf[fixed]
+                    query.concept(s, self._idf[fixed])
+                    query.add(fixed, W_TYPO, s)
                 else:
                     # A word the routeboeken lack: the question asks something they may not cover.
-                    query.typed[s] = UNKNOWN_WORD_SHARE * self._max_idf
-            elif not w.isalpha() and s not in self._idf:
-                continue  # numbers the routeboeken never mention carry no topic
-            else:
-                query.typed[s] = self._max_idf * 0.5
+                    query.concept(s, UNKNOWN_WORD_SHARE * self._max_idf)
+            elif w.isalpha():
+                query.concept(s, UNKNOWN_WORD_SHARE * self._max_idf)
+            # numbers the routeboeken never mention carry no topic
         for phrase, other in self._match_expansions(all_words):
-            weight = max((w for _o, w in self._expansions[phrase]), default=W_SYNONYM)
-            for s in other:
-                query.add(s, weight)
+            weight = max((wt for _o, wt in self._expansions[phrase]), default=W_SYNONYM)
+            concepts = [c for c in phrase if c in query.concepts] or list(phrase)
+            for term in other:
+                for c in concepts:
+                    query.add(term, weight, c)
         return query
 
     def _correct(self, word: str) -> str | None:
@@ -236,25 +254,23 @@ class Matcher:
             return []
         allowed = [view.applies(gemeente, sector) for view in self.sections]
         scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
+        matched: dict[int, set[str]] = defaultdict(set)
         for term, qweight in query.terms.items():
             idf = self._idf.get(term)
             if idf is None:
                 continue
-            typed = term in query.typed
             for doc, weight in self._weights[term]:
                 if allowed[doc]:
                     scores[doc] += qweight * idf * weight
-                    if typed:
-                        covered[doc] += query.typed[term]
+                    matched[doc] |= query.origins[term]
         if not scores:
             return []
-        total = sum(query.typed.values()) or 1.0
+        total = sum(query.concepts.values()) or 1.0
         ranked = sorted(scores, key=lambda d: scores[d] * self._prior[d], reverse=True)[:top]
         hits = []
         for doc in ranked:
             raw = scores[doc] * self._prior[doc]
-            coverage = min(1.0, covered[doc] / total)
+            coverage = min(1.0, sum(query.concepts.get(c, 0.0) for c in matched[doc]) / total)
             hits.append(Hit(self.sections[doc], round(raw / (raw + 10.0), 3), raw, coverage))
         return hits
 

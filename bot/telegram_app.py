@@ -41,6 +41,7 @@ from telegram.ext import (
 
 from bot.answer import build_answer
 from bot.engine import COMMANDS, Button, Command, Engine, Event, Press, Reply, TextIn
+from bot.table_image import render_escalation
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ SHORT_DESCRIPTION = "De routeboeken verzuim en thuiszitters in je chat."
 
 # A burst of more than FLOOD_MAX messages in FLOOD_WINDOW seconds gets one polite warning and is
 # then ignored until the user slows down, so one user cannot starve the others.
-FLOOD_MAX = 8
+FLOOD_MAX = 15
 FLOOD_WINDOW = 10.0
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
@@ -67,26 +68,36 @@ def to_html(text: str) -> str:
 
 
 def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split at paragraph, then line, then word boundaries; never inside a `**bold**` pair."""
+    """Split so that every chunk, once rendered as HTML, fits Telegram's limit.
+
+    Cuts at a paragraph, then a line, then a word boundary, and never inside a `**bold**` pair.
+    """
     chunks: list[str] = []
     rest = text
-    while len(rest) > limit:
-        cut = -1
-        for sep in ("\n\n", "\n", " "):
-            cut = rest.rfind(sep, 0, limit)
-            if cut > limit // 2:
-                break
-        if cut <= 0:
-            cut = limit
-        head = rest[:cut]
-        if head.count("**") % 2:  # don't split a bold pair: move its start to the next chunk
-            cut = head.rfind("**")
+    while len(to_html(rest)) > limit:
+        window = limit
+        while True:
+            cut = _cut_point(rest, window)
             head = rest[:cut]
+            if head.count("**") % 2:  # move the start of a bold pair to the next chunk
+                cut = head.rfind("**")
+                head = rest[:cut]
+            if len(to_html(head)) <= limit or window < 64:
+                break
+            window -= max(16, len(to_html(head)) - limit)
         chunks.append(head.rstrip())
         rest = rest[cut:].lstrip()
     if rest.strip():
         chunks.append(rest)
     return chunks
+
+
+def _cut_point(text: str, window: int) -> int:
+    for sep in ("\n\n", "\n", " "):
+        cut = text.rfind(sep, 0, window)
+        if cut > window // 2:
+            return cut
+    return window
 
 
 def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -130,10 +141,24 @@ class TelegramBot:
         if chat is None:
             return
         for reply in replies:
+            if reply.escalation:
+                await self._send_table_picture(context, chat.id, *reply.escalation)
             chunks = split_message(reply.text)
             for i, chunk in enumerate(chunks):
                 markup = keyboard(reply.buttons) if i == len(chunks) - 1 else None
                 await context.bot.send_message(chat.id, to_html(chunk), reply_markup=markup)
+
+    async def _send_table_picture(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, gemeente: str, sector: str
+    ) -> None:
+        view = self.engine.kb.escalation_for(gemeente, sector)
+        if view is None:
+            return
+        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+        picture = render_escalation(self.engine.kb, view)
+        await context.bot.send_photo(
+            chat_id, picture, caption=f"Opschaling {gemeente} ({sector.upper()})", filename="opschaling.png"
+        )
 
     @staticmethod
     def user_key(update: Update) -> str | None:

@@ -80,15 +80,17 @@ class SchoolDays:
         return not any(start <= day <= end for start, end in self.holidays)
 
     def add_school_weeks(self, base: date, weeks: int) -> date:
+        """The first school day after `weeks` x 5 school days, counting from `base` itself.
+
+        Without holidays this lands on the same date as calendar weeks would (Monday + 3 weeks
+        is a Monday); every holiday week pushes it one week further.
+        """
         remaining = weeks * 5
         day = base
         while remaining > 0:
-            day += timedelta(days=1)
             if self.is_school_day(day):
                 remaining -= 1
-        # Land on the same weekday rhythm as calendar weeks: the day after the last school day
-        # counted, skipping to the next school day if that falls in a weekend or holiday.
-        day += timedelta(days=1)
+            day += timedelta(days=1)
         while not self.is_school_day(day):
             day += timedelta(days=1)
         return day

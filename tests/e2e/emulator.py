@@ -86,7 +86,7 @@ class Emulator:
         if reason:
             raise EmulatorError(reason)
         # stderr to a file: a pipe nobody reads could fill up and stall node.
-        self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (lives as long as node)
         self._process = subprocess.Popen(
             ["node", str(SERVER_JS), "--host", self.host, "--port", str(self.port), "--exit-with-stdin"],
             cwd=ROOT,
@@ -119,8 +119,9 @@ class Emulator:
                 continue
             if line.startswith("READY "):
                 return int(line.split()[1])
+        log = self.log()  # read before stop() closes it
         self.stop()
-        raise EmulatorError(f"emulator did not start:\n{self.log()}")
+        raise EmulatorError(f"emulator did not start:\n{log}")
 
     def log(self) -> str:
         """What node wrote on stderr (set DEBUG=TelegramServer:* for the package's own log)."""
@@ -283,16 +284,21 @@ class Client:
         result = await self._post("/sendCommand", message)
         return int(result["message_id"])
 
-    async def press(self, callback_data: str, message: BotMessage | None = None) -> None:
+    async def press(
+        self, callback_data: str, message: BotMessage | None = None, *, forged: bool = False
+    ) -> None:
         """Press the inline button with ``callback_data`` on ``message`` (default: the newest bot
-        message in this chat that has such a button). Fails if there is no such button."""
+        message in this chat that has such a button). Fails if there is no such button, unless
+        ``forged``: then the data is sent as a crafted client would, button or not."""
         if message is None:
             candidates = [m for m in await self.bot_messages() if callback_data in dict(m.buttons).values()]
             if not candidates:
                 raise EmulatorError(f"no bot message has a button with callback_data {callback_data!r}")
             message = candidates[-1]
-        elif callback_data not in [data for _, data in message.buttons]:
-            raise EmulatorError(f"message {message.message_id} has no button {callback_data!r}: {message.buttons}")
+        elif not forged and callback_data not in [data for _, data in message.buttons]:
+            raise EmulatorError(
+                f"message {message.message_id} has no button {callback_data!r}: {message.buttons}"
+            )
         await self._post(
             "/sendCallback",
             {

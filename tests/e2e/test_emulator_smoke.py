@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from emulator import AnyApplication, Client, Emulator, polling, unavailable_reason
 from telegram import (
     BotCommand,
     InlineKeyboardButton,
@@ -28,8 +29,6 @@ from telegram.ext import (
     filters,
 )
 
-from emulator import AnyApplication, Client, Emulator, polling, unavailable_reason
-
 _reason = unavailable_reason()
 if _reason:
     pytest.skip(f"Telegram emulator not available: {_reason}", allow_module_level=True)
@@ -45,7 +44,12 @@ async def post_init(app: AnyApplication) -> None:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Optie A", callback_data="pick:a"), InlineKeyboardButton("Optie B", callback_data="pick:b")]]
+        [
+            [
+                InlineKeyboardButton("Optie A", callback_data="pick:a"),
+                InlineKeyboardButton("Optie B", callback_data="pick:b"),
+            ]
+        ]
     )
     await update.effective_message.reply_text("Kies een optie", reply_markup=keyboard)
 
@@ -73,7 +77,9 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.inline_query
     text = update.inline_query.query
-    article = InlineQueryResultArticle(id="1", title=f"Echo {text}", input_message_content=InputTextMessageContent(text))
+    article = InlineQueryResultArticle(
+        id="1", title=f"Echo {text}", input_message_content=InputTextMessageContent(text)
+    )
     await update.inline_query.answer([article], cache_time=0)
 
 
@@ -164,7 +170,7 @@ async def test_errors_are_answers_not_crashes(emu: Emulator, user: Client, bot: 
 
     with pytest.raises(EndPointNotFound):
         await bot.bot.do_api_request("fooBar")
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.bot.edit_message_text("x", chat_id=user.chat_id, message_id=999_999)
 
     # The emulator is still up and the bot still answers.

@@ -1,0 +1,140 @@
+"""The real Telegram adapter (our Application, not a mock) against the local Bot API emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from emulator import BotMessage, Client, Emulator, polling, unavailable_reason
+
+from bot.content import load_content
+from bot.engine import Engine
+from bot.storage import Store
+from bot.telegram_app import build_application
+
+_reason = unavailable_reason()
+if _reason:
+    pytest.skip(f"Telegram emulator not available: {_reason}", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Emulator]:
+    with Emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def make_engine(content_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    db = tmp_path / "routeboek.db"
+
+    def make() -> Engine:
+        return Engine(load_content(content_dir), Store(db))
+
+    return make
+
+
+def button(message: BotMessage, label: str) -> str:
+    for text, data in message.buttons:
+        if text == label and data:
+            return data
+    raise AssertionError(f"no button {label!r} in {message.buttons}")
+
+
+async def reply(user: Client, count: int = 1) -> BotMessage:
+    """The last of the next `count` messages the bot sends."""
+    messages = await user.wait_for_messages(count)
+    return messages[-1]
+
+
+async def onboard(user: Client) -> None:
+    await user.send_command("/start")
+    role = await reply(user)
+    assert role.text and "Wat is je rol?" in role.text
+    await user.press(button(role, "Mentor of leerkracht"), role)
+    gemeente = await reply(user)
+    await user.press(button(gemeente, "Den Haag"), gemeente)
+    done = await reply(user)
+    assert done.text and "Den Haag (VO)" in done.text
+
+
+async def test_onboarding_question_and_menu(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
+    token = emu.new_token()
+    app = build_application(make_engine(), token, api_url=emu.base_url)
+    async with polling(app):
+        user = emu.client(token)
+        await onboard(user)
+        # The command menu and descriptions were set at start-up.
+        commands = await user.calls("setMyCommands")
+        assert len(commands) == 2
+        names = [c["command"] for c in commands[0].params["commands"]]
+        assert names[:3] == ["start", "help", "route"] and "casus" not in names
+        assert await user.calls("setMyDescription")
+        # A free-text question: answered in HTML, with the source, after a typing indicator.
+        await user.send_message("met wie voert de school het gesprek met ouders?")
+        answer = await reply(user)
+        assert answer.parse_mode == "HTML" or answer.text
+        assert answer.text and "Gesprek met ouders" in answer.text and "Bron" in answer.text
+        assert any(c.params.get("action") == "typing" for c in await user.calls("sendChatAction"))
+        # Every button press was answered.
+        assert len(await user.calls("answerCallbackQuery")) == 2
+
+
+async def test_walk_through_escalation_picture_and_bad_input(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
+    token = emu.new_token()
+    app = build_application(make_engine(), token, api_url=emu.base_url)
+    async with polling(app):
+        user = emu.client(token)
+        await onboard(user)
+        await user.send_command("/route")
+        routes = await reply(user)
+        await user.press(button(routes, "Testroute"), routes)
+        question = await reply(user)
+        assert question.text and "vraag 1" in question.text
+        await user.press(button(question, "Nee"), question)
+        end = await reply(user)
+        assert end.text and "Niet ingeschreven" in end.text and "Leerplicht" in end.text
+        # The same old question pressed again: a friendly answer, no crash.
+        await user.press(button(question, "Ja"), question)
+        stale = await user.wait_for_messages(2)
+        assert any(m.text and "eerdere stap" in m.text for m in stale)
+        # A forged button.
+        await user.press("on:g:9999", end, forged=True)
+        forged = await reply(user)
+        assert forged.text and "werkt niet meer" in forged.text
+        # /opschaling: a picture of the table, then the text.
+        await user.send_command("/opschaling")
+        messages = await user.wait_for_messages(2)
+        assert messages[-2].has_photo and messages[-1].text and "Stap 1" in messages[-1].text
+        assert (await user.calls("sendPhoto"))[0].params["photo"]["size"] > 1000
+        # A 5000-character message: a clear answer, not a crash.
+        await user.send_message("x" * 5000)
+        too_long = await reply(user)
+        assert too_long.text and "te lang" in too_long.text
+
+
+async def test_inline_query_returns_articles_with_source(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
+    token = emu.new_token()
+    app = build_application(make_engine(), token, api_url=emu.base_url)
+    async with polling(app):
+        user = emu.client(token)
+        results = await user.inline_answer(await user.inline_query("zorgwekkend ziekteverzuim jgz"))
+        assert results and results[0]["type"] == "article"
+        assert "Testroutebook" in results[0]["description"]
+        assert "JGZ" in results[0]["input_message_content"]["message_text"]
+
+
+async def test_restart_in_the_middle_of_a_walk_through(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
+    token = emu.new_token()
+    user = emu.client(token)
+    async with polling(build_application(make_engine(), token, api_url=emu.base_url)):
+        await onboard(user)
+        await user.send_command("/route")
+        routes = await reply(user)
+        await user.press(button(routes, "Testroute"), routes)
+        question = await reply(user)
+    # A new process: a new engine and application on the same database.
+    async with polling(build_application(make_engine(), token, api_url=emu.base_url)):
+        await user.press(button(question, "Ja"), question)
+        end = await reply(user)
+        assert end.text and "Ingeschreven" in end.text
