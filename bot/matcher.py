@@ -35,7 +35,7 @@ W_GLOSSARY = 0.6
 W_SYNONYM = 0.5
 
 # A section of a superseded document ranks a little lower than the current one.
-SUPERSEDED_FACTOR = 0.85
+SUPERSEDED_FACTOR = 1.0
 
 # Rejection: the share of the question's informative weight the best section must cover, and
 # a minimum raw score. Calibrated on the development questions (bench/ask_quality.py).
@@ -178,8 +178,9 @@ class Matcher:
                         table[a].append((b, weight))
 
         for term, _doc in kb.terms:
-            if term.expansion:
-                link([term.term, term.expansion, *term.aliases], W_GLOSSARY)
+            names = [term.term, *([term.expansion] if term.expansion else []), *term.aliases]
+            if len(names) > 1:
+                link(names, W_GLOSSARY)
         for group in kb.synonyms:
             link(group, W_SYNONYM)
         return table
