@@ -54,7 +54,8 @@ def main() -> int:
     misses: Counter[str] = Counter()
     for q in questions:
         gemeente = kb.resolve_gemeente(q.get("gemeente")) if q.get("gemeente") else None
-        hits = matcher.answer(q["question"], gemeente, q.get("sector"), top=3)
+        gemeente, sector = matcher.scope(q["question"], gemeente, q.get("sector"))
+        hits = matcher.answer(q["question"], gemeente, sector, top=3)
         if q["expect"] == "none":
             if not hits:
                 rejected += 1

@@ -64,6 +64,7 @@ def _ask_one(
     from bot.answer import build_answer
 
     gemeente = kb.resolve_gemeente(gemeente_in) if gemeente_in else None
+    gemeente, sector = matcher.scope(question, gemeente, sector)
     hits = matcher.answer(question, gemeente, sector, max(1, top))
     return {
         "query": question,

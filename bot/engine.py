@@ -408,7 +408,8 @@ class Engine:
         return self._answer(user, profile, state, text)
 
     def _answer(self, user: str, profile: Profile, state: Dialogue, text: str) -> list[Reply]:
-        hits = self.matcher.answer(text, profile.gemeente, profile.sector, top=3)
+        gemeente, sector = self.matcher.scope(text, profile.gemeente, profile.sector)
+        hits = self.matcher.answer(text, gemeente, sector, top=3)
         if not hits:
             return [
                 Reply(
@@ -418,7 +419,9 @@ class Engine:
                 )
             ]
         best = hits[0]
-        text_out = build_answer(self.kb, best.view, profile.gemeente).render(bold)
+        text_out = build_answer(self.kb, best.view, gemeente).render(bold)
+        if gemeente and gemeente != profile.gemeente:
+            text_out = f"(Antwoord voor {gemeente}, zoals je vroeg.)\n\n" + text_out
         buttons: list[list[Button]] = []
         if Matcher.is_ambiguous(hits):
             text_out += "\n\nBedoelde je misschien iets anders?"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Knowledge, SectionView
+from bot.specificity import specificity, warm_up
 from bot.textproc import STOPWORDS, CompoundSplitter, content_words, stem, words
 
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
@@ -33,18 +34,25 @@ W_LONGER = 0.7
 MAX_LONGER = 12  # an index stem that extends what was typed ("ziek" -> "ziekt", "ziekteverzuim")
 W_GLOSSARY = 0.6
 W_SYNONYM = 0.5
+W_PLACE = 0.5
+
+# Words by which a question says which sector it is about.
+SECTOR_WORDS = {
+    "po": frozenset({"po", "basisschool", "basisscholen", "basisonderwijs", "primair", "kleuter", "groep"}),
+    "vo": frozenset({"vo", "middelbare", "voortgezet", "brugklas", "vmbo", "havo", "vwo"}),
+}
 
 # A section of a superseded document ranks a little lower than the current one.
 SUPERSEDED_FACTOR = 1.0
 
-# Rejection: the share of the question's informative weight the best section must cover, and
-# a minimum raw score. Calibrated on the development questions (bench/ask_quality.py).
-MIN_COVERAGE = 0.45
+# Rejection. The best section must share field-specific words with the question: the summed
+# specificity (bot/specificity.py) of the question words it matches is its evidence. Everyday
+# words score 0.1-0.4 each, terms of the trade up to 1.0, so one real term is enough and a few
+# everyday words are not. It must also cover a minimum share of what the question asks.
+MIN_EVIDENCE = 0.6
+MIN_COVERAGE = 0.25
 # The minimum raw score, as a share of the largest idf (so it scales with the size of the corpus).
-MIN_SCORE_SHARE = 0.6
-# The weight in the coverage sum of a question word that no section contains, as a share of the
-# largest idf.
-UNKNOWN_WORD_SHARE = 0.3
+MIN_SCORE_SHARE = 0.5
 # The second result is offered as a choice when it scores at least this share of the first.
 AMBIGUITY_RATIO = 0.9
 
@@ -55,6 +63,8 @@ class Hit:
     score: float  # 0..1, shown to users and in JSON
     raw: float
     coverage: float
+    matched: tuple[str, ...] = ()  # the question's concepts this section matches
+    evidence: float = 0.0  # summed specificity of those concepts
 
 
 @dataclass
@@ -84,6 +94,7 @@ class Matcher:
     """An index over all sections of a knowledge base; build once, query many times."""
 
     def __init__(self, kb: Knowledge) -> None:
+        warm_up()
         self.kb = kb
         self.sections = kb.sections
         superseded = {key for doc in kb.documents.values() for key in doc.supersedes}
@@ -94,6 +105,13 @@ class Matcher:
         self.vocabulary = frozenset(vocabulary)
         self.splitter = CompoundSplitter(vocabulary)
         self._expansions = self._build_expansions(kb)
+        self._place_words = {
+            w
+            for g in kb.regions
+            for gem in g.gemeenten
+            for name in (gem.name, *gem.aliases)
+            for w in words(name)
+        }
 
         # postings: stem -> {doc: {field: tf}}
         postings: dict[str, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
@@ -202,30 +220,38 @@ class Matcher:
         all_words = words(text)
         for w in content_words(text):
             s = stem(w)
+            if w in self._place_words:
+                # A gemeente name narrows the search (the filter does that job); it is no topic.
+                if s in self._idf:
+                    query.add(s, W_PLACE, s)
+                continue
             parts = self.splitter.split(w)
             longer = self._longer.get(s, [])[:MAX_LONGER] if len(s) >= 4 else []
             if s in self._idf or longer:
-                query.concept(s, self._idf.get(s) or min(self._idf[t] for t in longer))
+                query.concept(s, specificity(w))
                 query.add(s, W_TYPED, s)
                 for term in longer:
                     query.add(term, W_LONGER, s)
                 for part in parts:
                     query.add(stem(part), W_PART, s)
             elif parts:
-                # An unknown compound: its known parts stand in for it.
-                query.concept(s, max(self._idf.get(stem(p), 0.0) for p in parts))
+                # An unknown compound: its known parts stand in for it, each a concept of its own,
+                # so a section that matches only its commonest part ("gemeente" of
+                # "gemeentehuis") does not count as covering the whole word.
                 for part in parts:
-                    query.add(stem(part), W_TYPED * 0.9, s)
+                    ps = stem(part)
+                    query.concept(ps, specificity(part))
+                    query.add(ps, W_TYPED * 0.9, ps)
             elif w.isalpha() and len(w) >= 5:
                 fixed = self._correct(w)
                 if fixed:
-                    query.concept(s, self._idf[fixed])
+                    query.concept(s, specificity(w))
                     query.add(fixed, W_TYPO, s)
                 else:
                     # A word the routeboeken lack: the question asks something they may not cover.
-                    query.concept(s, UNKNOWN_WORD_SHARE * self._max_idf)
+                    query.concept(s, specificity(w))
             elif w.isalpha():
-                query.concept(s, UNKNOWN_WORD_SHARE * self._max_idf)
+                query.concept(s, specificity(w))
             # numbers the routeboeken never mention carry no topic
         for phrase, other in self._match_expansions(all_words):
             weight = max((wt for _o, wt in self._expansions[phrase]), default=W_SYNONYM)
@@ -246,6 +272,20 @@ class Matcher:
         candidates = [w for w in self._word_vocab if w[0] == word[0] and abs(len(w) - len(word)) <= 2]
         hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=85)
         return stem(hit[0]) if hit else None
+
+    def scope(self, text: str, gemeente: str | None, sector: str | None) -> tuple[str | None, str | None]:
+        """The gemeente and sector to answer for: a place or sector the question names itself
+        ("hoe zit dat in Rijswijk?", "ib'er po hier") beats the asker's profile."""
+        named = self.kb.places.mentioned(text)
+        if len(named) == 1:
+            gemeente = named[0]
+        tokens = set(words(text))
+        said = {s for s, markers in SECTOR_WORDS.items() if tokens & markers}
+        if len(said) == 1:
+            sector = said.pop()
+        if gemeente and sector and sector not in self.kb.sectors_of(gemeente):
+            sector = None
+        return gemeente, sector
 
     def search(
         self, text: str, gemeente: str | None = None, sector: str | None = None, top: int = 3
@@ -272,7 +312,17 @@ class Matcher:
         for doc in ranked:
             raw = scores[doc] * self._prior[doc]
             coverage = min(1.0, sum(query.concepts.get(c, 0.0) for c in matched[doc]) / total)
-            hits.append(Hit(self.sections[doc], round(raw / (raw + 10.0), 3), raw, coverage))
+            evidence = sum(query.concepts.get(c, 0.0) for c in matched[doc])
+            hits.append(
+                Hit(
+                    self.sections[doc],
+                    round(raw / (raw + 10.0), 3),
+                    raw,
+                    coverage,
+                    tuple(sorted(matched[doc])),
+                    evidence,
+                )
+            )
         return hits
 
     def answer(
@@ -280,7 +330,14 @@ class Matcher:
     ) -> list[Hit]:
         """Like search, but empty when the best section does not really answer the question."""
         hits = self.search(text, gemeente, sector, top)
-        if not hits or hits[0].coverage < MIN_COVERAGE or hits[0].raw < MIN_SCORE_SHARE * self._max_idf:
+        if not hits:
+            return []
+        best = hits[0]
+        if (
+            best.evidence < MIN_EVIDENCE
+            or best.coverage < MIN_COVERAGE
+            or best.raw < MIN_SCORE_SHARE * self._max_idf
+        ):
             return []
         return hits
 

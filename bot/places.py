@@ -31,6 +31,28 @@ class PlaceIndex:
                 self._by_key.setdefault(place_key(spelling), canonical)
         self._keys = list(self._by_key)
 
+    def mentioned(self, text: str) -> list[str]:
+        """Gemeenten named in a sentence ("hoe gaat dat in leidschendam voorburg?"), in order.
+
+        Only exact spellings and aliases count here, never fuzzy matches: a question's words are
+        not to be read as a place by accident.
+        """
+        tokens = [place_key(t) for t in re.split(r"[\s,.;:!?()]+", text) if t]
+        found: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for size in (3, 2, 1):
+                key = "".join(tokens[i : i + size])
+                if len(key) >= 2 and key in self._by_key and i + size <= len(tokens):
+                    name = self._by_key[key]
+                    if name not in found:
+                        found.append(name)
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
     def resolve(self, text: str | None) -> str | None:
         if not text:
             return None

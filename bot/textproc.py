@@ -27,6 +27,15 @@ STOPWORDS = frozenset(
     welke wie wij wil willen word worden wordt zal ze zei zelf zich zij zijn zo zou zoals
     zonder zit zitten zitte hun hen iets iemand ok oke eigenlijk precies graag even nou toch
     weer dus hoor dan ff nu wel zeg zegt heel erg
+    gewoon zomaar steeds soms nooit meestal alleen zelfs juist ongeveer misschien
+    waarschijnlijk uiteindelijk daarna straks later vandaag morgen gisteren heen ergens niks
+    weinig minder genoeg beetje zulke elk elke ieder iedere hoelang hoezo waarom waarvoor
+    waarmee waardoor waarover voordat nadat totdat terwijl doordat zodat want ofzo enzo
+    gebeurt gebeuren oplevert opleveren lukt lukken ligt liggen staat staan gaat komt komen
+    kom krijg krijgen krijgt geeft geven weet weten denk denken vind vinden zie zien hoor horen
+    mag mogen kunt kon konden zou zouden moest moesten wilt wilde maak maken maakt
+    iemand anders nodig bedoeld bedoelen bedoelt betekent hiervoor daarvoor daarbij hierbij
+    hebben sinds inmiddels ondertussen tijdens bijvoorbeeld welke wiens hen hun jou jouw
     """.split()
 )
 
