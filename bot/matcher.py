@@ -49,7 +49,7 @@ SUPERSEDED_FACTOR = 1.0
 # specificity (bot/specificity.py) of the question words it matches is its evidence. Everyday
 # words score 0.1-0.4 each, terms of the trade up to 1.0, so one real term is enough and a few
 # everyday words are not. It must also cover a minimum share of what the question asks.
-MIN_EVIDENCE = 0.6
+MIN_EVIDENCE = 0.5
 MIN_COVERAGE = 0.25
 # The minimum raw score, as a share of the largest idf (so it scales with the size of the corpus).
 MIN_SCORE_SHARE = 0.5
@@ -100,9 +100,12 @@ class Matcher:
         superseded = {key for doc in kb.documents.values() for key in doc.supersedes}
         self._prior = [SUPERSEDED_FACTOR if v.document.key in superseded else 1.0 for v in self.sections]
 
-        field_texts = [self._fields(view) for view in self.sections]
-        vocabulary = {w for texts in field_texts for text in texts.values() for w in words(text)}
+        field_words = [{f: words(t) for f, t in self._fields(view).items()} for view in self.sections]
+        vocabulary = {w for fields in field_words for ws in fields.values() for w in ws}
         self.vocabulary = frozenset(vocabulary)
+        self._stem_words: dict[str, list[str]] = defaultdict(list)
+        for w in vocabulary:
+            self._stem_words[stem(w)].append(w)
         self.splitter = CompoundSplitter(vocabulary)
         self._expansions = self._build_expansions(kb)
         self._place_words = {
@@ -116,9 +119,9 @@ class Matcher:
         # postings: stem -> {doc: {field: tf}}
         postings: dict[str, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
         lengths: dict[str, list[int]] = {f: [] for f in FIELD_WEIGHTS}
-        for doc, texts in enumerate(field_texts):
-            for fname, text in texts.items():
-                counts = self._analyse(text)
+        for doc, fields in enumerate(field_words):
+            for fname, ws in fields.items():
+                counts = self._analyse(ws)
                 lengths[fname].append(int(sum(counts.values())))
                 for term, tf in counts.items():
                     postings[term][doc][fname] = tf
@@ -167,11 +170,10 @@ class Matcher:
             "body": "\n".join(body),
         }
 
-    def _analyse(self, text: str) -> dict[str, float]:
+    def _analyse(self, all_words: list[str]) -> dict[str, float]:
         """Term frequencies of a field: stems of words, plus compound parts at half weight and
         glossary expansions of abbreviations (index-time expansion)."""
         counts: dict[str, float] = defaultdict(float)
-        all_words = words(text)
         for w in all_words:
             if w in STOPWORDS:
                 continue
@@ -256,10 +258,20 @@ class Matcher:
         for phrase, other in self._match_expansions(all_words):
             weight = max((wt for _o, wt in self._expansions[phrase]), default=W_SYNONYM)
             concepts = [c for c in phrase if c in query.concepts] or list(phrase)
+            # Everyday words that together name a field concept ("zit thuis" = thuiszitter) are
+            # as specific as that concept.
+            target = max((self._specificity_of_stem(t) for t in other), default=0.0)
+            for c in concepts:
+                if len(phrase) > 1 and c in query.concepts:
+                    query.concept(c, target)
             for term in other:
                 for c in concepts:
                     query.add(term, weight, c)
         return query
+
+    def _specificity_of_stem(self, term: str) -> float:
+        """That of the most specific index word with this stem."""
+        return max((specificity(w) for w in self._stem_words.get(term, ())), default=0.0)
 
     def _correct(self, word: str) -> str | None:
         """The stem of the routeboek word this is most likely a typo of, if any.

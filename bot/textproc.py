@@ -92,9 +92,12 @@ _stemmer = snowballstemmer.stemmer("dutch")
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, apostrophes inside words removed ("ib'er" -> "iber")."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    """Lower case, no accents, apostrophes inside words removed ("ib'er" -> "iber").
+
+    Decomposing and dropping what is not ASCII removes accents ("coördinator") and, with them,
+    only symbols and punctuation, which tokenising drops anyway.
+    """
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return _APOSTROPHE.sub(r"\1\2", text)
 
 
@@ -131,11 +134,21 @@ def content_words(text: str) -> list[str]:
     return [w for w in tokens if w not in STOPWORDS]
 
 
+_VOWELS = frozenset("aeiouy")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    """Snowball's Dutch stem, with the verb ending -t removed as well.
+
+    The Kraaij-Pohlmann stemmer leaves "meldt", "verzuimt", "spijbelt" apart from "meld",
+    "verzuim", "spijbel"; in questions those verb forms are the rule, in passages the nouns.
+    """
     if word.isdigit() or len(word) <= 3:
         return word
     result: str = _stemmer.stemWord(word)
+    if len(result) >= 5 and result[-1] == "t" and result[-2] not in _VOWELS and result[-2] != "t":
+        result = result[:-1]
     return result
 
 

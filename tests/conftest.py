@@ -42,7 +42,7 @@ sections:
     roles: [jgz]
   - id: t-gesprek
     title: Gesprek met ouders
-    text: Het eerste gesprek met ouders.
+    text: Het eerste gesprek met ouders en leerling over het verzuim.
     source: {document: test-doc, section: "Fase 2.1"}
     per_gemeente:
       Rijswijk: Het gesprek wordt gevoerd door leerplicht.

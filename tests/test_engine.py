@@ -61,7 +61,7 @@ def test_commands_need_onboarding_first(engine: Engine) -> None:
 
 def test_question_gets_answer_with_source_and_gemeente_specific_rule(engine: Engine) -> None:
     onboard(engine, "Rijswijk")
-    (reply,) = engine.handle(USER, TextIn("met wie voert de school het gesprek met ouders?"))
+    (reply,) = engine.handle(USER, TextIn("wie voert het gesprek met ouders over het verzuim?"))
     text = plain(reply.text)
     assert "Gesprek met ouders" in text
     assert "In Rijswijk: Het gesprek wordt gevoerd door leerplicht." in text

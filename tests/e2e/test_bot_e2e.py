@@ -71,7 +71,7 @@ async def test_onboarding_question_and_menu(emu: Emulator, make_engine) -> None:
         assert names[:3] == ["start", "help", "route"] and "casus" not in names
         assert await user.calls("setMyDescription")
         # A free-text question: answered in HTML, with the source, after a typing indicator.
-        await user.send_message("met wie voert de school het gesprek met ouders?")
+        await user.send_message("wie voert het gesprek met ouders over het verzuim?")
         answer = await reply(user)
         assert answer.parse_mode == "HTML" or answer.text
         assert answer.text and "Gesprek met ouders" in answer.text and "Bron" in answer.text
