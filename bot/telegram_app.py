@@ -7,12 +7,15 @@ message text, and logs carry update types and error classes only, never what a u
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import os
 import re
 import time
 from collections import defaultdict, deque
+from collections.abc import Awaitable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import (
@@ -31,6 +34,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     Defaults,
@@ -42,8 +46,12 @@ from telegram.ext import (
 from bot.answer import build_answer
 from bot.engine import COMMANDS, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.table_image import render_escalation
+from bot.webhook import serve_webhook
 
 log = logging.getLogger(__name__)
+
+# PTB's Application is generic in six context types; this bot uses the defaults throughout.
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 GROUP_COMMANDS = {"start", "help", "opschaling", "wie", "begrip", "privacy"}
@@ -128,6 +136,37 @@ class FloodGuard:
             return "drop"
         self._warned.add(user_id)
         return "warn"
+
+
+class PerUserUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different users run concurrently; one user's updates stay in order.
+
+    PTB either processes everything one by one (a slow Telegram round trip for one user delays
+    all others) or everything concurrently (a user's quick button press could overtake the
+    message before it). A lock per user gives both.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = 0
+        if isinstance(update, Update) and update.effective_user:
+            key = update.effective_user.id
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and len(self._locks) > 10_000:
+                self._locks.pop(key, None)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
 
 
 class TelegramBot:
@@ -257,7 +296,7 @@ class TelegramBot:
             except Exception:  # the error may be that Telegram is unreachable
                 log.warning("could not tell the user about the error")
 
-    async def post_init(self, app: Application) -> None:  # type: ignore[type-arg]
+    async def post_init(self, app: AnyApp) -> None:
         private = [BotCommand(name, desc) for name, desc in COMMANDS]
         group = [BotCommand(name, desc) for name, desc in COMMANDS if name in GROUP_COMMANDS]
         await app.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
@@ -265,7 +304,7 @@ class TelegramBot:
         await app.bot.set_my_description(DESCRIPTION)
         await app.bot.set_my_short_description(SHORT_DESCRIPTION)
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+    def register(self, app: AnyApp) -> None:
         app.add_handler(MessageHandler(filters.COMMAND, self.on_command))
         app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
         app.add_handler(CallbackQueryHandler(self.on_press))
@@ -273,9 +312,12 @@ class TelegramBot:
         app.add_error_handler(self.on_error)
 
 
-def build_application(engine: Engine, token: str, api_url: str | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(
+    engine: Engine, token: str, api_url: str | None = None, rate_limit: bool = True
+) -> AnyApp:
+    """The PTB Application; `rate_limit=False` only for measuring against a local emulator."""
     bot = TelegramBot(engine)
-    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(token)
         .defaults(
@@ -285,9 +327,13 @@ def build_application(engine: Engine, token: str, api_url: str | None = None) ->
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(bot.post_init)
+        .concurrent_updates(PerUserUpdateProcessor())
     )
+    if rate_limit:
+        # Telegram's flood limits: about 30 messages/s overall and 1/s per chat. Retry a
+        # RetryAfter three times instead of failing the reply.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     url = api_url or os.environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL
     builder = builder.base_url(url)
     app = builder.build()
@@ -306,15 +352,8 @@ def run_telegram(engine: Engine, token: str, webhook: bool = False, port: int = 
         if not url or not secret:
             print("Webhook-modus heeft WEBHOOK_URL en WEBHOOK_SECRET nodig.")
             return 2
-        app.run_webhook(
-            listen="0.0.0.0",
-            port=port,
-            url_path="telegram",
-            webhook_url=url.rstrip("/") + "/telegram",
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
+        info = {"sections": len(engine.kb.sections), "gemeenten": engine.kb.gemeenten}
+        asyncio.run(serve_webhook(app, url, secret, port, info))
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0

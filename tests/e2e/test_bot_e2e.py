@@ -138,3 +138,66 @@ async def test_restart_in_the_middle_of_a_walk_through(emu: Emulator, make_engin
         await user.press(button(question, "Ja"), question)
         end = await reply(user)
         assert end.text and "Ingeschreven" in end.text
+
+
+async def test_webhook_mode_checks_secret_and_serves_health(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+    import socket
+    import time
+
+    import httpx
+
+    from bot.webhook import serve_webhook
+
+    token = emu.new_token()
+    app = build_application(make_engine(), token, api_url=emu.base_url)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    stop = asyncio.Event()
+    server = asyncio.create_task(
+        serve_webhook(
+            app, "https://example.invalid", "s3cret", port, {"sections": 2}, "127.0.0.1", False, stop
+        )
+    )
+    base = f"http://127.0.0.1:{port}"
+    user = emu.client(token)
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": user.chat_id, "type": "private"},
+            "from": user.user,
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    try:
+        async with httpx.AsyncClient() as http:
+            for _ in range(50):
+                try:
+                    health = await http.get(f"{base}/healthz")
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.05)
+            assert health.status_code == 200 and health.json()["status"] == "ok"
+            wrong = await http.post(
+                f"{base}/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+            )
+            assert wrong.status_code == 403
+            bad = await http.post(
+                f"{base}/telegram",
+                content=b"{not json",
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"},
+            )
+            assert bad.status_code == 400
+            right = await http.post(
+                f"{base}/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+            )
+            assert right.status_code == 200
+        welcome = await reply(user)
+        assert welcome.text and "Wat is je rol?" in welcome.text
+    finally:
+        stop.set()
+        await server

@@ -1,0 +1,167 @@
+"""Load on the real Telegram adapter through the local Bot API emulator.
+
+N simulated users each ask K questions one after another (waiting for each reply), all users at
+the same time. Prints updates handled per second and reply latency p50/p99 for our bot, and the
+same for a trivial echo bot on the same emulator: that baseline is the emulator's and PTB's own
+cost, which a real deployment does not pay in the same way. The rate limiter is off here: it
+would cap throughput at Telegram's flood limits (~30 messages/s), which production needs but is
+not what this measures. Asserts nothing.
+
+    .venv/bin/python bench/telegram_load.py [--users 20] [--questions 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from emulator import Emulator, polling, unavailable_reason  # noqa: E402
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
+
+from bot.content import load_content  # noqa: E402
+from bot.engine import Engine  # noqa: E402
+from bot.storage import Profile, Store  # noqa: E402
+from bot.telegram_app import PerUserUpdateProcessor, build_application  # noqa: E402
+
+FIRST_USER = 5000
+POLL = 0.02  # seconds between looks, for the bot (getUpdates) and for the measuring poller
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
+
+
+class Load:
+    """Sends as many users and collects the bot's replies with one poller for all chats, so the
+    measuring itself does not swamp the single-threaded emulator."""
+
+    def __init__(self, emu: Emulator, token: str) -> None:
+        self.emu, self.token = emu, token
+        self.http = httpx.AsyncClient(base_url=emu.api_url, timeout=30, trust_env=False, verify=False)
+        self.inbox: dict[int, asyncio.Queue[float]] = defaultdict(asyncio.Queue)
+        self.latencies: list[float] = []
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            reply = await self.http.post("/test/botMessages", json={"token": self.token, "unread_only": True})
+            now = time.perf_counter()
+            for message in reply.json()["result"]:
+                self.inbox[int(message["chat"]["id"])].put_nowait(now)
+            await asyncio.sleep(POLL)
+
+    async def user(self, user_id: int, questions: list[str]) -> None:
+        sender: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": "Test"}
+        for question in questions:
+            started = time.perf_counter()
+            await self.http.post(
+                "/sendMessage",
+                json={
+                    "botToken": self.token,
+                    "from": sender,
+                    "chat": {"id": user_id, "type": "private", "first_name": "Test"},
+                    "date": int(time.time()),
+                    "text": question,
+                },
+            )
+            seen = await asyncio.wait_for(self.inbox[user_id].get(), timeout=60)
+            self.latencies.append((seen - started) * 1000)
+
+    async def run(self, app: Application, questions: list[list[str]]) -> float:  # type: ignore[type-arg]
+        stop = asyncio.Event()
+        async with polling(app, poll_interval=POLL):
+            poller = asyncio.create_task(self.poll(stop))
+            started = time.perf_counter()
+            await asyncio.gather(*(self.user(FIRST_USER + i, qs) for i, qs in enumerate(questions)))
+            elapsed = time.perf_counter() - started
+            stop.set()
+            await poller
+        await self.http.aclose()
+        return elapsed
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_chat
+    await context.bot.send_message(update.effective_chat.id, "ok")
+
+
+def report(name: str, load: Load, elapsed: float) -> None:
+    n = len(load.latencies)
+    print(
+        f"{name}: {n} updates in {elapsed:.1f} s = {n / elapsed:.0f} updates/s; "
+        f"reply latency p50 {pct(load.latencies, 0.5):.0f} ms, p99 {pct(load.latencies, 0.99):.0f} ms"
+    )
+
+
+async def main_async(users: int, per_user: int) -> None:
+    kb = load_content()
+    engine = Engine(kb, Store(Path(tempfile.mkdtemp()) / "load.db"))
+    engine_ms: list[float] = []
+    handle = engine.handle
+
+    def timed_handle(user: str, event):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return handle(user, event)
+        finally:
+            engine_ms.append((time.perf_counter() - started) * 1000)
+
+    engine.handle = timed_handle  # type: ignore[method-assign]
+    pool = [q for view in kb.sections for q in view.section.questions]
+    questions = [[pool[(i * per_user + k) % len(pool)] for k in range(per_user)] for i in range(users)]
+    for i in range(users):
+        gemeente = kb.gemeenten[i % len(kb.gemeenten)]
+        engine.store.save_profile(
+            Profile(f"tg:{FIRST_USER + i}", "mentor", gemeente, kb.sectors_of(gemeente)[0])
+        )
+
+    with Emulator() as emu:
+        token = emu.new_token()
+        baseline = (
+            Application.builder()
+            .token(token)
+            .base_url(emu.base_url)
+            .concurrent_updates(PerUserUpdateProcessor())
+            .build()
+        )
+        baseline.add_handler(MessageHandler(filters.TEXT, echo))
+        load = Load(emu, token)
+        report("emulator + PTB baseline (echo bot)", load, await load.run(baseline, questions))
+
+        token = emu.new_token()
+        app = build_application(engine, token, api_url=emu.base_url, rate_limit=False)
+        load = Load(emu, token)
+        report("routeboek bot (questions)", load, await load.run(app, questions))
+    print(
+        f"time in the engine per question: p50 {pct(engine_ms, 0.5):.2f} ms, p99 {pct(engine_ms, 0.99):.2f} ms"
+    )
+    print(f"users: {users}, questions each: {per_user}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--questions", type=int, default=10)
+    args = parser.parse_args()
+    reason = unavailable_reason()
+    if reason:
+        print(f"emulator not available: {reason} (run `npm ci` first)")
+        return 1
+    asyncio.run(main_async(args.users, args.questions))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
