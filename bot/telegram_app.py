@@ -29,6 +29,7 @@ from telegram import (
     LinkPreviewOptions,
     Update,
 )
+from telegram.request import BaseRequest
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -313,9 +314,17 @@ class TelegramBot:
 
 
 def build_application(
-    engine: Engine, token: str, api_url: str | None = None, rate_limit: bool = True
+    engine: Engine,
+    token: str,
+    api_url: str | None = None,
+    rate_limit: bool = True,
+    request: BaseRequest | None = None,
 ) -> AnyApp:
-    """The PTB Application; `rate_limit=False` only for measuring against a local emulator."""
+    """The PTB Application.
+
+    `rate_limit=False` only for measuring against a local emulator; `request` lets unit tests
+    answer the Bot API offline.
+    """
     bot = TelegramBot(engine)
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
@@ -336,6 +345,8 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     url = api_url or os.environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL
     builder = builder.base_url(url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     bot.register(app)
     return app

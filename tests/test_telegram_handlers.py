@@ -1,0 +1,159 @@
+"""Handlers of the real Application with an offline request class (no network, no emulator)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+from bot.content import load_content
+from bot.engine import Engine
+from bot.storage import Store
+from bot.telegram_app import AnyApp, build_application
+
+BOT = {"id": 999, "is_bot": True, "first_name": "Routeboek", "username": "routeboek_bot"}
+
+
+class OfflineRequest(BaseRequest):
+    """Records every Bot API call and answers it the way Telegram would, minimally."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._message_id = 100
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data else {}
+        self.calls.append((name, params))
+        result: Any = True
+        if name == "getMe":
+            result = BOT
+        elif name in ("sendMessage", "sendPhoto"):
+            self._message_id += 1
+            result = {
+                "message_id": self._message_id,
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "from": BOT,
+                "text": params.get("text", ""),
+            }
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        return [params for name, params in self.calls if name == method]
+
+
+def message_update(
+    text: str, chat_type: str = "private", chat_id: int = 42, user_id: int = 42
+) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": 1,
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": chat_type, **({"title": "JES"} if chat_type != "private" else {})},
+        "from": {"id": user_id, "is_bot": False, "first_name": "Test"},
+        "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"update_id": 1, "message": message}
+
+
+@pytest.fixture
+def offline(content_dir: Path, tmp_path: Path) -> tuple[AnyApp, OfflineRequest, Engine]:
+    request = OfflineRequest()
+    engine = Engine(load_content(content_dir), Store(tmp_path / "db.sqlite"))
+    return build_application(engine, "1:TEST", rate_limit=False, request=request), request, engine
+
+
+async def process(app: AnyApp, data: dict[str, Any]) -> None:
+    await app.process_update(Update.de_json(data, app.bot))
+
+
+async def test_start_in_private_chat_sends_keyboard_html(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, _ = offline
+    async with app:
+        await process(app, message_update("/start"))
+    (sent,) = request.sent()
+    assert "<b>Wat is je rol?</b>" in sent["text"] and sent["parse_mode"] == "HTML"
+    assert sent["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "on:r:mentor"
+
+
+async def test_group_text_only_answers_mentions_and_stores_nothing(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, engine = offline
+    async with app:
+        await process(app, message_update("leerling 3 weken ziek", chat_type="group", chat_id=-5))
+        assert request.sent() == []
+        await process(
+            app, message_update("@routeboek_bot zorgwekkend ziekteverzuim jgz", chat_type="group", chat_id=-5)
+        )
+    (sent,) = request.sent()
+    assert "JGZ" in sent["text"]
+    stored = repr(engine.store.export("tg:42"))
+    assert "zorgwekkend" not in stored and "ziek" not in stored
+
+
+async def test_error_is_reported_to_user_and_logged_without_message_text(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app, request, engine = offline
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "handle", broken)
+    caplog.set_level(logging.INFO)
+    async with app:
+        await process(app, message_update("geheime vraag over een leerling"))
+    assert any("ging iets mis" in sent["text"] for sent in request.sent())
+    assert "geheime vraag" not in caplog.text
+
+
+async def test_callback_is_always_answered_even_when_forged(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, _ = offline
+    update = {
+        "update_id": 2,
+        "callback_query": {
+            "id": "cb1",
+            "from": {"id": 42, "is_bot": False, "first_name": "Test"},
+            "chat_instance": "x",
+            "data": "f:123:9",
+            "message": {"message_id": 5, "date": int(time.time()), "chat": {"id": 42, "type": "private"}},
+        },
+    }
+    async with app:
+        await process(app, update)
+    assert request.sent("answerCallbackQuery")
+    assert request.sent()  # a friendly message, not silence
