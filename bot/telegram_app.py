@@ -29,7 +29,6 @@ from telegram import (
     LinkPreviewOptions,
     Update,
 )
-from telegram.request import BaseRequest
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -43,6 +42,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.answer import build_answer
 from bot.engine import COMMANDS, Button, Command, Engine, Event, Press, Reply, TextIn
