@@ -483,9 +483,9 @@ class Engine:
     def _show_node(self, profile: Profile, state: Dialogue, flow: Flow) -> Reply:
         node_id = state.node or flow.start
         node = flow.nodes[node_id]
-        nav = [Button("Terug", f"f:{state.epoch}:b"), Button("Opnieuw", f"f:{state.epoch}:r")]
-        if not state.history:
-            nav = [Button("Andere route", "rt")]
+        # At the first question "terug" leads back to the list of walk-throughs.
+        back = Button("Terug", f"f:{state.epoch}:b") if state.history else Button("Terug", "rt")
+        nav = [back, Button("Opnieuw", f"f:{state.epoch}:r")]
         if node.type == "question":
             done = len(state.history) + 1
             total = done + self._depth(flow, node_id) - 1
