@@ -35,6 +35,7 @@ MAX_LONGER = 12  # an index stem that extends what was typed ("ziek" -> "ziekt",
 W_GLOSSARY = 0.6
 W_SYNONYM = 0.5
 W_PLACE = 0.5
+W_BIGRAM = 0.5  # an adjacent word pair of the question found as a pair in the passage
 
 # Words by which a question says which sector it is about.
 SECTOR_WORDS = {
@@ -174,12 +175,17 @@ class Matcher:
         """Term frequencies of a field: stems of words, plus compound parts at half weight and
         glossary expansions of abbreviations (index-time expansion)."""
         counts: dict[str, float] = defaultdict(float)
+        previous: str | None = None
         for w in all_words:
             if w in STOPWORDS:
                 continue
-            counts[stem(w)] += 1.0
+            s = stem(w)
+            counts[s] += 1.0
             for part in self.splitter.split(w):
                 counts[stem(part)] += 0.5
+            if previous is not None:
+                counts[f"{previous}_{s}"] += 1.0  # word pairs reward the passage's own phrasing
+            previous = s
         for term, expansion in self._match_expansions(all_words):
             del term
             for s in expansion:
@@ -255,6 +261,10 @@ class Matcher:
             elif w.isalpha():
                 query.concept(s, specificity(w))
             # numbers the routeboeken never mention carry no topic
+        stems = [stem(w) for w in content_words(text)]
+        for a, b in zip(stems, stems[1:], strict=False):
+            for concept in (a, b):
+                query.add(f"{a}_{b}", W_BIGRAM, concept)
         for phrase, other in self._match_expansions(all_words):
             weight = max((wt for _o, wt in self._expansions[phrase]), default=W_SYNONYM)
             concepts = [c for c in phrase if c in query.concepts] or list(phrase)

@@ -42,6 +42,14 @@ DOCS = {
             title: Bespreking aan tafel
             text: Thuiszitters worden besproken aan een tafel met de regisseur.
             source: {document: doc-a, section: "Fase 3"}
+          - id: a-order-other
+            title: Overleg
+            text: Zorg bij expertise, jeugdhulp bij complexe vragen.
+            source: {document: doc-a, section: "Fase 3.2"}
+          - id: a-order-phrase
+            title: Overleg
+            text: Jeugdhulp bij expertise, complexe zorg bij vragen.
+            source: {document: doc-a, section: "Fase 3.1"}
           - id: a-rijswijk
             title: Teamleider jeugdhulp
             text: In Rijswijk schaalt het JES op naar de teamleider jeugdhulp.
@@ -127,6 +135,12 @@ def test_synonym_group_expands(matcher: Matcher) -> None:
 
 def test_typo_tolerance(matcher: Matcher) -> None:
     assert top(matcher, "zorgwekend zietkeverzuim jeugdartz", "Den Haag") == "a-ziekteverzuim"
+
+
+def test_word_pairs_favour_the_passage_with_the_same_phrase(matcher: Matcher) -> None:
+    # Both passages hold exactly the same words; only the second says "complexe zorg".
+    hits = matcher.search("complexe zorg bij vragen", "Den Haag")
+    assert hits[0].view.id == "a-order-phrase" and hits[1].view.id == "a-order-other"
 
 
 def test_gemeente_and_sector_filter(matcher: Matcher) -> None:
