@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -262,7 +263,7 @@ class Matcher:
                 query.concept(s, specificity(w))
             # numbers the routeboeken never mention carry no topic
         stems = [stem(w) for w in content_words(text)]
-        for a, b in zip(stems, stems[1:], strict=False):
+        for a, b in pairwise(stems):
             for concept in (a, b):
                 query.add(f"{a}_{b}", W_BIGRAM, concept)
         for phrase, other in self._match_expansions(all_words):
