@@ -36,6 +36,7 @@ MAX_LONGER = 12  # an index stem that extends what was typed ("ziek" -> "ziekt",
 W_GLOSSARY = 0.6
 W_SYNONYM = 0.5
 W_PLACE = 0.5
+PARTICLES = frozenset({"op", "aan", "af", "in", "uit", "door", "mee", "terug", "toe", "over", "bij", "vast", "na"})
 W_BIGRAM = 0.5  # an adjacent word pair of the question found as a pair in the passage
 
 # Words by which a question says which sector it is about.
@@ -239,8 +240,12 @@ class Matcher:
             if s in self._idf or longer:
                 query.concept(s, specificity(w))
                 query.add(s, W_TYPED, s)
+                # A longer form never weighs more than the word typed: a common word ("leerling")
+                # must not turn into its rare compounds ("leerlingenadministratiesysteem").
+                own = self._idf.get(s)
                 for term in longer:
-                    query.add(term, W_LONGER, s)
+                    share = 1.0 if own is None else min(1.0, own / self._idf[term])
+                    query.add(term, W_LONGER * share, s)
                 for part in parts:
                     query.add(stem(part), W_PART, s)
             elif parts:
@@ -254,14 +259,25 @@ class Matcher:
             elif w.isalpha() and len(w) >= 5:
                 fixed = self._correct(w)
                 if fixed:
-                    query.concept(s, specificity(w))
-                    query.add(fixed, W_TYPO, s)
+                    query.concept(s, specificity(fixed))  # as specific as the word meant
+                    query.add(stem(fixed), W_TYPO, s)
                 else:
                     # A word the routeboeken lack: the question asks something they may not cover.
                     query.concept(s, specificity(w))
             elif w.isalpha():
                 query.concept(s, specificity(w))
             # numbers the routeboeken never mention carry no topic
+        # Separable verbs: "schaal ik op" is "opschalen", "meld hem aan" is "aanmelden".
+        for i, w in enumerate(all_words):
+            if w in STOPWORDS or not w.isalpha():
+                continue
+            # The particle comes after the verb ("schaal ik op"), never before ("in spanje").
+            for particle in {p for p in all_words[i + 1 : i + 6] if p in PARTICLES}:
+                joined = stem(particle + w)
+                if joined in self._idf:
+                    # The verb and its particle are one concept: the typed verb's.
+                    query.concept(stem(w), specificity(particle + w))
+                    query.add(joined, W_TYPED, stem(w))
         stems = [stem(w) for w in content_words(text)]
         for a, b in pairwise(stems):
             for concept in (a, b):
@@ -285,7 +301,7 @@ class Matcher:
         return max((specificity(w) for w in self._stem_words.get(term, ())), default=0.0)
 
     def _correct(self, word: str) -> str | None:
-        """The stem of the routeboek word this is most likely a typo of, if any.
+        """The routeboek word this is most likely a typo of, if any.
 
         Only close matches of some length, starting with the same letter: a correct Dutch word
         that the routeboeken don't use ("knoop") must not become a different one ("koop").
@@ -294,7 +310,7 @@ class Matcher:
             return None
         candidates = [w for w in self._word_vocab if w[0] == word[0] and abs(len(w) - len(word)) <= 2]
         hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=85)
-        return stem(hit[0]) if hit else None
+        return str(hit[0]) if hit else None
 
     def scope(self, text: str, gemeente: str | None, sector: str | None) -> tuple[str | None, str | None]:
         """The gemeente and sector to answer for: a place or sector the question names itself
