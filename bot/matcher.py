@@ -36,7 +36,9 @@ MAX_LONGER = 12  # an index stem that extends what was typed ("ziek" -> "ziekt",
 W_GLOSSARY = 0.6
 W_SYNONYM = 0.5
 W_PLACE = 0.5
-PARTICLES = frozenset({"op", "aan", "af", "in", "uit", "door", "mee", "terug", "toe", "over", "bij", "vast", "na"})
+PARTICLES = frozenset(
+    {"op", "aan", "af", "in", "uit", "door", "mee", "terug", "toe", "over", "bij", "vast", "na"}
+)
 W_BIGRAM = 0.5  # an adjacent word pair of the question found as a pair in the passage
 
 # Words by which a question says which sector it is about.
@@ -111,6 +113,15 @@ class Matcher:
             self._stem_words[stem(w)].append(w)
         self.splitter = CompoundSplitter(vocabulary)
         self._expansions = self._build_expansions(kb)
+        # For a quick scan: the phrase lengths that start with a stem, and each phrase's targets
+        # without stop words.
+        self._phrase_sizes: dict[str, set[int]] = defaultdict(set)
+        self._expansion_targets: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for phrase, others in self._expansions.items():
+            self._phrase_sizes[phrase[0]].add(len(phrase))
+            self._expansion_targets[phrase] = [
+                tuple(t for t in o if t not in _STOP_STEMS) for o, _w in others
+            ]
         self._place_words = {
             w
             for g in kb.regions
@@ -214,13 +225,14 @@ class Matcher:
         return table
 
     def _match_expansions(self, tokens: list[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """(phrase found, other phrase of its group) for every glossary/synonym phrase in tokens."""
         stems = [stem(t) for t in tokens]
         found: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-        for size in (3, 2, 1):
-            for i in range(len(stems) - size + 1):
+        for i, first in enumerate(stems):
+            for size in self._phrase_sizes.get(first, ()):
                 phrase = tuple(stems[i : i + size])
-                for other, _w in self._expansions.get(phrase, ()):
-                    found.append((phrase, tuple(t for t in other if t not in _STOP_STEMS)))
+                for other in self._expansion_targets.get(phrase, ()):
+                    found.append((phrase, other))
         return found
 
     # --- querying ---------------------------------------------------------------------
