@@ -103,7 +103,10 @@ class Matcher:
         self.kb = kb
         self.sections = kb.sections
         superseded = {key for doc in kb.documents.values() for key in doc.supersedes}
-        self._prior = [SUPERSEDED_FACTOR if v.document.key in superseded else 1.0 for v in self.sections]
+        self._prior = [
+            (SUPERSEDED_FACTOR if v.document.key in superseded else 1.0) * v.document.rank_weight
+            for v in self.sections
+        ]
 
         field_words = [{f: words(t) for f, t in self._fields(view).items()} for view in self.sections]
         vocabulary = {w for fields in field_words for ws in fields.values() for w in ws}

@@ -74,6 +74,9 @@ class Document(Strict):
     sectors: list[Sector] = Field(min_length=1)
     supersedes: list[Id] = []
     links: list[Text] = []
+    # How much this document's sections count in ranking, relative to 1.0. Below 1 for a
+    # navigation aid whose passages mostly point to another document's chapters.
+    rank_weight: float = Field(default=1.0, gt=0, le=1)
 
 
 class Section(Strict):
