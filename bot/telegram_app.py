@@ -66,6 +66,7 @@ SHORT_DESCRIPTION = "De routeboeken verzuim en thuiszitters in je chat."
 # A burst of more than FLOOD_MAX messages in FLOOD_WINDOW seconds gets one polite warning and is
 # then ignored until the user slows down, so one user cannot starve the others.
 FLOOD_MAX = 15
+TYPING_AFTER = 0.3  # seconds an answer may take before the chat shows "typing..."
 FLOOD_WINDOW = 10.0
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
@@ -171,9 +172,9 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
 
 class TelegramBot:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, flood_limit: int | None = FLOOD_MAX) -> None:
         self.engine = engine
-        self.flood = FloodGuard()
+        self.flood = FloodGuard(flood_limit) if flood_limit else None
 
     # --- sending --------------------------------------------------------------------------
     async def send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
@@ -210,7 +211,7 @@ class TelegramBot:
         user = update.effective_user
         if key is None or user is None:
             return
-        verdict = self.flood.check(user.id)
+        verdict = self.flood.check(user.id) if self.flood else "ok"
         if verdict == "drop":
             return
         if verdict == "warn":
@@ -225,9 +226,15 @@ class TelegramBot:
                 ],
             )
             return
+        # The engine runs in a worker thread (SQLite and matching must not block other users).
+        # "typing..." is shown only when an answer takes noticeable time: for the usual
+        # millisecond answer it would be one more API call against the flood limits.
+        work = asyncio.ensure_future(asyncio.to_thread(self.engine.handle, key, event))
         if isinstance(event, TextIn) and update.effective_chat:
-            await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-        replies = self.engine.handle(key, event)
+            done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER)
+            if not done:
+                await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+        replies = await work
         await self.send(update, context, replies)
 
     # --- handlers -------------------------------------------------------------------------
@@ -319,13 +326,14 @@ def build_application(
     api_url: str | None = None,
     rate_limit: bool = True,
     request: BaseRequest | None = None,
+    flood_limit: int | None = FLOOD_MAX,
 ) -> AnyApp:
     """The PTB Application.
 
-    `rate_limit=False` only for measuring against a local emulator; `request` lets unit tests
-    answer the Bot API offline.
+    `rate_limit=False` and `flood_limit=None` only for measuring against a local emulator;
+    `request` lets unit tests answer the Bot API offline.
     """
-    bot = TelegramBot(engine)
+    bot = TelegramBot(engine, flood_limit)
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(token)

@@ -157,3 +157,22 @@ async def test_callback_is_always_answered_even_when_forged(
         await process(app, update)
     assert request.sent("answerCallbackQuery")
     assert request.sent()  # a friendly message, not silence
+
+
+async def test_typing_indicator_only_for_slow_answers(
+    offline: tuple[AnyApp, OfflineRequest, Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, request, engine = offline
+    async with app:
+        await process(app, message_update("wie voert het gesprek met ouders over het verzuim?"))
+        assert request.sent("sendChatAction") == []  # a fast answer needs no "typing..."
+        handle = engine.handle
+
+        def slow(*args: Any) -> Any:
+            time.sleep(0.6)
+            return handle(*args)
+
+        monkeypatch.setattr(engine, "handle", slow)
+        await process(app, message_update("wie voert het gesprek met ouders over het verzuim?"))
+    assert [c["action"] for c in request.sent("sendChatAction")] == ["typing"]
+    assert len(request.sent()) == 2
