@@ -15,6 +15,10 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+# libyaml's parser when PyYAML was built with it (it is, in the wheels): ten times faster, with
+# the same nodes and line marks.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class LineDict(dict[str, Any]):
     """A mapping that knows the line of itself and of each of its keys."""
@@ -45,7 +49,7 @@ _FLOAT = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 
 def _scalar(node: ScalarNode) -> Any:
     value = node.value
-    if node.style is not None:  # quoted or block scalar: always a string
+    if node.style in ("'", '"', "|", ">"):  # quoted or block scalar: always a string
         return value
     if value in ("", "~", "null", "Null", "NULL"):
         return None
@@ -95,7 +99,7 @@ def _construct(node: Node) -> Any:
 def parse_yaml(text: str) -> Any:
     """Parse one YAML document into LineDict/LineList/plain scalars."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
