@@ -135,6 +135,13 @@ def _declared_ids(raw: Any) -> set[str]:
     return ids
 
 
+def _keyed(items: Any) -> list[tuple[str, str]]:
+    """(key, value) of a mapping's keys or a list's items ('' as key for list items)."""
+    if isinstance(items, dict):
+        return [(key, key) for key in items]
+    return [("", value) for value in items]
+
+
 def _lenient_parse(path: Path) -> Any:
     """Plain PyYAML (duplicates allowed) for a file that failed strict parsing, or None."""
     try:
@@ -271,27 +278,19 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
         for i, sec in enumerate(kf.sections):
             check_source(path, raw, ("sections", i), f"section '{sec.id}'", sec.source.document)
             check_gemeenten(path, raw, ("sections", i, "gemeenten"), sec.gemeenten)
-            for name in sec.per_gemeente:
-                if name not in gemeente_names:
-                    col.add(
-                        path,
-                        _at(raw, "sections", i, "per_gemeente", name),
-                        f"section '{sec.id}': unknown gemeente '{name}'",
-                    )
-            for k, role_id in enumerate(sec.roles):
-                if role_id not in role_ids:
-                    col.add(
-                        path,
-                        _at(raw, "sections", i, "roles", k),
-                        f"section '{sec.id}' names unknown role '{role_id}'",
-                    )
-            for k, rel in enumerate(sec.related):
-                if rel not in section_ids and rel not in known_elsewhere:
-                    col.add(
-                        path,
-                        _at(raw, "sections", i, "related", k),
-                        f"section '{sec.id}' refers to unknown section '{rel}'",
-                    )
+            refs = (
+                (sec.per_gemeente, "per_gemeente", gemeente_names, "names unknown gemeente"),
+                (sec.roles, "roles", role_ids, "names unknown role"),
+                (sec.related, "related", set(section_ids) | known_elsewhere, "refers to unknown section"),
+            )
+            for items, field, known, what in refs:
+                for k, (key, value) in enumerate(_keyed(items)):
+                    if value not in known:
+                        col.add(
+                            path,
+                            _at(raw, "sections", i, field, key if key else k),
+                            f"section '{sec.id}' {what} '{value}'",
+                        )
             sections.append(
                 SectionView(
                     sec, doc, tuple(sec.gemeenten or doc.gemeenten), tuple(sec.sectors or doc.sectors)
