@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,14 @@ def button(message: BotMessage, label: str) -> str:
     raise AssertionError(f"no button {label!r} in {message.buttons}")
 
 
+@contextlib.asynccontextmanager
+async def running(emu: Emulator, engine: Engine, token: str | None = None) -> AsyncIterator[Client]:
+    """Our Application polling the emulator; yields a user talking to it."""
+    token = token or emu.new_token()
+    async with polling(build_application(engine, token, api_url=emu.base_url)):
+        yield emu.client(token)
+
+
 async def reply(user: Client, count: int = 1) -> BotMessage:
     """The last of the next `count` messages the bot sends."""
     messages = await user.wait_for_messages(count)
@@ -59,10 +68,7 @@ async def onboard(user: Client) -> None:
 
 
 async def test_onboarding_question_and_menu(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
-    token = emu.new_token()
-    app = build_application(make_engine(), token, api_url=emu.base_url)
-    async with polling(app):
-        user = emu.client(token)
+    async with running(emu, make_engine()) as user:
         await onboard(user)
         # The command menu and descriptions were set at start-up.
         commands = await user.calls("setMyCommands")
@@ -80,10 +86,7 @@ async def test_onboarding_question_and_menu(emu: Emulator, make_engine) -> None:
 
 
 async def test_walk_through_escalation_picture_and_bad_input(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
-    token = emu.new_token()
-    app = build_application(make_engine(), token, api_url=emu.base_url)
-    async with polling(app):
-        user = emu.client(token)
+    async with running(emu, make_engine()) as user:
         await onboard(user)
         await user.send_command("/route")
         routes = await reply(user)
@@ -113,10 +116,7 @@ async def test_walk_through_escalation_picture_and_bad_input(emu: Emulator, make
 
 
 async def test_inline_query_returns_articles_with_source(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
-    token = emu.new_token()
-    app = build_application(make_engine(), token, api_url=emu.base_url)
-    async with polling(app):
-        user = emu.client(token)
+    async with running(emu, make_engine()) as user:
         results = await user.inline_answer(await user.inline_query("zorgwekkend ziekteverzuim jgz"))
         assert results and results[0]["type"] == "article"
         assert "Testroutebook" in results[0]["description"]
@@ -125,15 +125,14 @@ async def test_inline_query_returns_articles_with_source(emu: Emulator, make_eng
 
 async def test_restart_in_the_middle_of_a_walk_through(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
     token = emu.new_token()
-    user = emu.client(token)
-    async with polling(build_application(make_engine(), token, api_url=emu.base_url)):
+    async with running(emu, make_engine(), token) as user:
         await onboard(user)
         await user.send_command("/route")
         routes = await reply(user)
         await user.press(button(routes, "Testroute"), routes)
         question = await reply(user)
     # A new process: a new engine and application on the same database.
-    async with polling(build_application(make_engine(), token, api_url=emu.base_url)):
+    async with running(emu, make_engine(), token):
         await user.press(button(question, "Ja"), question)
         end = await reply(user)
         assert end.text and "Ingeschreven" in end.text
