@@ -170,7 +170,7 @@ class Engine:
         if name == "help":
             return [self._help(profile)]
         if name in ("menu",):
-            return [self._menu(profile)]
+            return [self._menu()]
         if not profile.complete and name not in ("privacy", "mijngegevens", "vergeet"):
             return [
                 Reply("Kies eerst je rol, gemeente en sector: typ /start.", [[Button("Begin", "on:begin")]])
@@ -259,7 +259,7 @@ class Engine:
             [Button("Instellingen", "set:menu")],
         ]
 
-    def _menu(self, profile: Profile) -> Reply:
+    def _menu(self) -> Reply:
         return Reply("Wat wil je doen? Je kunt ook meteen je vraag typen.", self._menu_buttons())
 
     # --- button presses -------------------------------------------------------------------
@@ -280,7 +280,7 @@ class Engine:
     def _press_menu(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
         if not profile.complete:
             return self._ask_role(user, state)
-        return [self._menu(profile)]
+        return [self._menu()]
 
     def _press_ask(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
         return [

@@ -76,7 +76,6 @@ class Hit:
 class Query:
     """Weighted index terms, each traced back to the typed words (concepts) it stands for."""
 
-    text: str
     terms: dict[str, float] = field(default_factory=dict)  # stem -> weight
     origins: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # stem -> concepts
     concepts: dict[str, float] = field(default_factory=dict)  # typed concept -> importance
@@ -143,7 +142,6 @@ class Matcher:
                 for term, tf in counts.items():
                     postings[term][doc][fname] = tf
         self._avg = {f: (sum(v) / len(v) if v else 1.0) or 1.0 for f, v in lengths.items()}
-        self._lengths = lengths
         n = len(self.sections)
         self._idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
         self._max_idf = math.log(1 + (n + 0.5) / 0.5)
@@ -241,7 +239,7 @@ class Matcher:
     # --- querying ---------------------------------------------------------------------
     def parse(self, text: str) -> Query:
         """Typed words become concepts; each adds itself and its expansions as index terms."""
-        query = Query(text)
+        query = Query()
         all_words = words(text)
         for w in content_words(text):
             s = stem(w)

@@ -57,7 +57,6 @@ class Dialogue:
     history: list[str] = field(default_factory=list)
     epoch: int = 0  # bumps on every step, so buttons of older messages are recognised as stale
     awaiting: str | None = None  # free-text input we wait for, e.g. "timeline-start"
-    choices: list[str] = field(default_factory=list)  # section ids offered as alternatives
 
     @classmethod
     def from_json(cls, text: str | None) -> Dialogue:
