@@ -384,10 +384,11 @@ class Engine:
                 )
             ]
         if state.awaiting == "timeline-start":
+            # Either the date we asked for, or the user moved on to something else.
+            state.awaiting = None
+            self._save(user, state=state)
             start = parse_date(text)
             if start is not None:
-                state.awaiting = None
-                self._save(user, state=state)
                 return self._timeline(profile, start)
         kinds = personal_data_kinds(text, self._known_words)
         if kinds:
