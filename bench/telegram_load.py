@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing
+import subprocess
 import sys
 import tempfile
 import time
@@ -118,6 +120,98 @@ async def measure(
     return elapsed, latencies
 
 
+class LeanHttp:
+    """One keep-alive HTTP/1.1 connection with the least work per request: on a 2-core machine
+    the load generator must not eat the CPU the bot is measured on (httpx costs about as much
+    as the bot itself)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, payload: dict[str, Any]) -> Any:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        body = json.dumps(payload).encode()
+        head = f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
+        self.writer.write(head.encode() + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        return json.loads(await self.reader.readexactly(length))
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+class FakeLoad:
+    """The same users against bench/fake_bot_api.py: they wait by long polling, not by looking."""
+
+    def __init__(self, base: str, token: str) -> None:
+        self.token = token
+        host, port = base.removeprefix("http://").split(":")
+        self.address = (host, int(port))
+        self.latencies: list[float] = []
+
+    async def user(self, user_id: int, questions: list[str]) -> None:
+        http = LeanHttp(*self.address)
+        seen = 0
+        for question in questions:
+            started = time.perf_counter()
+            await http.post("/user/send", {"token": self.token, "user_id": user_id, "text": question})
+            reply = await http.post(
+                "/user/wait", {"token": self.token, "chat_id": user_id, "after": seen, "timeout": 30}
+            )
+            self.latencies.append((time.perf_counter() - started) * 1000)
+            seen = max(m["message_id"] for m in reply["messages"])
+        http.close()
+
+    async def drive(self, questions: list[list[str]]) -> float:
+        started = time.perf_counter()
+        await asyncio.gather(*(self.user(FIRST_USER + i, qs) for i, qs in enumerate(questions)))
+        return time.perf_counter() - started
+
+
+def drive_fake_in_child(base: str, token: str, questions: list[list[str]], out: Any) -> None:
+    async def main() -> None:
+        load = FakeLoad(base, token)
+        elapsed = await load.drive(questions)
+        out.put((elapsed, load.latencies))
+
+    asyncio.run(main())
+
+
+async def measure_fake(
+    app: Application, base: str, token: str, questions: list[list[str]]
+) -> tuple[float, list[float]]:  # type: ignore[type-arg]
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    async with app:
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=10)
+        await app.start()
+        child = context.Process(target=drive_fake_in_child, args=(base, token, questions, out))
+        child.start()
+        elapsed, latencies = await asyncio.to_thread(out.get)
+        await asyncio.to_thread(child.join)
+        await app.updater.stop()
+        await app.stop()
+    return elapsed, latencies
+
+
+def start_fake_api() -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "fake_bot_api.py"), "0"], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    return process, f"http://127.0.0.1:{line.split()[1]}"
+
+
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_chat
     await context.bot.send_message(update.effective_chat.id, "ok")
@@ -131,7 +225,7 @@ def report(name: str, elapsed: float, latencies: list[float]) -> None:
     )
 
 
-async def main_async(users: int, per_user: int) -> None:
+async def main_async(users: int, per_user: int, api: str) -> None:
     kb = load_content()
     engine = Engine(kb, Store(Path(tempfile.mkdtemp()) / "load.db"))
     engine_ms: list[float] = []
@@ -153,21 +247,42 @@ async def main_async(users: int, per_user: int) -> None:
             Profile(f"tg:{FIRST_USER + i}", "mentor", gemeente, kb.sectors_of(gemeente)[0])
         )
 
-    with Emulator() as emu:
-        token = emu.new_token()
-        baseline = (
-            Application.builder()
-            .token(token)
-            .base_url(emu.base_url)
-            .concurrent_updates(PerUserUpdateProcessor())
-            .build()
-        )
-        baseline.add_handler(MessageHandler(filters.TEXT, echo))
-        report("emulator + PTB baseline (echo bot)", *await measure(baseline, emu, token, questions))
-
-        token = emu.new_token()
-        app = build_application(engine, token, api_url=emu.base_url, rate_limit=False, flood_limit=None)
-        report("routeboek bot (questions)", *await measure(app, emu, token, questions))
+    if api == "emulator":
+        with Emulator() as emu:
+            token = emu.new_token()
+            baseline = (
+                Application.builder()
+                .token(token)
+                .base_url(emu.base_url)
+                .concurrent_updates(PerUserUpdateProcessor())
+                .build()
+            )
+            baseline.add_handler(MessageHandler(filters.TEXT, echo))
+            report("emulator + PTB baseline (echo bot)", *await measure(baseline, emu, token, questions))
+            token = emu.new_token()
+            app = build_application(engine, token, api_url=emu.base_url, rate_limit=False, flood_limit=None)
+            report("routeboek bot (questions)", *await measure(app, emu, token, questions))
+    else:
+        process, base = start_fake_api()
+        try:
+            token = "4001:LOAD"
+            baseline = (
+                Application.builder()
+                .token(token)
+                .base_url(f"{base}/bot")
+                .concurrent_updates(PerUserUpdateProcessor())
+                .build()
+            )
+            baseline.add_handler(MessageHandler(filters.TEXT, echo))
+            report(
+                "fake Bot API + PTB baseline (echo bot)",
+                *await measure_fake(baseline, base, token, questions),
+            )
+            token = "4002:LOAD"
+            app = build_application(engine, token, api_url=f"{base}/bot", rate_limit=False, flood_limit=None)
+            report("routeboek bot (questions)", *await measure_fake(app, base, token, questions))
+        finally:
+            process.terminate()
     print(
         f"time in the engine per question: p50 {pct(engine_ms, 0.5):.2f} ms, p99 {pct(engine_ms, 0.99):.2f} ms"
     )
@@ -178,12 +293,18 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--questions", type=int, default=10)
+    parser.add_argument(
+        "--api",
+        choices=["emulator", "fake"],
+        default="emulator",
+        help="emulator: the npm telegram-test-api of the e2e tests; fake: bench/fake_bot_api.py (long polling)",
+    )
     args = parser.parse_args()
     reason = unavailable_reason()
-    if reason:
+    if args.api == "emulator" and reason:
         print(f"emulator not available: {reason} (run `npm ci` first)")
         return 1
-    asyncio.run(main_async(args.users, args.questions))
+    asyncio.run(main_async(args.users, args.questions, args.api))
     return 0
 
 

@@ -128,7 +128,7 @@ class Engine:
         self.store = store
         self.matcher = matcher or Matcher(kb)
         # Capitalised words the routeboeken use are organisations and places, not names.
-        self._known_words = set(self.matcher.vocabulary) | {w for g in kb.gemeenten for w in words(g)}
+        self._known_words = frozenset(self.matcher.vocabulary) | {w for g in kb.gemeenten for w in words(g)}
         self._press_handlers: list[tuple[str, Callable[[str, Profile, Dialogue, str], list[Reply]]]] = [
             ("menu", self._press_menu),
             ("on:", self._press_onboarding),

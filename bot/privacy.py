@@ -8,7 +8,7 @@ refused with an explanation, and are never stored or logged.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 _DATE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](19|20)?\d{2}\b")
 _WRITTEN_DATE = re.compile(
@@ -49,10 +49,10 @@ def _elfproef(digits: str) -> bool:
     return total % 11 == 0
 
 
-def personal_data_kinds(text: str, known_words: Iterable[str] = ()) -> list[str]:
+def personal_data_kinds(text: str, known: AbstractSet[str] = frozenset()) -> list[str]:
     """The kinds of personal data the text seems to contain, in Dutch, for the refusal message.
 
-    `known_words` are lower-case words the bot knows (routeboek vocabulary, place names): a
+    `known` holds lower-case words the bot knows (routeboek vocabulary, place names): a
     capitalised known word ("Veilig Thuis", "Rijswijk") is never taken for a name.
     """
     kinds: list[str] = []
@@ -72,13 +72,12 @@ def personal_data_kinds(text: str, known_words: Iterable[str] = ()) -> list[str]
         kinds.append("een telefoonnummer")
     if _POSTCODE.search(text) or _STREET.search(text):
         kinds.append("een adres")
-    known = {w.lower() for w in known_words}
     if _looks_like_name(text, known):
         kinds.append("een naam")
     return kinds
 
 
-def _looks_like_name(text: str, known: set[str]) -> bool:
+def _looks_like_name(text: str, known: AbstractSet[str]) -> bool:
     for pattern in (_NAME_CUE, _NAMED_CHILD):
         if any(m.group(2).lower() not in known for m in pattern.finditer(text)):
             return True

@@ -6,7 +6,7 @@ import pytest
 
 from bot.privacy import personal_data_kinds
 
-KNOWN = ["veilig", "thuis", "den", "haag", "expertiseteam", "complexe", "zorg", "jgz", "rijswijk"]
+KNOWN = frozenset({"veilig", "thuis", "den", "haag", "expertiseteam", "complexe", "zorg", "jgz", "rijswijk"})
 
 
 @pytest.mark.parametrize(
