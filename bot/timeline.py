@@ -115,18 +115,19 @@ def build_timeline(kb: Knowledge, gemeente: str, sector: str | None, start: date
     school = SchoolDays(calendar)
     uses_school_weeks = False
     steps: list[TimelineStep] = []
-    previous_end = start
+    previous_end: date | None = None  # the end of the last step with a term
     for step in table.table.steps:
         term = step.term
         if term is None:
             steps.append(TimelineStep(step.step, step.name, None, None, "geen termijn in het routeboek"))
             continue
-        base = start if term.from_ == "start" else previous_end
+        counts_from_previous = term.from_ == "previous" and previous_end is not None
+        base = previous_end if counts_from_previous and previous_end else start
         uses_school_weeks |= term.unit == "school"
         due = _add(base, term.weeks, term, school)
         latest = _add(base, term.weeks_max, term, school) if term.weeks_max is not None else None
         basis = term.text
-        if term.from_ == "previous":
+        if counts_from_previous:
             basis += " (gerekend vanaf de vorige stap, aangenomen dat die zijn volledige termijn duurde)"
         if term.unit == "school":
             basis += f" (schoolweken, vakanties overgeslagen volgens {calendar.name if calendar else 'geen kalender'})"
