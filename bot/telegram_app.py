@@ -30,6 +30,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -264,7 +265,12 @@ class TelegramBot:
         query = update.callback_query
         if query is None:
             return
-        await query.answer()
+        try:
+            await query.answer()
+        except BadRequest:
+            # Telegram refuses to answer a query older than a few minutes ("query is too old");
+            # the press itself still gets its reply below.
+            log.info("callback query could not be answered (too old)")
         await self._run(update, context, Press(query.data or ""))
 
     async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

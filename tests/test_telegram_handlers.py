@@ -26,6 +26,7 @@ class OfflineRequest(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._message_id = 100
+        self.failing: dict[str, str] = {}  # method -> Telegram's error description
 
     async def initialize(self) -> None:
         return None
@@ -50,6 +51,10 @@ class OfflineRequest(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
         self.calls.append((name, params))
+        if name in self.failing:
+            return 400, json.dumps(
+                {"ok": False, "error_code": 400, "description": self.failing[name]}
+            ).encode()
         result: Any = True
         if name == "getMe":
             result = BOT
@@ -176,3 +181,24 @@ async def test_typing_indicator_only_for_slow_answers(
         await process(app, message_update("wie voert het gesprek met ouders over het verzuim?"))
     assert [c["action"] for c in request.sent("sendChatAction")] == ["typing"]
     assert len(request.sent()) == 2
+
+
+async def test_press_on_a_very_old_message_still_gets_its_answer(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, _ = offline
+    request.failing["answerCallbackQuery"] = "Bad Request: query is too old and response timeout expired"
+    update = {
+        "update_id": 3,
+        "callback_query": {
+            "id": "cb2",
+            "from": {"id": 42, "is_bot": False, "first_name": "Test"},
+            "chat_instance": "x",
+            "data": "menu",
+            "message": {"message_id": 5, "date": int(time.time()), "chat": {"id": 42, "type": "private"}},
+        },
+    }
+    async with app:
+        await process(app, update)
+    (sent,) = request.sent()
+    assert "ging iets mis" not in sent["text"]
