@@ -56,6 +56,8 @@ SUPERSEDED_FACTOR = 1.0
 # everyday words are not. It must also cover a minimum share of what the question asks.
 MIN_EVIDENCE = 0.5
 MIN_COVERAGE = 0.25
+FULL_COVERAGE = 0.9
+MIN_EVIDENCE_FULL = 0.4
 # The minimum raw score, as a share of the largest idf (so it scales with the size of the corpus).
 MIN_SCORE_SHARE = 0.5
 # The second result is offered as a choice when it scores at least this share of the first.
@@ -385,11 +387,12 @@ class Matcher:
         if not hits:
             return []
         best = hits[0]
-        if (
-            best.evidence < MIN_EVIDENCE
-            or best.coverage < MIN_COVERAGE
-            or best.raw < MIN_SCORE_SHARE * self._max_idf
-        ):
+        # Field-specific words in common; or, for a question in everyday words, every one of its
+        # words matched and still some specificity.
+        specific = best.evidence >= MIN_EVIDENCE or (
+            best.coverage >= FULL_COVERAGE and best.evidence >= MIN_EVIDENCE_FULL
+        )
+        if not specific or best.coverage < MIN_COVERAGE or best.raw < MIN_SCORE_SHARE * self._max_idf:
             return []
         return hits
 
