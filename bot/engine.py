@@ -20,14 +20,21 @@ from bot.answer import build_answer
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.privacy import personal_data_kinds, refusal
-from bot.schema import Flow, Node
+from bot.schema import Document, Flow, GlossaryTerm, Node
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import fold, words
 from bot.timeline import build_timeline
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 1000  # characters of a question; longer input is refused, not truncated
+MAX_TEXT = 1000
+
+# "wat is een lizzer?", "wat betekent MAZL", "wat bedoelen ze met de vier V's"
+DEFINITION_QUESTION = re.compile(
+    r"^(?:wat (?:is|zijn|betekent|betekenen|houdt|bedoelen ze met|wordt bedoeld met)|waar staat)\s+"
+    r"(?:een |de |het |die |dat )?(?P<term>[^?.!,]{2,40}?)(?:\s+(?:in|eigenlijk|precies|voor))?\s*[?.!]?$",
+    re.IGNORECASE,
+)  # characters of a question; longer input is refused, not truncated
 
 ROLES = {
     "mentor": "Mentor of leerkracht",
@@ -421,6 +428,12 @@ class Engine:
             ]
         best = hits[0]
         text_out = build_answer(self.kb, best.view, gemeente).render(bold)
+        asked = DEFINITION_QUESTION.match(text.strip())
+        if asked:
+            # "wat is een lizzer?": the glossary's definition first, then the passage.
+            found = self._find_terms(Profile(user, profile.role, gemeente, sector), asked.group("term"))
+            if found:
+                text_out = self._term_text(found[:2]) + "\n\n" + text_out
         if gemeente and gemeente != profile.gemeente:
             text_out = f"(Antwoord voor {gemeente}, zoals je vroeg.)\n\n" + text_out
         buttons: list[list[Button]] = []
@@ -657,16 +670,25 @@ class Engine:
             listing = [bold("Afkortingen") + " (typ /begrip JES voor uitleg)", ""]
             listing += [f"{term}: {expansion}" for term, expansion in abbreviations]
             return [Reply("\n".join(listing))]
-        key = fold(query).replace("'", "").strip()
-        found = [(t, d) for t, d in terms if key in {fold(x).replace("'", "") for x in (t.term, *t.aliases)}]
-        if not found:
-            found = [(t, d) for t, d in terms if key and key in fold(t.term + " " + (t.expansion or ""))]
+        found = self._find_terms(profile, query)
         if not found:
             return [
                 Reply(
                     f"'{query[:50]}' staat niet in de begrippenlijst van jouw routeboek. Typ /begrip voor de lijst."
                 )
             ]
+        return [Reply(self._term_text(found))]
+
+    def _find_terms(self, profile: Profile, query: str) -> list[tuple[GlossaryTerm, Document]]:
+        """Glossary entries of the user's routeboeken named exactly by `query`, else containing it."""
+        terms = self.kb.terms_for(profile.gemeente)
+        key = fold(query).replace("'", "").strip()
+        found = [(t, d) for t, d in terms if key in {fold(x).replace("'", "") for x in (t.term, *t.aliases)}]
+        if not found:
+            found = [(t, d) for t, d in terms if key and key in fold(t.term + " " + (t.expansion or ""))]
+        return found
+
+    def _term_text(self, found: list[tuple[GlossaryTerm, Document]]) -> str:
         lines: list[str] = []
         for term, doc in found[:5]:
             head = f"{term.term}: {term.expansion}" if term.expansion else term.term
@@ -674,7 +696,7 @@ class Engine:
             if term.definition:
                 lines.append(term.definition.strip())
             lines += [f"Bron: {self.kb.document_label(doc.key)}, {term.source.section}", ""]
-        return [Reply("\n".join(lines).strip())]
+        return "\n".join(lines).strip()
 
     # --- privacy --------------------------------------------------------------------------
     def _privacy(self) -> Reply:

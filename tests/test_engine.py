@@ -196,3 +196,13 @@ def test_console_protocol(engine: Engine) -> None:
     assert "Er is geen knop 42" in out.getvalue()
     assert engine.store.profile(CONSOLE_USER).gemeente == "Den Haag"
     assert "**" not in out.getvalue()  # markup is rendered, not shown
+
+
+def test_what_is_question_gets_the_glossary_definition_first(engine: Engine) -> None:
+    onboard(engine)
+    (reply,) = engine.handle(USER, TextIn("wat betekent JGZ?"))
+    text = plain(reply.text)
+    assert text.startswith("JGZ: Jeugdgezondheidszorg\nBron: Testroutebook (2025), Afkortingen")
+    assert "Bron: Testroutebook (2025), Fase 2" in text  # and then the passage itself
+    (other,) = engine.handle(USER, TextIn("wanneer meldt de school bij de jgz?"))
+    assert not plain(other.text).startswith("JGZ: Jeugdgezondheidszorg")
