@@ -95,29 +95,36 @@ class Load:
         return elapsed
 
 
-def drive_in_child(api_url: str, token: str, questions: list[list[str]], out: Any) -> None:
+def drive_in_child(load_type: Any, address: str, token: str, questions: list[list[str]], out: Any) -> None:
     """The simulated users, in a process of their own so they don't compete with the bot for
-    the interpreter lock."""
+    the interpreter lock. `load_type` is Load (npm emulator) or FakeLoad (fake Bot API)."""
 
     async def main() -> None:
-        load = Load(api_url, token)
+        load = load_type(address, token)
         elapsed = await load.drive(questions)
         out.put((elapsed, load.latencies))
 
     asyncio.run(main())
 
 
+async def users_in_child(
+    load_type: Any, address: str, token: str, questions: list[list[str]]
+) -> tuple[float, list[float]]:
+    """Run the users in a child process while the caller's bot serves them; their figures."""
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    child = context.Process(target=drive_in_child, args=(load_type, address, token, questions, out))
+    child.start()
+    elapsed, latencies = await asyncio.to_thread(out.get)
+    await asyncio.to_thread(child.join)
+    return elapsed, latencies
+
+
 async def measure(
     app: Application, emu: Emulator, token: str, questions: list[list[str]]
 ) -> tuple[float, list[float]]:  # type: ignore[type-arg]
-    context = multiprocessing.get_context("spawn")
-    out = context.Queue()
     async with polling(app, poll_interval=POLL):
-        child = context.Process(target=drive_in_child, args=(emu.api_url, token, questions, out))
-        child.start()
-        elapsed, latencies = await asyncio.to_thread(out.get)
-        await asyncio.to_thread(child.join)
-    return elapsed, latencies
+        return await users_in_child(Load, emu.api_url, token, questions)
 
 
 class LeanHttp:
@@ -176,31 +183,17 @@ class FakeLoad:
         return time.perf_counter() - started
 
 
-def drive_fake_in_child(base: str, token: str, questions: list[list[str]], out: Any) -> None:
-    async def main() -> None:
-        load = FakeLoad(base, token)
-        elapsed = await load.drive(questions)
-        out.put((elapsed, load.latencies))
-
-    asyncio.run(main())
-
-
 async def measure_fake(
     app: Application, base: str, token: str, questions: list[list[str]]
 ) -> tuple[float, list[float]]:  # type: ignore[type-arg]
-    context = multiprocessing.get_context("spawn")
-    out = context.Queue()
     async with app:
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=10)
         await app.start()
-        child = context.Process(target=drive_fake_in_child, args=(base, token, questions, out))
-        child.start()
-        elapsed, latencies = await asyncio.to_thread(out.get)
-        await asyncio.to_thread(child.join)
+        result = await users_in_child(FakeLoad, base, token, questions)
         await app.updater.stop()
         await app.stop()
-    return elapsed, latencies
+    return result
 
 
 def start_fake_api() -> tuple[subprocess.Popen[str], str]:

@@ -243,7 +243,8 @@ class Matcher:
         """Typed words become concepts; each adds itself and its expansions as index terms."""
         query = Query()
         all_words = words(text)
-        for w in content_words(text):
+        typed = content_words(text)
+        for w in typed:
             s = stem(w)
             if w in self._place_words:
                 # A gemeente name narrows the search (the filter does that job); it is no topic.
@@ -293,7 +294,7 @@ class Matcher:
                     # The verb and its particle are one concept: the typed verb's.
                     query.concept(stem(w), specificity(particle + w))
                     query.add(joined, W_TYPED, stem(w))
-        stems = [stem(w) for w in content_words(text)]
+        stems = [stem(w) for w in typed]
         for a, b in pairwise(stems):
             for concept in (a, b):
                 query.add(f"{a}_{b}", W_BIGRAM, concept)

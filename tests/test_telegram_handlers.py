@@ -88,6 +88,20 @@ def message_update(
     return {"update_id": 1, "message": message}
 
 
+def callback_update(data: str, update_id: int = 2) -> dict[str, Any]:
+    """A button press by user 42 on bot message 5."""
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cb{update_id}",
+            "from": {"id": 42, "is_bot": False, "first_name": "Test"},
+            "chat_instance": "x",
+            "data": data,
+            "message": {"message_id": 5, "date": int(time.time()), "chat": {"id": 42, "type": "private"}},
+        },
+    }
+
+
 @pytest.fixture
 def offline(content_dir: Path, tmp_path: Path) -> tuple[AnyApp, OfflineRequest, Engine]:
     request = OfflineRequest()
@@ -148,18 +162,8 @@ async def test_callback_is_always_answered_even_when_forged(
     offline: tuple[AnyApp, OfflineRequest, Engine],
 ) -> None:
     app, request, _ = offline
-    update = {
-        "update_id": 2,
-        "callback_query": {
-            "id": "cb1",
-            "from": {"id": 42, "is_bot": False, "first_name": "Test"},
-            "chat_instance": "x",
-            "data": "f:123:9",
-            "message": {"message_id": 5, "date": int(time.time()), "chat": {"id": 42, "type": "private"}},
-        },
-    }
     async with app:
-        await process(app, update)
+        await process(app, callback_update("f:123:9"))
     assert request.sent("answerCallbackQuery")
     assert request.sent()  # a friendly message, not silence
 
@@ -188,17 +192,7 @@ async def test_press_on_a_very_old_message_still_gets_its_answer(
 ) -> None:
     app, request, _ = offline
     request.failing["answerCallbackQuery"] = "Bad Request: query is too old and response timeout expired"
-    update = {
-        "update_id": 3,
-        "callback_query": {
-            "id": "cb2",
-            "from": {"id": 42, "is_bot": False, "first_name": "Test"},
-            "chat_instance": "x",
-            "data": "menu",
-            "message": {"message_id": 5, "date": int(time.time()), "chat": {"id": 42, "type": "private"}},
-        },
-    }
     async with app:
-        await process(app, update)
+        await process(app, callback_update("menu", update_id=3))
     (sent,) = request.sent()
     assert "ging iets mis" not in sent["text"]
