@@ -72,6 +72,12 @@ class Emulator:
         return f"http://{self.host}:{self.port}"
 
     @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise EmulatorError("the emulator is not running")
+        return self._process.pid
+
+    @property
     def base_url(self) -> str:
         """For ``ApplicationBuilder.base_url()``."""
         return f"{self.api_url}/bot"
@@ -256,7 +262,7 @@ class Client:
         # trust_env=False: a proxy from the environment must not capture 127.0.0.1.
         # verify=False: plain HTTP on loopback; building a TLS context costs ~50 ms per client.
         async with httpx.AsyncClient(
-            base_url=self.api_url, timeout=10, trust_env=False, verify=False
+            base_url=self.api_url, timeout=10 + float(payload.get("wait", 0)), trust_env=False, verify=False
         ) as http:
             response = await http.post(path, json=payload)
         body = response.json()
@@ -327,11 +333,13 @@ class Client:
         result = await self._post("/test/botMessages", {"token": self.token, "chat_id": self.chat_id})
         return [BotMessage.from_json(m) for m in result]
 
-    async def updates_for_user(self) -> list[BotMessage]:
-        """Bot messages that are new or edited since the last call (the user's unread updates)."""
-        result = await self._post(
-            "/test/botMessages", {"token": self.token, "chat_id": self.chat_id, "unread_only": True}
-        )
+    async def updates_for_user(self, wait: float = 0) -> list[BotMessage]:
+        """Bot messages that are new or edited since the last call (the user's unread updates);
+        with ``wait`` (seconds), the emulator holds the request until there is one."""
+        payload: dict[str, Any] = {"token": self.token, "chat_id": self.chat_id, "unread_only": True}
+        if wait > 0:
+            payload["wait"] = wait
+        result = await self._post("/test/botMessages", payload)
         return [BotMessage.from_json(m) for m in result]
 
     async def calls(self, method: str | None = None) -> list[Call]:
@@ -345,12 +353,12 @@ class Client:
     async def wait_for_messages(self, count: int = 1, timeout: float | None = None) -> list[BotMessage]:
         """Wait until ``count`` new or edited bot messages arrived; returns all that arrived."""
         received: list[BotMessage] = []
-
-        async def enough() -> bool:
-            received.extend(await self.updates_for_user())
-            return len(received) >= count
-
-        await self._wait(enough, timeout, lambda: f"{count} bot message(s), got {received}")
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        while len(received) < count:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"timed out waiting for {count} bot message(s), got {received}")
+            received.extend(await self.updates_for_user(wait=left))
         return received
 
     async def wait_for_call(
@@ -389,18 +397,18 @@ class Client:
 
 
 @contextlib.asynccontextmanager
-async def polling(app: AnyApplication, poll_interval: float = 0.05) -> AsyncIterator[AnyApplication]:
+async def polling(app: AnyApplication, timeout: int = 10) -> AsyncIterator[AnyApplication]:
     """Run ``app`` against the emulator as ``run_polling`` would (post_init, polling, start;
     then stop, post_stop, shutdown, post_shutdown), but inside the test's event loop.
 
-    The emulator answers getUpdates at once (no long polling), hence the short poll_interval.
+    getUpdates long-polls (``timeout`` seconds), as against Telegram: no poll interval needed.
     """
     if app.updater is None:
         raise ValueError("the application needs an Updater to poll")
     async with app:
         if app.post_init:
             await app.post_init(app)
-        await app.updater.start_polling(poll_interval=poll_interval)
+        await app.updater.start_polling(poll_interval=0, timeout=timeout)
         await app.start()
         try:
             yield app

@@ -16,6 +16,7 @@
  * Bot side:   /bot<TOKEN>/<method> as Telegram serves it (PTB: base_url "http://host:port/bot").
  * User side:  POST /sendMessage, /sendCommand, /sendCallback (the package's client API, JSON).
  * Test side:  /test/calls, /test/botMessages, /test/inlineQuery (added here, see below).
+ * getUpdates and /test/botMessages long-poll (`timeout` / `wait`), as Telegram and a user's app do.
  * All state is in memory and keyed by bot token: one token per test keeps tests apart.
  */
 
@@ -28,6 +29,7 @@ const { unknownMethod } = require('telegram-test-api/lib/routes/bot/unknownMetho
 const calls = new Map(); // token -> [{method, params, time}]: every bot method called, for asserts
 const commands = new Map(); // token -> Map(scope+language -> BotCommand[])
 const chats = new Map(); // token -> Map(chat id -> Chat as the user side sent it)
+const waiters = new Map(); // wait key -> Set of callbacks: requests held open (long polling)
 let nextFileId = 1;
 let nextInlineQueryId = 1;
 
@@ -79,6 +81,34 @@ async function parseMultipart(req) {
   }
   return { body, files };
 }
+
+// Long polling, as Telegram does it: a request with nothing to return yet waits until `wake(key)`
+// or `seconds` pass, or the client hangs up. Saves polling in a tight loop, which costs both
+// sides CPU and adds up to a poll interval to every reply.
+const MAX_WAIT_SECONDS = 50; // Telegram's own cap on getUpdates' timeout
+function waitFor(key, seconds, res) {
+  return new Promise((resolve) => {
+    const set = perToken(waiters, key, () => new Set());
+    let timer = null;
+    const done = () => {
+      clearTimeout(timer);
+      set.delete(done);
+      if (set.size === 0 && waiters.get(key) === set) waiters.delete(key);
+      resolve();
+    };
+    timer = setTimeout(done, Math.min(seconds, MAX_WAIT_SECONDS) * 1000);
+    set.add(done);
+    res.on('close', done); // the client gave up (PTB cancels its getUpdates when it stops)
+  });
+}
+function wake(...keys) {
+  for (const key of keys) {
+    for (const done of [...(waiters.get(key) || [])]) done();
+  }
+}
+const updatesKey = (token) => `updates ${token}`;
+const botMessagesKey = (token, chatId) => `bot ${token} ${chatId === undefined ? '*' : String(chatId)}`;
+const wakeBotMessageReaders = (token, chatId) => wake(botMessagesKey(token, chatId), botMessagesKey(token));
 
 // Real tokens start with the bot's id ("123456:ABC..."); use it so each test bot has its own id.
 function botUser(token) {
@@ -148,6 +178,7 @@ function invalidMessage(params) {
 // Stores through the package (its counters, storage and events), then returns our entry.
 function storeBotMessage(server, token, message) {
   const sent = server.addBotMessage(message, token);
+  wakeBotMessageReaders(token, message.chat_id);
   return findBotMessage(server, token, undefined, sent.message_id);
 }
 
@@ -216,6 +247,7 @@ function editBotMessage(req, res, server, token, changes) {
   entry.message = edited;
   entry.editDate = seconds(Date.now());
   entry.isRead = false; // the user sees the change: it shows up again among the unread updates
+  wakeBotMessageReaders(token, entry.message.chat_id);
   ok(res, messageView(entry));
 }
 
@@ -267,11 +299,25 @@ function formatUpdate(update) {
 const botRoutes = [
   botRequests,
   botMethod('getMe', (req, res, server, token) => ok(res, botUser(token))),
-  // No long polling: the package never waited either, so PTB polls with a small poll_interval.
-  botMethod('getUpdates', (req, res, server, token) => {
-    const updates = server.storage.userMessages.filter((u) => u.botToken === token && !u.isRead);
-    updates.forEach((u) => { u.isRead = true; });
-    ok(res, updates.map(formatUpdate));
+  // Telegram's semantics: an update stays pending until a later call's `offset` passes its id
+  // (so a bot that stops mid-batch gets it again), and `timeout` makes the call wait for one.
+  botMethod('getUpdates', async (req, res, server, token) => {
+    const offset = Number(req.body.offset) || 0;
+    const pending = () => server.storage.userMessages.filter((u) => {
+      if (u.botToken !== token || u.isRead) return false;
+      if (u.updateId >= offset) return true;
+      u.isRead = true; // confirmed by the offset
+      return false;
+    });
+    let updates = pending();
+    const timeout = Number(req.body.timeout) || 0;
+    if (updates.length === 0 && timeout > 0) {
+      await waitFor(updatesKey(token), timeout, res);
+      if (res.destroyed) return;
+      updates = pending();
+    }
+    const limit = Math.min(Math.max(Number(req.body.limit) || 100, 1), 100);
+    ok(res, updates.slice(0, limit).map(formatUpdate));
   }),
   botMethod('sendMessage', (req, res, server, token) => {
     const problem = req.body.chat_id === undefined ? 'Bad Request: chat_id is empty' : invalidMessage(req.body);
@@ -347,6 +393,7 @@ function userRoutes(app, server) {
     const messageId = server.messageId; // the id the package is about to give this message
     try {
       await (isCommand ? server.addUserCommand(message) : server.addUserMessage(message));
+      wake(updatesKey(message.botToken));
       ok(res, { message_id: messageId });
     } catch (err) {
       fail(res, 400, `Bad Request: ${err.message}`);
@@ -366,6 +413,7 @@ function userRoutes(app, server) {
     }
     try {
       await server.addUserCallback({ botToken, from, data, message, chat_instance: `chat-${message.chat.id}` });
+      wake(updatesKey(botToken));
       ok(res, true);
     } catch (err) {
       fail(res, 400, `Bad Request: ${err.message}`);
@@ -389,14 +437,23 @@ function testRoutes(app, server) {
     ok(res, method ? recorded.filter((c) => c.method === method) : recorded);
   });
 
-  // {token, chat_id, unread_only}: messages the bot sent to a chat, as Telegram Messages plus
-  // what the user would see but a Message does not carry (parse_mode, any keyboard, edited).
-  // unread_only marks them read: new and edited messages since the last such request.
-  app.post('/test/botMessages', (req, res) => {
+  // {token, chat_id, unread_only, wait}: messages the bot sent to a chat, as Telegram Messages
+  // plus what the user would see but a Message does not carry (parse_mode, any keyboard, edited).
+  // unread_only marks them read: new and edited messages since the last such request; with
+  // `wait` (seconds) the request waits, like the user's app, until there is one.
+  app.post('/test/botMessages', async (req, res) => {
     const token = tokenOf(req);
-    const entries = server.storage.botMessages.filter((u) => u.botToken === token
-      && (req.body.chat_id === undefined || String(u.message.chat_id) === String(req.body.chat_id))
+    const chatId = req.body.chat_id;
+    const select = () => server.storage.botMessages.filter((u) => u.botToken === token
+      && (chatId === undefined || String(u.message.chat_id) === String(chatId))
       && (!req.body.unread_only || !u.isRead));
+    let entries = select();
+    const wait = Number(req.body.wait) || 0;
+    if (entries.length === 0 && req.body.unread_only && wait > 0) {
+      await waitFor(botMessagesKey(token, chatId), wait, res);
+      if (res.destroyed) return;
+      entries = select();
+    }
     if (req.body.unread_only) entries.forEach((u) => { u.isRead = true; });
     ok(res, entries.map((u) => ({
       ...messageView(u),
@@ -422,6 +479,7 @@ function testRoutes(app, server) {
       chat_type: req.body.chat_type || 'sender',
     };
     await server.addUserUpdate({ ...server.getCommonFields(token), inlineQuery });
+    wake(updatesKey(token));
     ok(res, inlineQuery);
   });
 }
