@@ -6,6 +6,7 @@ Pillow's built-in scalable font keeps this free of system font packages.
 
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
 
@@ -22,6 +23,7 @@ CARD_BG = (241, 245, 250)
 BADGE_BG = (255, 196, 37)
 
 
+@functools.lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
@@ -87,5 +89,6 @@ def render_escalation(kb: Knowledge, view: EscalationView) -> bytes:
         draw.text((MARGIN, y), line, font=_font(20), fill=MUTED)
         y += 26
     buffer = io.BytesIO()
-    image.crop((0, 0, WIDTH, min(height, y + MARGIN))).save(buffer, format="PNG", optimize=True)
+    # Plain PNG: optimize=True makes the file 3 % smaller and the encoding four times slower.
+    image.crop((0, 0, WIDTH, min(height, y + MARGIN))).save(buffer, format="PNG")
     return buffer.getvalue()

@@ -14,8 +14,9 @@ import os
 import re
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import (
@@ -47,6 +48,7 @@ from telegram.request import BaseRequest
 
 from bot.answer import build_answer
 from bot.engine import COMMANDS, Button, Command, Engine, Event, Press, Reply, TextIn
+from bot.http_request import AiohttpRequest
 from bot.table_image import render_escalation
 from bot.webhook import serve_webhook
 
@@ -54,6 +56,7 @@ log = logging.getLogger(__name__)
 
 # PTB's Application is generic in six context types; this bot uses the defaults throughout.
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
+T = TypeVar("T")
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 GROUP_COMMANDS = {"start", "help", "opschaling", "wie", "begrip", "privacy"}
@@ -176,6 +179,16 @@ class TelegramBot:
     def __init__(self, engine: Engine, flood_limit: int | None = FLOOD_MAX) -> None:
         self.engine = engine
         self.flood = FloodGuard(flood_limit) if flood_limit else None
+        # The engine (matching, SQLite) runs off the event loop so a slow disk never stalls
+        # other users, but in one thread: it is pure Python, so more threads would only fight
+        # over the GIL (measured: engine time per question x15 with the default pool).
+        self._engine_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+        # Escalation pictures: content is static, so each is drawn once; after the first
+        # upload Telegram's file_id is sent instead of the bytes.
+        self._pictures: dict[tuple[str, str], bytes | str] = {}
+
+    async def in_engine(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._engine_thread, function, *args)
 
     # --- sending --------------------------------------------------------------------------
     async def send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
@@ -196,11 +209,23 @@ class TelegramBot:
         view = self.engine.kb.escalation_for(gemeente, sector)
         if view is None:
             return
+        key = (view.gemeente, view.sector)
+        caption = f"Opschaling {gemeente} ({sector.upper()})"
+        picture = self._pictures.get(key)
+        if isinstance(picture, str):
+            try:
+                await context.bot.send_photo(chat_id, picture, caption=caption)
+                return
+            except BadRequest:  # the file_id is no longer valid (e.g. another bot token)
+                picture = None
         await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-        picture = render_escalation(self.engine.kb, view)
-        await context.bot.send_photo(
-            chat_id, picture, caption=f"Opschaling {gemeente} ({sector.upper()})", filename="opschaling.png"
-        )
+        if picture is None:
+            # Drawing takes ~0.1 s of mostly C code: a thread keeps other users' answers flowing.
+            picture = await asyncio.to_thread(render_escalation, self.engine.kb, view)
+            self._pictures[key] = picture
+        sent = await context.bot.send_photo(chat_id, picture, caption=caption, filename="opschaling.png")
+        if sent.photo:
+            self._pictures[key] = sent.photo[-1].file_id
 
     @staticmethod
     def user_key(update: Update) -> str | None:
@@ -227,10 +252,9 @@ class TelegramBot:
                 ],
             )
             return
-        # The engine runs in a worker thread (SQLite and matching must not block other users).
         # "typing..." is shown only when an answer takes noticeable time: for the usual
         # millisecond answer it would be one more API call against the flood limits.
-        work = asyncio.ensure_future(asyncio.to_thread(self.engine.handle, key, event))
+        work = asyncio.ensure_future(self.in_engine(self.engine.handle, key, event))
         if isinstance(event, TextIn) and update.effective_chat:
             done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER)
             if not done:
@@ -278,25 +302,25 @@ class TelegramBot:
         if query is None:
             return
         text = query.query.strip()
-        results = []
-        if text:
-            key = f"tg:{query.from_user.id}"
-            profile = self.engine.store.profile(key)
-            hits = self.engine.matcher.answer(text, profile.gemeente, profile.sector, top=3)
-            for hit in hits:
-                answer = build_answer(self.engine.kb, hit.view, profile.gemeente)
-                body = split_message(answer.render(lambda s: f"**{s}**"))[0]
-                results.append(
-                    InlineQueryResultArticle(
-                        id=hit.view.id[:64],
-                        title=hit.view.section.title[:100],
-                        description=answer.source[:200],
-                        input_message_content=InputTextMessageContent(
-                            to_html(body), parse_mode=ParseMode.HTML
-                        ),
-                    )
-                )
+        results = await self.in_engine(self.inline_results, f"tg:{query.from_user.id}", text) if text else []
         await query.answer(results, cache_time=60, is_personal=True)
+
+    def inline_results(self, user: str, text: str) -> list[InlineQueryResultArticle]:
+        """The best passages for an inline query, each an article with its source."""
+        profile = self.engine.store.profile(user)
+        results = []
+        for hit in self.engine.matcher.answer(text, profile.gemeente, profile.sector, top=3):
+            answer = build_answer(self.engine.kb, hit.view, profile.gemeente)
+            body = split_message(answer.render(lambda s: f"**{s}**"))[0]
+            results.append(
+                InlineQueryResultArticle(
+                    id=hit.view.id[:64],
+                    title=hit.view.section.title[:100],
+                    description=answer.source[:200],
+                    input_message_content=InputTextMessageContent(to_html(body), parse_mode=ParseMode.HTML),
+                )
+            )
+        return results
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
@@ -317,6 +341,9 @@ class TelegramBot:
         await app.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats())
         await app.bot.set_my_description(DESCRIPTION)
         await app.bot.set_my_short_description(SHORT_DESCRIPTION)
+
+    async def post_shutdown(self, app: AnyApp) -> None:
+        self._engine_thread.shutdown(wait=True)
 
     def register(self, app: AnyApp) -> None:
         app.add_handler(MessageHandler(filters.COMMAND, self.on_command))
@@ -351,6 +378,7 @@ def build_application(
             )
         )
         .post_init(bot.post_init)
+        .post_shutdown(bot.post_shutdown)
         .concurrent_updates(PerUserUpdateProcessor())
     )
     if rate_limit:
@@ -359,7 +387,11 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     url = api_url or os.environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL
     builder = builder.base_url(url)
-    if request is not None:
+    if request is None:
+        builder = builder.request(AiohttpRequest(connection_pool_size=256)).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
+    else:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     bot.register(app)
