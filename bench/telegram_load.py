@@ -1,14 +1,16 @@
 """Load on the real Telegram adapter through the local Bot API emulator.
 
-N simulated users each ask K questions one after another (waiting for each reply), all users at
-the same time. Prints updates handled per second and reply latency p50/p99 for our bot, and the
-same for a trivial echo bot on the same emulator: that baseline is the emulator's and PTB's own
-cost, which a real deployment does not pay in the same way. The rate limiter is off here: it
-would cap throughput at Telegram's flood limits (~30 messages/s), which production needs but is
-not what this measures; so is the per-user flood guard (simulated users type faster than
-people). Asserts nothing.
+N simulated users each ask K questions one after another (each waits for the reply by long
+polling, as a Telegram app does), all users at the same time. For each N it prints updates
+handled per second, reply latency p50/p99, and CPU time per update of the bot, the emulator and
+the simulated users (three processes sharing this machine's cores). An echo bot with the same
+network layer on the same emulator is the baseline: the cost of the emulator and PTB alone.
 
-    .venv/bin/python bench/telegram_load.py [--users 20] [--questions 10]
+The rate limiter is off here: it caps throughput at Telegram's flood limits (~30 messages/s),
+which production needs but is not what this measures; so is the per-user flood guard
+(simulated users type faster than people). Asserts nothing.
+
+    .venv/bin/python bench/telegram_load.py [--users 5,10,20] [--questions 50]
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ import argparse
 import asyncio
 import json
 import multiprocessing
-import subprocess
+import os
+import resource
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
@@ -35,12 +37,13 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
 
 from bot.content import load_content  # noqa: E402
-from bot.engine import Engine  # noqa: E402
+from bot.engine import Engine, TextIn  # noqa: E402
+from bot.http_request import AiohttpRequest  # noqa: E402
 from bot.storage import Profile, Store  # noqa: E402
 from bot.telegram_app import PerUserUpdateProcessor, build_application  # noqa: E402
 
 FIRST_USER = 5000
-POLL = 0.02  # seconds between looks, for the bot (getUpdates) and for the measuring poller
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -48,83 +51,10 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
 
 
-class Load:
-    """Sends as many users and collects the bot's replies with one poller for all chats, so the
-    measuring itself does not swamp the single-threaded emulator."""
-
-    def __init__(self, api_url: str, token: str) -> None:
-        self.token = token
-        self.http = httpx.AsyncClient(base_url=api_url, timeout=30, trust_env=False, verify=False)
-        self.inbox: dict[int, asyncio.Queue[float]] = defaultdict(asyncio.Queue)
-        self.latencies: list[float] = []
-
-    async def poll(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            reply = await self.http.post("/test/botMessages", json={"token": self.token, "unread_only": True})
-            now = time.perf_counter()
-            for message in reply.json()["result"]:
-                self.inbox[int(message["chat"]["id"])].put_nowait(now)
-            await asyncio.sleep(POLL)
-
-    async def user(self, user_id: int, questions: list[str]) -> None:
-        sender: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": "Test"}
-        for question in questions:
-            started = time.perf_counter()
-            await self.http.post(
-                "/sendMessage",
-                json={
-                    "botToken": self.token,
-                    "from": sender,
-                    "chat": {"id": user_id, "type": "private", "first_name": "Test"},
-                    "date": int(time.time()),
-                    "text": question,
-                },
-            )
-            seen = await asyncio.wait_for(self.inbox[user_id].get(), timeout=60)
-            self.latencies.append((seen - started) * 1000)
-
-    async def drive(self, questions: list[list[str]]) -> float:
-        stop = asyncio.Event()
-        poller = asyncio.create_task(self.poll(stop))
-        started = time.perf_counter()
-        await asyncio.gather(*(self.user(FIRST_USER + i, qs) for i, qs in enumerate(questions)))
-        elapsed = time.perf_counter() - started
-        stop.set()
-        await poller
-        await self.http.aclose()
-        return elapsed
-
-
-def drive_in_child(load_type: Any, address: str, token: str, questions: list[list[str]], out: Any) -> None:
-    """The simulated users, in a process of their own so they don't compete with the bot for
-    the interpreter lock. `load_type` is Load (npm emulator) or FakeLoad (fake Bot API)."""
-
-    async def main() -> None:
-        load = load_type(address, token)
-        elapsed = await load.drive(questions)
-        out.put((elapsed, load.latencies))
-
-    asyncio.run(main())
-
-
-async def users_in_child(
-    load_type: Any, address: str, token: str, questions: list[list[str]]
-) -> tuple[float, list[float]]:
-    """Run the users in a child process while the caller's bot serves them; their figures."""
-    context = multiprocessing.get_context("spawn")
-    out = context.Queue()
-    child = context.Process(target=drive_in_child, args=(load_type, address, token, questions, out))
-    child.start()
-    elapsed, latencies = await asyncio.to_thread(out.get)
-    await asyncio.to_thread(child.join)
-    return elapsed, latencies
-
-
-async def measure(
-    app: Application, emu: Emulator, token: str, questions: list[list[str]]
-) -> tuple[float, list[float]]:  # type: ignore[type-arg]
-    async with polling(app, poll_interval=POLL):
-        return await users_in_child(Load, emu.api_url, token, questions)
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class LeanHttp:
@@ -155,54 +85,73 @@ class LeanHttp:
             self.writer.close()
 
 
-class FakeLoad:
-    """The same users against bench/fake_bot_api.py: they wait by long polling, not by looking."""
-
-    def __init__(self, base: str, token: str) -> None:
-        self.token = token
-        host, port = base.removeprefix("http://").split(":")
-        self.address = (host, int(port))
-        self.latencies: list[float] = []
-
-    async def user(self, user_id: int, questions: list[str]) -> None:
-        http = LeanHttp(*self.address)
-        seen = 0
-        for question in questions:
-            started = time.perf_counter()
-            await http.post("/user/send", {"token": self.token, "user_id": user_id, "text": question})
-            reply = await http.post(
-                "/user/wait", {"token": self.token, "chat_id": user_id, "after": seen, "timeout": 30}
-            )
-            self.latencies.append((time.perf_counter() - started) * 1000)
-            seen = max(m["message_id"] for m in reply["messages"])
-        http.close()
-
-    async def drive(self, questions: list[list[str]]) -> float:
+async def one_user(address: tuple[str, int], token: str, user_id: int, questions: list[str]) -> list[float]:
+    """Reply latencies (ms) of one user asking `questions` one after another."""
+    http = LeanHttp(*address)
+    sender = {"id": user_id, "is_bot": False, "first_name": "Test"}
+    chat = {"id": user_id, "type": "private", "first_name": "Test"}
+    latencies = []
+    for question in questions:
         started = time.perf_counter()
-        await asyncio.gather(*(self.user(FIRST_USER + i, qs) for i, qs in enumerate(questions)))
-        return time.perf_counter() - started
+        message = {"botToken": token, "from": sender, "chat": chat, "date": int(time.time())}
+        await http.post("/sendMessage", {**message, "text": question})
+        replies: list[Any] = []
+        while not replies:
+            answer = await http.post(
+                "/test/botMessages", {"token": token, "chat_id": user_id, "unread_only": True, "wait": 30}
+            )
+            replies = answer["result"]
+        latencies.append((time.perf_counter() - started) * 1000)
+    http.close()
+    return latencies
 
 
-async def measure_fake(
-    app: Application, base: str, token: str, questions: list[list[str]]
-) -> tuple[float, list[float]]:  # type: ignore[type-arg]
-    async with app:
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=10)
-        await app.start()
-        result = await users_in_child(FakeLoad, base, token, questions)
-        await app.updater.stop()
-        await app.stop()
-    return result
+def users_process(address: tuple[str, int], token: str, questions: list[list[str]], out: Any) -> None:
+    """All simulated users, in a process of their own so they don't compete with the bot for
+    the interpreter lock. Sends back (seconds, latencies, own CPU seconds)."""
+
+    async def main() -> tuple[float, list[float]]:
+        started = time.perf_counter()
+        per_user = await asyncio.gather(
+            *(one_user(address, token, FIRST_USER + i, qs) for i, qs in enumerate(questions))
+        )
+        return time.perf_counter() - started, [ms for user in per_user for ms in user]
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    elapsed, latencies = asyncio.run(main())
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    out.put((elapsed, latencies, after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime))
 
 
-def start_fake_api() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "fake_bot_api.py"), "0"], stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    return process, f"http://127.0.0.1:{line.split()[1]}"
+@dataclass
+class Run:
+    elapsed: float
+    latencies: list[float]
+    cpu_bot: float
+    cpu_emulator: float
+    cpu_users: float
+
+    def report(self, name: str) -> str:
+        n = len(self.latencies)
+        per = lambda seconds: 1000 * seconds / n  # noqa: E731
+        return (
+            f"  {name:<22} {n / self.elapsed:4.0f} updates/s   p50 {pct(self.latencies, 0.5):4.0f} ms"
+            f"   p99 {pct(self.latencies, 0.99):4.0f} ms   cpu/update: bot {per(self.cpu_bot):.1f} ms,"
+            f" emulator {per(self.cpu_emulator):.1f} ms, users {per(self.cpu_users):.1f} ms"
+        )
+
+
+async def measure(app: AnyApp, emu: Emulator, token: str, questions: list[list[str]]) -> Run:
+    async with polling(app):
+        context = multiprocessing.get_context("spawn")
+        out = context.Queue()
+        child = context.Process(target=users_process, args=((emu.host, emu.port), token, questions, out))
+        node, bot = cpu_seconds(emu.pid), time.process_time()
+        child.start()
+        elapsed, latencies, cpu_users = await asyncio.to_thread(out.get)
+        run = Run(elapsed, latencies, time.process_time() - bot, cpu_seconds(emu.pid) - node, cpu_users)
+        await asyncio.to_thread(child.join)
+    return run
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -210,94 +159,75 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_message(update.effective_chat.id, "ok")
 
 
-def report(name: str, elapsed: float, latencies: list[float]) -> None:
-    n = len(latencies)
-    print(
-        f"{name}: {n} updates in {elapsed:.1f} s = {n / elapsed:.0f} updates/s; "
-        f"reply latency p50 {pct(latencies, 0.5):.0f} ms, p99 {pct(latencies, 0.99):.0f} ms"
+def echo_bot(emu: Emulator, token: str) -> AnyApp:
+    app = (
+        Application.builder()
+        .token(token)
+        .base_url(emu.base_url)
+        .request(AiohttpRequest(256))  # the bot's own network layer: only the handler differs
+        .get_updates_request(AiohttpRequest(1))
+        .concurrent_updates(PerUserUpdateProcessor())
+        .build()
     )
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    return app
 
 
-async def main_async(users: int, per_user: int, api: str) -> None:
-    kb = load_content()
-    engine = Engine(kb, Store(Path(tempfile.mkdtemp()) / "load.db"))
-    engine_ms: list[float] = []
-    handle = engine.handle
+def timed(engine: Engine) -> list[float]:
+    """Wraps engine.handle to record its time per call (ms)."""
+    times: list[float] = []
+    handle: Callable[..., Any] = engine.handle
 
-    def timed_handle(user: str, event):  # type: ignore[no-untyped-def]
+    def timed_handle(user: str, event: Any) -> Any:
         started = time.perf_counter()
         try:
             return handle(user, event)
         finally:
-            engine_ms.append((time.perf_counter() - started) * 1000)
+            times.append((time.perf_counter() - started) * 1000)
 
     engine.handle = timed_handle  # type: ignore[method-assign]
+    return times
+
+
+async def main_async(user_counts: list[int], per_user: int) -> None:
+    kb = load_content()
+    engine = Engine(kb, Store(Path(tempfile.mkdtemp()) / "load.db"))
     pool = [q for view in kb.sections for q in view.section.questions]
-    questions = [[pool[(i * per_user + k) % len(pool)] for k in range(per_user)] for i in range(users)]
-    for i in range(users):
+    for i in range(max(user_counts)):
         gemeente = kb.gemeenten[i % len(kb.gemeenten)]
         engine.store.save_profile(
             Profile(f"tg:{FIRST_USER + i}", "mentor", gemeente, kb.sectors_of(gemeente)[0])
         )
+    for question in pool[:50]:  # warm-up: first calls fill caches
+        engine.handle(f"tg:{FIRST_USER}", TextIn(question))
+    engine_ms = timed(engine)
 
-    if api == "emulator":
-        with Emulator() as emu:
+    print(f"{len(pool)} different questions from the knowledge base, {per_user} per user")
+    with Emulator() as emu:
+        for users in user_counts:
+            questions = [
+                [pool[(i * per_user + k) % len(pool)] for k in range(per_user)] for i in range(users)
+            ]
+            print(f"{users} users:")
             token = emu.new_token()
-            baseline = (
-                Application.builder()
-                .token(token)
-                .base_url(emu.base_url)
-                .concurrent_updates(PerUserUpdateProcessor())
-                .build()
-            )
-            baseline.add_handler(MessageHandler(filters.TEXT, echo))
-            report("emulator + PTB baseline (echo bot)", *await measure(baseline, emu, token, questions))
+            print((await measure(echo_bot(emu, token), emu, token, questions)).report("echo bot (baseline)"))
             token = emu.new_token()
             app = build_application(engine, token, api_url=emu.base_url, rate_limit=False, flood_limit=None)
-            report("routeboek bot (questions)", *await measure(app, emu, token, questions))
-    else:
-        process, base = start_fake_api()
-        try:
-            token = "4001:LOAD"
-            baseline = (
-                Application.builder()
-                .token(token)
-                .base_url(f"{base}/bot")
-                .concurrent_updates(PerUserUpdateProcessor())
-                .build()
-            )
-            baseline.add_handler(MessageHandler(filters.TEXT, echo))
-            report(
-                "fake Bot API + PTB baseline (echo bot)",
-                *await measure_fake(baseline, base, token, questions),
-            )
-            token = "4002:LOAD"
-            app = build_application(engine, token, api_url=f"{base}/bot", rate_limit=False, flood_limit=None)
-            report("routeboek bot (questions)", *await measure_fake(app, base, token, questions))
-        finally:
-            process.terminate()
-    print(
-        f"time in the engine per question: p50 {pct(engine_ms, 0.5):.2f} ms, p99 {pct(engine_ms, 0.99):.2f} ms"
-    )
-    print(f"users: {users}, questions each: {per_user}")
+            print((await measure(app, emu, token, questions)).report("routeboek bot"))
+    print(f"engine time per question: p50 {pct(engine_ms, 0.5):.2f} ms, p99 {pct(engine_ms, 0.99):.2f} ms")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--questions", type=int, default=10)
-    parser.add_argument(
-        "--api",
-        choices=["emulator", "fake"],
-        default="emulator",
-        help="emulator: the npm telegram-test-api of the e2e tests; fake: bench/fake_bot_api.py (long polling)",
-    )
+    parser.add_argument("--users", default="5,10,20", help="comma-separated user counts (default 5,10,20)")
+    parser.add_argument("--questions", type=int, default=50, help="questions per user (default 50)")
     args = parser.parse_args()
     reason = unavailable_reason()
-    if args.api == "emulator" and reason:
+    if reason:
         print(f"emulator not available: {reason} (run `npm ci` first)")
         return 1
-    asyncio.run(main_async(args.users, args.questions, args.api))
+    asyncio.run(main_async([int(n) for n in args.users.split(",")], args.questions))
     return 0
 
 

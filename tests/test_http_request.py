@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.http_request import AiohttpRequest
@@ -31,13 +31,15 @@ class FakeTelegram:
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        form = await request.post()
         fields: dict[str, Any] = {}
-        for name, value in form.items():
-            if isinstance(value, web.FileField):
-                fields[name] = {"filename": value.filename, "bytes": value.file.read()}
-            else:
-                fields[name] = value
+        if request.content_type == "application/json":
+            fields = await request.json()
+        else:
+            for name, value in (await request.post()).items():
+                if isinstance(value, web.FileField):
+                    fields[name] = {"filename": value.filename, "bytes": value.file.read()}
+                else:
+                    fields[name] = value
         self.received[method] = fields
         if method == "getMe":
             return web.json_response(
@@ -51,7 +53,7 @@ class FakeTelegram:
                 {"ok": False, "error_code": 400, "description": "Bad Request: message to delete not found"},
                 status=400,
             )
-        chat_id = int(str(fields.get("chat_id", 0)))
+        chat_id = int(fields.get("chat_id", 0))
         if method == "sendPhoto":
             photo = [{"file_id": "abc", "file_unique_id": "abc", "width": 1, "height": 1}]
             return web.json_response({"ok": True, "result": message(chat_id, photo=photo)})
@@ -79,11 +81,15 @@ def make_bot(base_url: str, **timeouts: float) -> Bot:
 async def test_text_and_keyboard_arrive_as_telegram_reads_them(telegram: tuple[FakeTelegram, str]) -> None:
     fake, url = telegram
     async with make_bot(url) as bot:
-        sent = await bot.send_message(42, "Wie is <b>verantwoordelijk</b>?", parse_mode="HTML")
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton("Terug", callback_data="b:1")]])
+        sent = await bot.send_message(
+            42, "Wie is <b>verantwoordelijk</b>?", parse_mode="HTML", reply_markup=markup
+        )
     assert sent.chat.id == 42
     fields = fake.received["sendMessage"]
     assert fields["text"] == "Wie is <b>verantwoordelijk</b>?"
-    assert fields["chat_id"] == "42" and fields["parse_mode"] == "HTML"
+    assert fields["chat_id"] == 42 and fields["parse_mode"] == "HTML"
+    assert fields["reply_markup"] == {"inline_keyboard": [[{"text": "Terug", "callback_data": "b:1"}]]}
 
 
 async def test_a_picture_is_uploaded_with_its_caption(telegram: tuple[FakeTelegram, str]) -> None:
@@ -129,3 +135,25 @@ async def test_an_unreachable_server_is_a_network_error() -> None:
 async def test_requests_before_initialize_are_refused() -> None:
     with pytest.raises(RuntimeError, match="not initialized"):
         await AiohttpRequest(1).do_request("http://127.0.0.1:9/x", "POST")
+
+
+async def test_the_environments_proxy_is_used_and_no_proxy_respected(
+    telegram: tuple[FakeTelegram, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, url = telegram
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    # The fake Telegram is the proxy: a request for an unresolvable host still reaches it.
+    monkeypatch.setenv("http_proxy", url.removesuffix("/bot"))
+    async with Bot(TOKEN, base_url="http://telegram.invalid/bot", request=AiohttpRequest(1)) as bot:
+        await bot.send_message(5, "via de proxy")
+    assert fake.received["sendMessage"]["text"] == "via de proxy"
+    # NO_PROXY: straight to the host, even with a proxy that does not exist.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = sock.getsockname()[1]
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{dead}")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    async with make_bot(url) as bot:
+        await bot.send_message(6, "zonder proxy")
+    assert fake.received["sendMessage"]["text"] == "zonder proxy"
