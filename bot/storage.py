@@ -118,13 +118,16 @@ class Store:
             self.db.close()
 
     # --- profile --------------------------------------------------------------------------
-    def profile(self, user: str) -> Profile:
+    def _row(self, sql: str, user: str) -> tuple[Any, ...] | None:
+        # Plain SQL for the two lookups every message makes: sqlite-utils' Table.get first
+        # asks SQLite for the table's columns and keys, which took most of the time.
         with self._lock:
-            try:
-                row = Table(self.db, "users").get(user)
-            except NotFoundError:
-                return Profile(user)
-        return Profile(user, row.get("role"), row.get("gemeente"), row.get("sector"))
+            row: tuple[Any, ...] | None = self.db.execute(sql, [user]).fetchone()
+        return row
+
+    def profile(self, user: str) -> Profile:
+        row = self._row("SELECT role, gemeente, sector FROM users WHERE user = ?", user)
+        return Profile(user, *row) if row else Profile(user)
 
     def save_profile(self, profile: Profile) -> None:
         now = time.time()
@@ -148,12 +151,8 @@ class Store:
 
     # --- dialogue -------------------------------------------------------------------------
     def dialogue(self, user: str) -> Dialogue:
-        with self._lock:
-            try:
-                row = Table(self.db, "dialogue").get(user)
-            except NotFoundError:
-                return Dialogue()
-        return Dialogue.from_json(row.get("state"))
+        row = self._row("SELECT state FROM dialogue WHERE user = ?", user)
+        return Dialogue.from_json(row[0] if row else None)
 
     def save_dialogue(self, user: str, state: Dialogue) -> None:
         with self._lock:
