@@ -3,9 +3,6 @@
 Both adapters (Telegram and the console) turn what the user did into an Event and render the
 Replies. All state that matters between messages is in the Store, so the engine itself is
 stateless and a restart never loses a user's place in a walk-through.
-
-Replies use a tiny markup: `**bold**` and `- ` list lines; everything else is plain text that
-adapters must escape.
 """
 
 from __future__ import annotations
@@ -13,13 +10,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.answer import build_answer
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.privacy import personal_data_kinds, refusal
+from bot.replies import Button as Button
+from bot.replies import Reply as Reply
+from bot.replies import bold, nl_date, rows, short
 from bot.schema import Document, Flow, GlossaryTerm, Node
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import fold, words
@@ -75,36 +75,6 @@ class Press:
 
 
 Event = Command | TextIn | Press
-
-
-@dataclass(frozen=True)
-class Button:
-    label: str
-    data: str  # at most 64 bytes: ids, never labels
-
-
-@dataclass
-class Reply:
-    text: str
-    buttons: list[list[Button]] = field(default_factory=list)
-    # For adapters that can show more (a picture of the escalation table).
-    escalation: tuple[str, str] | None = None  # (gemeente, sector)
-
-
-def bold(text: str) -> str:
-    return f"**{text}**"
-
-
-def _rows(buttons: list[Button], per_row: int = 1) -> list[list[Button]]:
-    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
-
-
-def _short(label: str, limit: int = 40) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
-def _nl_date(day: date) -> str:
-    return f"{day.day}-{day.month}-{day.year}"
 
 
 def _shown(timestamp: object) -> str:
@@ -220,7 +190,7 @@ class Engine:
                 "jouw regio: wie wat doet, wanneer, en waar een vastgelopen casus heen gaat.\n\n"
                 "Ik bewaar alleen je rol, gemeente en sector. Stuur nooit namen of andere "
                 "persoonsgegevens van leerlingen.\n\n" + bold("Wat is je rol?"),
-                _rows([Button(label, f"on:r:{key}") for key, label in ROLES.items()]),
+                rows([Button(label, f"on:r:{key}") for key, label in ROLES.items()]),
             )
         ]
 
@@ -228,7 +198,7 @@ class Engine:
         state.onboarding = "gemeente"
         self._save(user, state=state)
         buttons = [Button(name, f"on:g:{i}") for i, name in enumerate(self.kb.gemeenten)]
-        return [Reply(bold("In welke gemeente werk je?") + " (of typ de naam)", _rows(buttons, 2))]
+        return [Reply(bold("In welke gemeente werk je?") + " (of typ de naam)", rows(buttons, 2))]
 
     def _ask_sector(self, user: str, state: Dialogue, gemeente: str) -> list[Reply]:
         state.onboarding = "sector"
@@ -237,7 +207,7 @@ class Engine:
             Button(s.upper() + (" (primair)" if s == "po" else " (voortgezet)"), f"on:s:{s}")
             for s in self.kb.sectors_of(gemeente)
         ]
-        return [Reply(bold("Werk je in het primair (PO) of voortgezet onderwijs (VO)?"), _rows(buttons, 2))]
+        return [Reply(bold("Werk je in het primair (PO) of voortgezet onderwijs (VO)?"), rows(buttons, 2))]
 
     def _finish_onboarding(self, user: str, profile: Profile, state: Dialogue) -> list[Reply]:
         state.onboarding = None
@@ -364,7 +334,7 @@ class Engine:
             return [
                 Reply(
                     bold("Wat is je rol?"),
-                    _rows([Button(label, f"on:r:{key}") for key, label in ROLES.items()]),
+                    rows([Button(label, f"on:r:{key}") for key, label in ROLES.items()]),
                 )
             ]
         if data == "set:g":
@@ -408,7 +378,7 @@ class Engine:
             return [
                 Reply(
                     "Die gemeente ken ik niet. Kies een van deze:",
-                    _rows([Button(n, f"on:g:{i}") for i, n in enumerate(self.kb.gemeenten)], 2),
+                    rows([Button(n, f"on:g:{i}") for i, n in enumerate(self.kb.gemeenten)], 2),
                 )
             ]
         if state.onboarding in ("role", "sector"):
@@ -439,7 +409,7 @@ class Engine:
         buttons: list[list[Button]] = []
         if Matcher.is_ambiguous(hits):
             text_out += "\n\nBedoelde je misschien iets anders?"
-            buttons += [[Button(_short(h.view.section.title), f"s:{h.view.id}")] for h in hits[1:3]]
+            buttons += [[Button(short(h.view.section.title), f"s:{h.view.id}")] for h in hits[1:3]]
         buttons += self._related_buttons(best.view.section.related)
         if not profile.complete:
             text_out += "\n\nTip: kies met /start je gemeente, dan krijg je het antwoord uit jouw routeboek."
@@ -451,7 +421,7 @@ class Engine:
         for section_id in ids[:3]:
             view = self.kb.section(section_id)
             if view is not None:
-                rows.append([Button(_short("Lees verder: " + view.section.title), f"s:{section_id}")])
+                rows.append([Button(short("Lees verder: " + view.section.title), f"s:{section_id}")])
         return rows
 
     def _press_section(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
@@ -466,7 +436,7 @@ class Engine:
         flows = self.kb.flows_for(profile.gemeente, profile.sector)
         if not flows:
             return [Reply("Voor jouw gemeente zijn nog geen stap-voor-stap-routes.", self._menu_buttons())]
-        buttons = [[Button(_short(f.title), f"rt:{f.id}")] for f in flows]
+        buttons = [[Button(short(f.title), f"rt:{f.id}")] for f in flows]
         return [Reply(bold("Stap voor stap") + "\nKies een onderwerp:", [*buttons, [Button("Menu", "menu")]])]
 
     def _press_route(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
@@ -505,7 +475,7 @@ class Engine:
             total = done + self._depth(flow, node_id) - 1
             head = f"{bold(flow.title)} · vraag {done} van max. {total}"
             options = self._options(node, profile.gemeente)
-            buttons = [[Button(_short(label), f"f:{state.epoch}:{i}")] for i, label in options]
+            buttons = [[Button(short(label), f"f:{state.epoch}:{i}")] for i, label in options]
             return Reply(f"{head}\n\n{node.text}", [*buttons, nav])
         return Reply(
             self._end_text(profile, flow, node),
@@ -613,11 +583,11 @@ class Engine:
                     "Voor jouw gemeente staat geen opschalingstabel in de routeboeken.", self._menu_buttons()
                 )
             ]
-        lines = [bold(f"Termijnen {timeline.gemeente} ({timeline.sector.upper()}), start {_nl_date(start)}")]
+        lines = [bold(f"Termijnen {timeline.gemeente} ({timeline.sector.upper()}), start {nl_date(start)}")]
         for step in timeline.steps:
             when = "geen termijn"
             if step.due:
-                when = _nl_date(step.due) + (f" tot {_nl_date(step.due_latest)}" if step.due_latest else "")
+                when = nl_date(step.due) + (f" tot {nl_date(step.due_latest)}" if step.due_latest else "")
             lines += [
                 "",
                 f"{bold(f'Stap {step.step}: {step.name}')}",
@@ -637,13 +607,13 @@ class Engine:
             for v in views:
                 seen.setdefault(v.role.id, v.role.name)
             buttons = [
-                Button(_short(name, 30), f"w:{rid}")
+                Button(short(name, 30), f"w:{rid}")
                 for rid, name in sorted(seen.items(), key=lambda x: x[1].lower())
             ]
             return [
                 Reply(
                     bold("Wie doet wat?") + f"\nPartners in het routeboek van {profile.gemeente}:",
-                    [*_rows(buttons, 2), [Button("Menu", "menu")]],
+                    [*rows(buttons, 2), [Button("Menu", "menu")]],
                 )
             ]
         chosen = [v for v in views if v.role.id == role_id]
@@ -715,8 +685,8 @@ class Engine:
         if not data:
             return Reply("Er is niets over jou bewaard.")
         lines = [bold("Dit is alles wat over jou bewaard is:")]
-        for table, rows in data.items():
-            for row in rows:
+        for table, table_rows in data.items():
+            for row in table_rows:
                 shown = ", ".join(
                     f"{k}: {_shown(v) if k in ('created', 'updated') else v}"
                     for k, v in row.items()
