@@ -45,6 +45,14 @@ def render(reply: Reply) -> str:
 
 def run_console(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     buttons: list[Button] = []
+
+    def show(reply: Reply) -> None:
+        nonlocal buttons
+        stdout.write(render(reply))
+        flat = [b for row in reply.buttons for b in row]
+        if flat:
+            buttons = flat
+
     if stdin.isatty():
         print(
             "Console-chat van de routeboek-bot. Typ /start om te beginnen; Ctrl-D stopt.\n", file=sys.stderr
@@ -52,15 +60,16 @@ def run_console(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.
     for line in stdin:
         if not line.strip():
             continue
-        event = parse_line(line, buttons)
+        event = parse_line(line, buttons)  # the buttons the user saw when typing
+        # No push messages on a console: due reminders come before the next answer.
+        for reminder in engine.due_reminders(CONSOLE_USER):
+            show(reminder.reply)
+            engine.reminder_delivered(reminder)
         if event is None:
             stdout.write(f"Er is geen knop {line.strip()}. Kies een nummer uit de lijst.\n\n")
             stdout.flush()
             continue
         for reply in engine.handle(CONSOLE_USER, event):
-            stdout.write(render(reply))
-            flat = [b for row in reply.buttons for b in row]
-            if flat:
-                buttons = flat
+            show(reply)
         stdout.flush()
     return 0

@@ -12,8 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.answer import build_answer
+from bot.cases import CaseDesk, Reminder, describe_timeline
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.privacy import personal_data_kinds, refusal
@@ -23,9 +25,11 @@ from bot.replies import bold, nl_date, rows, short
 from bot.schema import Document, Flow, GlossaryTerm, Node
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import fold, words
-from bot.timeline import build_timeline
+from bot.timeline import build_timeline, parse_date
 
 log = logging.getLogger(__name__)
+
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 MAX_TEXT = 1000
 
@@ -49,6 +53,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("help", "Wat kan deze bot?"),
     ("route", "Stap voor stap naar wie wat doet"),
     ("opschaling", "Opschalingstabel van jouw gemeente"),
+    ("casus", "Casussen volgen, met herinneringen"),
     ("wie", "Wie doet wat"),
     ("begrip", "Afkortingen en begrippen"),
     ("instellingen", "Rol, gemeente of sector wijzigen"),
@@ -84,26 +89,19 @@ def _shown(timestamp: object) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%d-%m-%Y %H:%M")
 
 
-def parse_date(text: str) -> date | None:
-    """Dates as professionals type them: 5-1-2026, 05/01/2026 or 2026-01-05."""
-    text = text.strip()
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-    try:
-        if match:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-    except ValueError:
-        return None
-    return None
-
-
 class Engine:
-    def __init__(self, kb: Knowledge, store: Store, matcher: Matcher | None = None) -> None:
+    def __init__(
+        self,
+        kb: Knowledge,
+        store: Store,
+        matcher: Matcher | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(LOCAL_TIME),
+    ) -> None:
         self.kb = kb
         self.store = store
         self.matcher = matcher or Matcher(kb)
+        self.cases = CaseDesk(kb, store)
+        self.clock = clock  # local time: deadlines and reminders are in Dutch days
         # Capitalised words the routeboeken use are organisations and places, not names.
         self._known_words = frozenset(self.matcher.vocabulary) | {w for g in kb.gemeenten for w in words(g)}
         self._press_handlers: list[tuple[str, Callable[[str, Profile, Dialogue, str], list[Reply]]]] = [
@@ -115,6 +113,7 @@ class Engine:
             ("s:", self._press_section),
             ("esc", self._press_escalation),
             ("tl", self._press_timeline),
+            ("cs", self._press_case),
             ("w", self._press_roles),
             ("fg:", self._press_forget),
             ("ask", self._press_ask),
@@ -155,6 +154,7 @@ class Engine:
         handlers: dict[str, Callable[[], list[Reply]]] = {
             "route": lambda: self._route_list(profile),
             "opschaling": lambda: self._escalation(profile),
+            "casus": lambda: [self.cases.overview(user, self.clock().date())],
             "wie": lambda: self._roles(profile, None),
             "begrip": lambda: self._terms(profile, cmd.arg),
             "instellingen": lambda: [self._settings(profile)],
@@ -233,7 +233,7 @@ class Engine:
         return [
             [Button("Vraag stellen", "ask"), Button("Stap voor stap", "rt")],
             [Button("Opschaling", "esc"), Button("Wie doet wat", "w")],
-            [Button("Instellingen", "set:menu")],
+            [Button("Casussen", "cs"), Button("Instellingen", "set:menu")],
         ]
 
     def _menu(self) -> Reply:
@@ -367,6 +367,10 @@ class Engine:
             start = parse_date(text)
             if start is not None:
                 return self._timeline(profile, start)
+        if state.awaiting == "case-start":
+            answered = self.cases.start_text(user, state, text, self.clock().date())
+            if answered is not None:
+                return answered
         kinds = personal_data_kinds(text, self._known_words)
         if kinds:
             log.info("refused a message with personal data (%s)", ", ".join(kinds))
@@ -584,20 +588,19 @@ class Engine:
                 )
             ]
         lines = [bold(f"Termijnen {timeline.gemeente} ({timeline.sector.upper()}), start {nl_date(start)}")]
-        for step in timeline.steps:
-            when = "geen termijn"
-            if step.due:
-                when = nl_date(step.due) + (f" tot {nl_date(step.due_latest)}" if step.due_latest else "")
-            lines += [
-                "",
-                f"{bold(f'Stap {step.step}: {step.name}')}",
-                f"Uiterlijk: {when}",
-                f"({step.basis})",
-            ]
-        for warning in timeline.warnings:
-            lines += ["", f"Let op: {warning}"]
-        lines += ["", f"{bold('Bron:')} {self.kb.document_label(timeline.document)}"]
+        lines += describe_timeline(self.kb, timeline)
         return [Reply("\n".join(lines), [[Button("Opschalingstabel", "esc"), Button("Menu", "menu")]])]
+
+    # --- cases and reminders ---------------------------------------------------------------
+    def _press_case(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        return self.cases.press(user, profile, state, data, self.clock().date())
+
+    def due_reminders(self, user: str | None = None) -> list[Reminder]:
+        """Reminders the adapters should deliver now; call `reminder_delivered` after each."""
+        return self.cases.due_reminders(self.clock(), user)
+
+    def reminder_delivered(self, reminder: Reminder) -> None:
+        self.cases.mark_sent(reminder)
 
     # --- roles and terms ------------------------------------------------------------------
     def _roles(self, profile: Profile, role_id: str | None) -> list[Reply]:
@@ -674,6 +677,9 @@ class Engine:
             bold("Privacy") + "\n"
             "Ik bewaar alleen: je rol, je gemeente, je sector en waar je bent in een "
             "stap-voor-stap-route. Je vragen zelf bewaar ik niet en ze komen niet in logbestanden.\n\n"
+            "Volg je een casus met /casus, dan bewaar ik daarvan alleen een code die ik zelf maak, de "
+            "gemeente, de sector en de eerste dag van het verzuim, en welke herinneringen ik stuurde. "
+            "Geen naam.\n\n"
             "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
             "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"
             "/mijngegevens laat alles zien wat over jou bewaard is; /vergeet wist het.",
@@ -688,7 +694,7 @@ class Engine:
         for table, table_rows in data.items():
             for row in table_rows:
                 shown = ", ".join(
-                    f"{k}: {_shown(v) if k in ('created', 'updated') else v}"
+                    f"{k}: {_shown(v) if k in ('created', 'updated', 'sent') else v}"
                     for k, v in row.items()
                     if k != "user" and v not in (None, "")
                 )

@@ -35,6 +35,41 @@ def m001_users_and_dialogue(db: Database) -> None:
     Table(db, "dialogue").create({"user": str, "state": str, "updated": float}, pk="user")
 
 
+@migrations()
+def m002_cases_and_reminders(db: Database) -> None:
+    # A case is a pseudonym, a gemeente and sector, and the first day of the absence: enough to
+    # compute its deadlines, nothing that identifies the child.
+    Table(db, "cases").create(
+        {
+            "id": int,
+            "user": str,
+            "pseudonym": str,
+            "gemeente": str,
+            "sector": str,
+            "start": str,
+            "reminders": int,
+            "created": float,
+        },
+        pk="id",
+    )
+    Table(db, "cases").create_index(["user"])
+    Table(db, "reminders_sent").create(
+        {"case_id": int, "user": str, "step": str, "kind": str, "due": str, "sent": float},
+        pk=("case_id", "step", "kind", "due"),
+    )
+
+
+@dataclass
+class Case:
+    id: int
+    user: str
+    pseudonym: str
+    gemeente: str
+    sector: str
+    start: str  # ISO date
+    reminders: bool
+
+
 @dataclass
 class Profile:
     user: str
@@ -57,6 +92,8 @@ class Dialogue:
     history: list[str] = field(default_factory=list)
     epoch: int = 0  # bumps on every step, so buttons of older messages are recognised as stale
     awaiting: str | None = None  # free-text input we wait for, e.g. "timeline-start"
+    case_gemeente: str | None = None  # a new case being registered: its gemeente and sector
+    case_sector: str | None = None
 
     @classmethod
     def from_json(cls, text: str | None) -> Dialogue:
@@ -158,6 +195,78 @@ class Store:
         with self._lock:
             Table(self.db, "dialogue").upsert(
                 {"user": user, "state": state.to_json(), "updated": time.time()}, pk="user"
+            )
+
+    # --- cases ----------------------------------------------------------------------------
+    def add_case(self, user: str, pseudonym: str, gemeente: str, sector: str, start: str) -> Case:
+        row = {
+            "user": user,
+            "pseudonym": pseudonym,
+            "gemeente": gemeente,
+            "sector": sector,
+            "start": start,
+            "reminders": 1,
+            "created": time.time(),
+        }
+        with self._lock:
+            cursor = self.db.execute(
+                "INSERT INTO cases (user, pseudonym, gemeente, sector, start, reminders, created)"
+                " VALUES (:user, :pseudonym, :gemeente, :sector, :start, :reminders, :created)",
+                row,
+            )
+            case_id = int(cursor.lastrowid or 0)
+        return Case(case_id, user, pseudonym, gemeente, sector, start, True)
+
+    def cases(self, user: str | None = None) -> list[Case]:
+        """The user's cases, oldest first; all cases with `user=None` (for the reminder run)."""
+        sql = "SELECT id, user, pseudonym, gemeente, sector, start, reminders FROM cases"
+        params: list[Any] = []
+        if user is not None:
+            sql += " WHERE user = ?"
+            params.append(user)
+        with self._lock:
+            rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
+        return [Case(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
+
+    def case(self, user: str, case_id: int) -> Case | None:
+        """One case, only if it is this user's (ids come from buttons, which can be forged)."""
+        with self._lock:
+            r = self.db.execute(
+                "SELECT id, user, pseudonym, gemeente, sector, start, reminders FROM cases"
+                " WHERE id = ? AND user = ?",
+                [case_id, user],
+            ).fetchone()
+        return Case(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) if r else None
+
+    def set_reminders(self, case: Case, on: bool) -> None:
+        with self._lock:
+            self.db.execute("UPDATE cases SET reminders = ? WHERE id = ?", [int(on), case.id])
+
+    def delete_case(self, case: Case) -> None:
+        with self._lock, self.db.atomic():
+            self.db.execute("DELETE FROM reminders_sent WHERE case_id = ?", [case.id])
+            self.db.execute("DELETE FROM cases WHERE id = ?", [case.id])
+
+    def reminder_sent(self, case: Case, step: str, kind: str, due: str) -> bool:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT 1 FROM reminders_sent WHERE case_id = ? AND step = ? AND kind = ? AND due = ?",
+                [case.id, step, kind, due],
+            ).fetchone()
+        return row is not None
+
+    def mark_reminder_sent(self, case: Case, step: str, kind: str, due: str) -> None:
+        with self._lock:
+            Table(self.db, "reminders_sent").upsert(
+                {
+                    "case_id": case.id,
+                    "user": case.user,
+                    "step": step,
+                    "kind": kind,
+                    "due": due,
+                    "sent": time.time(),
+                },
+                pk=("case_id", "step", "kind", "due"),
             )
 
     # --- privacy --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
@@ -31,7 +32,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -60,6 +61,13 @@ T = TypeVar("T")
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 GROUP_COMMANDS = {"start", "help", "opschaling", "wie", "begrip", "privacy"}
+PRIVATE_PRESSES = ("cs",)  # buttons that show a user's own cases
+PRIVATE_ONLY = (
+    "Dat doe ik alleen in een privégesprek met mij: daar ziet niemand anders het. "
+    "Open mijn profiel en tik op Bericht."
+)
+REMINDER_EVERY = 600  # seconds between looks for due case reminders
+REMINDER_FIRST = 30
 DESCRIPTION = (
     "Vragen over verzuim en thuiszitters? Ik zoek het antwoord op in het routeboek van jouw "
     "gemeente: wie is verantwoordelijk, wat moet er nu gebeuren, en wat is de volgende stap. "
@@ -192,20 +200,19 @@ class TelegramBot:
 
     # --- sending --------------------------------------------------------------------------
     async def send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
-        chat = update.effective_chat
-        if chat is None:
-            return
+        if update.effective_chat is not None:
+            await self.send_to(context.bot, update.effective_chat.id, replies)
+
+    async def send_to(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
         for reply in replies:
             if reply.escalation:
-                await self._send_table_picture(context, chat.id, *reply.escalation)
+                await self._send_table_picture(bot, chat_id, *reply.escalation)
             chunks = split_message(reply.text)
             for i, chunk in enumerate(chunks):
                 markup = keyboard(reply.buttons) if i == len(chunks) - 1 else None
-                await context.bot.send_message(chat.id, to_html(chunk), reply_markup=markup)
+                await bot.send_message(chat_id, to_html(chunk), reply_markup=markup)
 
-    async def _send_table_picture(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, gemeente: str, sector: str
-    ) -> None:
+    async def _send_table_picture(self, bot: Bot, chat_id: int, gemeente: str, sector: str) -> None:
         view = self.engine.kb.escalation_for(gemeente, sector)
         if view is None:
             return
@@ -214,16 +221,16 @@ class TelegramBot:
         picture = self._pictures.get(key)
         if isinstance(picture, str):
             try:
-                await context.bot.send_photo(chat_id, picture, caption=caption)
+                await bot.send_photo(chat_id, picture, caption=caption)
                 return
             except BadRequest:  # the file_id is no longer valid (e.g. another bot token)
                 picture = None
-        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+        await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
         if picture is None:
             # Drawing takes ~0.1 s of mostly C code: a thread keeps other users' answers flowing.
             picture = await asyncio.to_thread(render_escalation, self.engine.kb, view)
             self._pictures[key] = picture
-        sent = await context.bot.send_photo(chat_id, picture, caption=caption, filename="opschaling.png")
+        sent = await bot.send_photo(chat_id, picture, caption=caption, filename="opschaling.png")
         if sent.photo:
             self._pictures[key] = sent.photo[-1].file_id
 
@@ -269,6 +276,10 @@ class TelegramBot:
             return
         name, _, arg = message.text[1:].partition(" ")
         name = name.split("@", 1)[0]
+        chat = update.effective_chat
+        if chat and chat.type != ChatType.PRIVATE and name.lower() not in GROUP_COMMANDS:
+            await self.send(update, context, [Reply(PRIVATE_ONLY)])
+            return
         await self._run(update, context, Command(name, arg.strip()))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -288,6 +299,11 @@ class TelegramBot:
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None:
+            return
+        chat = update.effective_chat
+        if chat and chat.type != ChatType.PRIVATE and (query.data or "").startswith(PRIVATE_PRESSES):
+            # Only the presser sees this; their cases never show up in the group.
+            await query.answer(PRIVATE_ONLY, show_alert=True)
             return
         try:
             await query.answer()
@@ -342,6 +358,22 @@ class TelegramBot:
         await app.bot.set_my_description(DESCRIPTION)
         await app.bot.set_my_short_description(SHORT_DESCRIPTION)
 
+    async def send_reminders(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The job that pushes due case reminders; one that could not be delivered for a
+        passing reason (network) is tried again at the next run."""
+        for reminder in await self.in_engine(self.engine.due_reminders):
+            user = reminder.case.user
+            if not user.startswith("tg:"):
+                continue  # a console user's case: the console shows it
+            try:
+                await self.send_to(context.bot, int(user[3:]), [reminder.reply])
+            except Forbidden:
+                log.info("reminder not delivered: the user blocked the bot")  # retrying cannot help
+            except TelegramError as error:
+                log.warning("reminder not delivered (%s); trying again at the next run", type(error).__name__)
+                continue
+            await self.in_engine(self.engine.reminder_delivered, reminder)
+
     async def post_shutdown(self, app: AnyApp) -> None:
         self._engine_thread.shutdown(wait=True)
 
@@ -351,6 +383,10 @@ class TelegramBot:
         app.add_handler(CallbackQueryHandler(self.on_press))
         app.add_handler(InlineQueryHandler(self.on_inline))
         app.add_error_handler(self.on_error)
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(
+                self.send_reminders, interval=REMINDER_EVERY, first=REMINDER_FIRST, name="reminders"
+            )
 
 
 def build_application(

@@ -7,6 +7,7 @@ that step took its full term, and says so, because that is the latest the case s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -150,3 +151,18 @@ def build_timeline(kb: Knowledge, gemeente: str, sector: str | None, start: date
         calendar=calendar if uses_school_weeks else None,
         warnings=warnings,
     )
+
+
+def parse_date(text: str) -> date | None:
+    """Dates as professionals type them: 5-1-2026, 05/01/2026 or 2026-01-05."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    try:
+        if match:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        return None
+    return None

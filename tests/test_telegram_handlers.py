@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from telegram import Update
@@ -88,8 +90,9 @@ def message_update(
     return {"update_id": 1, "message": message}
 
 
-def callback_update(data: str, update_id: int = 2) -> dict[str, Any]:
-    """A button press by user 42 on bot message 5."""
+def callback_update(data: str, update_id: int = 2, chat_id: int = 42) -> dict[str, Any]:
+    """A button press by user 42 on bot message 5 (in a group when chat_id < 0)."""
+    chat = {"id": chat_id, "type": "private" if chat_id > 0 else "group"}
     return {
         "update_id": update_id,
         "callback_query": {
@@ -97,7 +100,7 @@ def callback_update(data: str, update_id: int = 2) -> dict[str, Any]:
             "from": {"id": 42, "is_bot": False, "first_name": "Test"},
             "chat_instance": "x",
             "data": data,
-            "message": {"message_id": 5, "date": int(time.time()), "chat": {"id": 42, "type": "private"}},
+            "message": {"message_id": 5, "date": int(time.time()), "chat": chat},
         },
     }
 
@@ -196,3 +199,42 @@ async def test_press_on_a_very_old_message_still_gets_its_answer(
         await process(app, callback_update("menu", update_id=3))
     (sent,) = request.sent()
     assert "ging iets mis" not in sent["text"]
+
+
+async def test_cases_stay_out_of_groups(offline: tuple[AnyApp, OfflineRequest, Engine]) -> None:
+    app, request, engine = offline
+    engine.store.add_case("tg:42", "K7MX", "Den Haag", "vo", "2026-01-05")
+    async with app:
+        await process(app, message_update("/casus", chat_type="group", chat_id=-5))
+        await process(app, message_update("/mijngegevens", chat_type="group", chat_id=-5))
+        await process(app, callback_update("cs", chat_id=-5))
+    sent = request.sent()
+    assert len(sent) == 2 and all("privégesprek" in s["text"] and "K7MX" not in s["text"] for s in sent)
+    (alert,) = request.sent("answerCallbackQuery")
+    assert alert["show_alert"] is True and "privégesprek" in alert["text"]
+
+
+async def test_due_reminders_are_pushed_to_the_user_and_retried_after_a_failure(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    request = OfflineRequest()
+    monday = datetime(2026, 1, 26, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    engine = Engine(load_content(content_dir), Store(tmp_path / "db.sqlite"), clock=lambda: monday)
+    app = build_application(engine, "1:TEST", rate_limit=False, request=request)
+    engine.store.add_case("tg:42", "K7MX", "Den Haag", "vo", "2026-01-05")  # step 1 opens 2 February
+    engine.store.add_case("console:local", "P3RT", "Den Haag", "vo", "2026-01-05")
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name("reminders")
+    async with app:
+        request.failing["sendMessage"] = "Bad Request: chat not found"
+        await job.run(app)
+        assert len(engine.due_reminders()) == 2  # nothing was delivered, so nothing is marked
+        del request.failing["sendMessage"]
+        request.calls.clear()
+        await job.run(app)
+        await job.run(app)  # delivered once only
+    (delivered,) = [s for s in request.sent() if "K7MX" in s["text"]]
+    assert delivered["chat_id"] == 42 and "<b>Herinnering casus K7MX</b>" in delivered["text"]
+    assert delivered["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith("cs:v:")
+    assert not any("P3RT" in s["text"] for s in request.sent())  # the console shows its own
+    assert [r.case.pseudonym for r in engine.due_reminders()] == ["P3RT"]

@@ -74,7 +74,12 @@ async def test_onboarding_question_and_menu(emu: Emulator, make_engine) -> None:
         commands = await user.calls("setMyCommands")
         assert len(commands) == 2
         names = [c["command"] for c in commands[0].params["commands"]]
-        assert names[:3] == ["start", "help", "route"] and "casus" not in names
+        assert names[:3] == ["start", "help", "route"] and "casus" in names
+        assert commands[0].params["scope"] == {"type": "all_private_chats"}
+        # Groups get a short menu: nothing there shows or stores a user's own data.
+        group = [c["command"] for c in commands[1].params["commands"]]
+        assert commands[1].params["scope"] == {"type": "all_group_chats"}
+        assert "opschaling" in group and not {"casus", "mijngegevens", "vergeet"} & set(group)
         assert await user.calls("setMyDescription")
         # A free-text question: answered in HTML, with the source.
         await user.send_message("wie voert het gesprek met ouders over het verzuim?")

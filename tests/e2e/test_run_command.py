@@ -46,6 +46,9 @@ class RecordingEngine:
         self.engine = engine
         self.steps: list[list[Reply]] = []
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
     def handle(self, user: str, event: Event) -> list[Reply]:
         replies = self.engine.handle(user, event)
         self.steps.append(replies)

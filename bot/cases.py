@@ -1,0 +1,361 @@
+"""Cases: a pseudonym per child, the escalation deadlines of its gemeente, and reminders.
+
+A coordinator or leerplichtambtenaar follows several children at once, and the routeboek's
+deadlines (so many weeks after the first day of zorgwekkend verzuim) are easy to miss. A case
+holds only a code the bot makes up, the gemeente, the sector and that first day: the code links
+it to the school's own file, which the bot never sees. Deadlines are computed from the current
+escalation table each time, so a new routeboek version moves them without touching stored data.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.knowledge import EscalationView, Knowledge
+from bot.replies import Button, Reply, bold, nl_date, rows
+from bot.storage import Case, Dialogue, Profile, Store
+from bot.timeline import Timeline, TimelineStep, build_timeline, parse_date
+
+# Codes without look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B), so they survive being copied by hand.
+CODE_ALPHABET = "ACDEFHJKMNPRTVWXY34679"
+CODE_LENGTH = 4
+MAX_CASES = 50
+MAX_AGE = timedelta(days=2 * 365)  # older first days have no running deadlines left
+MAX_AHEAD = timedelta(days=31)
+WEEK_AHEAD = timedelta(days=7)  # the early reminder
+CATCH_UP = timedelta(days=2)  # a deadline-day reminder still goes out this long after the day
+WORKING_HOURS = range(8, 17)  # reminders go out on weekdays in these (local) hours
+
+DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+
+
+@dataclass
+class Reminder:
+    case: Case
+    step: str
+    kind: str  # "week": a week before; "day": on the deadline
+    due: date
+    reply: Reply
+
+
+def describe_timeline(kb: Knowledge, timeline: Timeline, today: date | None = None) -> list[str]:
+    """The deadlines as lines of text; with `today`, passed steps and the next one are marked."""
+    upcoming = next_step(timeline, today) if today else None
+    lines: list[str] = []
+    for step in timeline.steps:
+        when = "geen termijn"
+        if step.due:
+            when = nl_date(step.due) + (f" tot {nl_date(step.due_latest)}" if step.due_latest else "")
+        if today and step.due and deadline(step) < today:
+            when += " (voorbij)"
+        elif step is upcoming:
+            when += " ← volgende"
+        lines += ["", bold(f"Stap {step.step}: {step.name}"), f"Uiterlijk: {when}", f"({step.basis})"]
+    for warning in timeline.warnings:
+        lines += ["", f"Let op: {warning}"]
+    lines += ["", f"{bold('Bron:')} {kb.document_label(timeline.document)}"]
+    return lines
+
+
+def deadline(step: TimelineStep) -> date:
+    """The last day of a step's term (the end of a window like '4-8 weken')."""
+    assert step.due is not None
+    return step.due_latest or step.due
+
+
+def next_step(timeline: Timeline, today: date | None) -> TimelineStep | None:
+    for step in timeline.steps:
+        if step.due and today and deadline(step) >= today:
+            return step
+    return None
+
+
+class CaseDesk:
+    """The /casus conversation and the reminder run, on top of the Store."""
+
+    def __init__(self, kb: Knowledge, store: Store) -> None:
+        self.kb = kb
+        self.store = store
+
+    # --- conversation -----------------------------------------------------------------------
+    def overview(self, user: str, today: date) -> Reply:
+        cases = self.store.cases(user)
+        if not cases:
+            return Reply(
+                bold("Casussen volgen")
+                + "\nMeld een casus aan en ik reken de termijnen uit de opschalingstabel van de "
+                "gemeente uit. Ik stuur je een herinnering een week vóór elke termijn en op de dag "
+                "zelf.\n\nEen casus krijgt een code van mij; ik bewaar geen naam, alleen de code, "
+                "de gemeente, de sector en de eerste dag van het verzuim.",
+                [[Button("Nieuwe casus", "cs:new"), Button("Menu", "menu")]],
+            )
+        lines = [bold(f"Je casussen ({len(cases)})")]
+        for case in cases:
+            timeline = self._timeline(case)
+            upcoming = next_step(timeline, today) if timeline else None
+            lines += ["", f"{bold('Casus ' + case.pseudonym)}: {case.gemeente} ({case.sector.upper()})"]
+            lines.append(f"Eerste dag: {nl_date(date.fromisoformat(case.start))}")
+            if upcoming and upcoming.due:
+                lines.append(
+                    f"Volgende termijn: stap {upcoming.step} ({upcoming.name}), {nl_date(deadline(upcoming))}"
+                )
+            else:
+                lines.append("Geen lopende termijnen meer.")
+            if not case.reminders:
+                lines.append("Herinneringen: uit")
+        buttons = [Button(f"Casus {c.pseudonym}", f"cs:v:{c.id}") for c in cases]
+        return Reply(
+            "\n".join(lines), [*rows(buttons, 3), [Button("Nieuwe casus", "cs:new"), Button("Menu", "menu")]]
+        )
+
+    def press(self, user: str, profile: Profile, state: Dialogue, data: str, today: date) -> list[Reply]:
+        parts = data.split(":")
+        action = parts[1] if len(parts) > 1 else ""
+        arg = parts[2] if len(parts) > 2 else ""
+        if data == "cs":
+            return [self.overview(user, today)]
+        if action == "new":
+            if len(self.store.cases(user)) >= MAX_CASES:
+                return [
+                    Reply(
+                        f"Je volgt al {MAX_CASES} casussen, het maximum. Verwijder eerst een afgeronde casus.",
+                        [[Button("Mijn casussen", "cs")]],
+                    )
+                ]
+            return self._ask_start(user, state, profile.gemeente or "", profile.sector)
+        if action == "g" and not arg:
+            buttons = [Button(name, f"cs:g:{i}") for i, name in enumerate(self.kb.gemeenten)]
+            return [Reply(bold("In welke gemeente speelt de casus?"), rows(buttons, 2))]
+        if action == "g" and arg.isdigit() and int(arg) < len(self.kb.gemeenten):
+            gemeente = self.kb.gemeenten[int(arg)]
+            sectors = self.kb.sectors_of(gemeente)
+            if len(sectors) > 1:
+                state.case_gemeente = gemeente
+                self.store.save_dialogue(user, state)
+                buttons = [Button(s.upper(), f"cs:s:{s}") for s in sectors]
+                return [Reply(bold("Primair (PO) of voortgezet onderwijs (VO)?"), [buttons])]
+            return self._ask_start(user, state, gemeente, sectors[0] if sectors else None)
+        if action == "s" and state.case_gemeente and arg in self.kb.sectors_of(state.case_gemeente):
+            return self._ask_start(user, state, state.case_gemeente, arg)
+        if action == "today" and state.awaiting == "case-start":
+            return self._create(user, state, today, today)
+        if action == "x":
+            self._stop_asking(user, state)
+            return [
+                Reply(
+                    "Er is geen casus aangemaakt.", [[Button("Mijn casussen", "cs"), Button("Menu", "menu")]]
+                )
+            ]
+        if action in ("g", "s", "today"):  # a button of an earlier registration
+            return [Reply("Deze knop hoort bij een eerder bericht.", [[Button("Nieuwe casus", "cs:new")]])]
+        case = self.store.case(user, int(arg)) if arg.isdigit() else None
+        if case is None:
+            return [Reply("Deze casus bestaat niet (meer).", [[Button("Mijn casussen", "cs")]])]
+        if action == "v":
+            return [self._show(case, today)]
+        if action in ("on", "off"):
+            case.reminders = action == "on"
+            self.store.set_reminders(case, case.reminders)
+            return [self._show(case, today)]
+        if action == "d":
+            return [
+                Reply(
+                    f"Casus {case.pseudonym} verwijderen? De termijnen en herinneringen verdwijnen.",
+                    [[Button("Ja, verwijder", f"cs:dd:{case.id}"), Button("Nee", f"cs:v:{case.id}")]],
+                )
+            ]
+        if action == "dd":
+            self.store.delete_case(case)
+            return [Reply(f"Casus {case.pseudonym} is verwijderd.", [[Button("Mijn casussen", "cs")]])]
+        return [Reply("Deze knop werkt niet meer.", [[Button("Mijn casussen", "cs")]])]
+
+    def start_text(self, user: str, state: Dialogue, text: str, today: date) -> list[Reply] | None:
+        """The first day of a new case, typed; None when the text is not a date at all (the user
+        moved on: the caller treats it as any other message)."""
+        start = parse_date(text)
+        if start is None and not DATE_LIKE.fullmatch(text.strip()):
+            self._stop_asking(user, state)
+            return None
+        if start is None:
+            return [Reply("Die datum bestaat niet. Typ bijvoorbeeld 5-1-2026.", self._start_buttons())]
+        if start > today + MAX_AHEAD:
+            return [
+                Reply(
+                    "Die datum ligt te ver in de toekomst. Typ de eerste dag van het verzuim.",
+                    self._start_buttons(),
+                )
+            ]
+        if start < today - MAX_AGE:
+            return [
+                Reply(
+                    "Die datum ligt meer dan twee jaar terug. Typ de eerste dag van het zorgwekkend "
+                    "verzuim (geen geboortedatum).",
+                    self._start_buttons(),
+                )
+            ]
+        return self._create(user, state, start, today)
+
+    def _ask_start(self, user: str, state: Dialogue, gemeente: str, sector: str | None) -> list[Reply]:
+        table = self.kb.escalation_for(gemeente, sector) if gemeente else None
+        if table is None or not any(step.term for step in table.table.steps):
+            return [
+                Reply(
+                    f"Voor {gemeente or 'deze gemeente'} staat geen opschalingstabel met termijnen in de "
+                    "routeboeken, dus ik kan geen termijnen uitrekenen.",
+                    [[Button("Andere gemeente", "cs:g"), Button("Menu", "menu")]],
+                )
+            ]
+        state.awaiting = "case-start"
+        state.case_gemeente, state.case_sector = table.gemeente, table.sector
+        self.store.save_dialogue(user, state)
+        return [
+            Reply(
+                f"{bold('Nieuwe casus')} in {table.gemeente} ({table.sector.upper()}).\n\n"
+                "Wat was de eerste dag van het zorgwekkend verzuim (of van het thuiszitten)? "
+                "Typ een datum, bijvoorbeeld 5-1-2026.",
+                self._start_buttons(),
+            )
+        ]
+
+    @staticmethod
+    def _start_buttons() -> list[list[Button]]:
+        return [
+            [Button("Vandaag", "cs:today"), Button("Andere gemeente", "cs:g")],
+            [Button("Annuleren", "cs:x")],
+        ]
+
+    def _stop_asking(self, user: str, state: Dialogue) -> None:
+        state.awaiting, state.case_gemeente, state.case_sector = None, None, None
+        self.store.save_dialogue(user, state)
+
+    def _create(self, user: str, state: Dialogue, start: date, today: date) -> list[Reply]:
+        gemeente, sector = state.case_gemeente, state.case_sector
+        self._stop_asking(user, state)
+        if not gemeente or not sector:
+            return [Reply("Begin opnieuw met een nieuwe casus.", [[Button("Nieuwe casus", "cs:new")]])]
+        taken = {c.pseudonym for c in self.store.cases(user)}
+        code = self._new_code(taken)
+        case = self.store.add_case(user, code, gemeente, sector, start.isoformat())
+        # What is already due was just shown in the timeline: no reminder for it at the next run.
+        for reminder in self._due_for(case, today):
+            self.mark_sent(reminder)
+        shown = self._show(case, today)
+        shown.text = (
+            f"Casus {bold(code)} is aangemaakt. Zet deze code in je eigen dossier van de leerling: "
+            "ik bewaar geen naam.\n\n" + shown.text
+        )
+        return [shown]
+
+    @staticmethod
+    def _new_code(taken: set[str]) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if code not in taken:
+                return code
+
+    def _timeline(self, case: Case) -> Timeline | None:
+        return build_timeline(self.kb, case.gemeente, case.sector, date.fromisoformat(case.start))
+
+    def _show(self, case: Case, today: date) -> Reply:
+        lines = [
+            f"{bold('Casus ' + case.pseudonym)}: {case.gemeente} ({case.sector.upper()})",
+            f"Eerste dag zorgwekkend verzuim: {nl_date(date.fromisoformat(case.start))}",
+            "Herinneringen: "
+            + ("aan (een week vóór elke termijn en op de dag zelf)" if case.reminders else "uit"),
+        ]
+        timeline = self._timeline(case)
+        if timeline is None:
+            lines.append("\nVoor deze gemeente staat geen opschalingstabel (meer) in de routeboeken.")
+        else:
+            lines += describe_timeline(self.kb, timeline, today)
+        toggle = Button("Herinneringen uit", f"cs:off:{case.id}")
+        if not case.reminders:
+            toggle = Button("Herinneringen aan", f"cs:on:{case.id}")
+        return Reply(
+            "\n".join(lines),
+            [
+                [toggle, Button("Verwijderen", f"cs:d:{case.id}")],
+                [Button("Mijn casussen", "cs"), Button("Menu", "menu")],
+            ],
+        )
+
+    # --- reminders --------------------------------------------------------------------------
+    def due_reminders(self, now: datetime, user: str | None = None) -> list[Reminder]:
+        """Reminders to send now (local time), not sent before. Only on weekdays during working
+        hours: a reminder about a child is work, not something for a Sunday night."""
+        if now.weekday() >= 5 or now.hour not in WORKING_HOURS:
+            return []
+        today = now.date()
+        return [
+            reminder
+            for case in self.store.cases(user)
+            if case.reminders
+            for reminder in self._due_for(case, today)
+            if not self.store.reminder_sent(case, reminder.step, reminder.kind, reminder.due.isoformat())
+        ]
+
+    def mark_sent(self, reminder: Reminder) -> None:
+        self.store.mark_reminder_sent(reminder.case, reminder.step, reminder.kind, reminder.due.isoformat())
+
+    def _due_for(self, case: Case, today: date) -> list[Reminder]:
+        timeline = self._timeline(case)
+        if timeline is None:
+            return []
+        view = self.kb.escalation_for(case.gemeente, case.sector)
+        due: list[Reminder] = []
+        for step in timeline.steps:
+            if step.due is None:
+                continue
+            if step.due - WEEK_AHEAD <= today < step.due:
+                due.append(
+                    Reminder(
+                        case, step.step, "week", step.due, self._reminder(case, step, "week", today, view)
+                    )
+                )
+            end = deadline(step)
+            if end <= today <= end + CATCH_UP:
+                due.append(
+                    Reminder(case, step.step, "day", end, self._reminder(case, step, "day", today, view))
+                )
+        return due
+
+    def _reminder(
+        self, case: Case, step: TimelineStep, kind: str, today: date, view: EscalationView | None
+    ) -> Reply:
+        assert step.due is not None
+        what = f"stap {step.step}: {step.name}"
+        if kind == "week":
+            days = (step.due - today).days
+            window = f" (uiterlijk {nl_date(step.due_latest)})" if step.due_latest else ""
+            when = f"Over {days} {'dag' if days == 1 else 'dagen'}, op {nl_date(step.due)}{window}, is {what} aan de beurt."
+        elif deadline(step) == today:
+            when = f"Vandaag ({nl_date(today)}) is de uiterste termijn voor {what}."
+        else:
+            when = f"Op {nl_date(deadline(step))} was de uiterste termijn voor {what}."
+        lines = [
+            bold(f"Herinnering casus {case.pseudonym}") + f" – {case.gemeente} ({case.sector.upper()})",
+            when,
+        ]
+        details = next((s for s in view.table.steps if s.step == step.step), None) if view else None
+        if details:
+            for label, value in (
+                ("Doel", details.goal),
+                ("Aanmelding", details.aanmelding),
+                ("Deelnemers", details.deelnemers),
+                ("Regie", details.regie),
+            ):
+                if value:
+                    lines.append(f"{label}: {value}")
+        lines += ["", "Is de casus opgelost? Zet de herinneringen uit of verwijder de casus."]
+        if view:
+            lines += [
+                "",
+                f"{bold('Bron:')} {self.kb.document_label(view.document.key)}, {view.table.source.section}",
+            ]
+        return Reply(
+            "\n".join(lines),
+            [[Button("Bekijk casus", f"cs:v:{case.id}"), Button("Herinneringen uit", f"cs:off:{case.id}")]],
+        )

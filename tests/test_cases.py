@@ -1,0 +1,251 @@
+"""Cases under a pseudonym and their reminders, through the engine with a controlled clock."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.content import load_content
+from bot.engine import Command, Engine, Press, Reply, TextIn
+from bot.storage import Profile, Store
+
+USER = "test:1"
+AMS = ZoneInfo("Europe/Amsterdam")
+
+# The fixture table of Den Haag with a second step: "4-8 weken", then "10 weken".
+SECOND_STEP = """\
+      - step: "2"
+        name: Managementafstemming
+        goal: Managers zoeken een oplossing
+        aanmelding: Door de school bij het management
+        term: {text: "10 weken na de eerste dag", weeks: 10}
+"""
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 5, 10, 0, tzinfo=AMS)  # a Monday
+
+    def set(self, *args: int) -> None:
+        self.now = datetime(*args, tzinfo=AMS)  # type: ignore[misc]
+
+
+@pytest.fixture
+def content_files(content_files: dict[str, str]) -> dict[str, str]:
+    doc = content_files["knowledge/test-doc.yaml"]
+    marker = '        term: {text: "4-8 weken", weeks: 4, weeks_max: 8}\n'
+    assert marker in doc
+    return {**content_files, "knowledge/test-doc.yaml": doc.replace(marker, marker + SECOND_STEP)}
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def engine(content_dir: Path, tmp_path: Path, clock: Clock) -> Engine:
+    engine = Engine(
+        load_content(content_dir), Store(tmp_path / "db" / "routeboek.db"), clock=lambda: clock.now
+    )
+    (reply,) = engine.handle(USER, Command("start"))
+    (reply,) = press(engine, reply, "IB'er of coördinator passend onderwijs")
+    press(engine, reply, "Den Haag")
+    return engine
+
+
+def press(engine: Engine, reply: Reply, label: str, user: str = USER) -> list[Reply]:
+    for row in reply.buttons:
+        for button in row:
+            if button.label == label:
+                return engine.handle(user, Press(button.data))
+    raise AssertionError(f"no button {label!r} in {[b.label for r in reply.buttons for b in r]}")
+
+
+def new_case(engine: Engine, start: str, user: str = USER) -> Reply:
+    (overview,) = engine.handle(user, Command("casus"))
+    (question,) = press(engine, overview, "Nieuwe casus", user)
+    assert "eerste dag" in question.text
+    (created,) = engine.handle(user, TextIn(start))
+    return created
+
+
+def code_of(reply: Reply) -> str:
+    match = re.search(r"Casus \*\*([A-Z0-9]{4})\*\*", reply.text)
+    assert match, reply.text
+    return match[1]
+
+
+def test_a_new_case_gets_a_code_and_its_deadlines(engine: Engine) -> None:
+    created = new_case(engine, "5-1-2026")
+    code = code_of(created)
+    assert "ik bewaar geen naam" in created.text
+    assert "Eerste dag zorgwekkend verzuim: 5-1-2026" in created.text
+    # 4-8 weeks and 10 weeks after Monday 5 January.
+    assert "Uiterlijk: 2-2-2026 tot 2-3-2026 ← volgende" in created.text
+    assert "Uiterlijk: 16-3-2026" in created.text
+    assert "Bron:** Testroutebook (2025)" in created.text
+    (overview,) = engine.handle(USER, Command("casus"))
+    assert f"Casus {code}" in overview.text and "Volgende termijn: stap 1" in overview.text
+    # Only the code, the gemeente, the sector and the first day are stored.
+    (case,) = engine.store.cases(USER)
+    assert (case.pseudonym, case.gemeente, case.sector, case.start) == (code, "Den Haag", "vo", "2026-01-05")
+
+
+def test_codes_differ_between_cases_and_avoid_look_alike_characters(engine: Engine) -> None:
+    codes = {code_of(new_case(engine, "5-1-2026")) for _ in range(12)}
+    assert len(codes) == 12
+    assert not set("".join(codes)) & set("0O1IL2Z5S8B")
+
+
+def test_the_first_day_is_checked_and_a_question_moves_on(engine: Engine, clock: Clock) -> None:
+    (overview,) = engine.handle(USER, Command("casus"))
+    press(engine, overview, "Nieuwe casus")
+    (reply,) = engine.handle(USER, TextIn("31-2-2026"))
+    assert "bestaat niet" in reply.text
+    (reply,) = engine.handle(USER, TextIn("12-3-2012"))  # a birth date, not a first day
+    assert "twee jaar" in reply.text and "geboortedatum" in reply.text
+    (reply,) = engine.handle(USER, TextIn("1-6-2026"))
+    assert "toekomst" in reply.text
+    assert engine.store.cases(USER) == []
+    # Typing a question instead: answered as a question; no case, no date expected any more.
+    replies = engine.handle(USER, TextIn("wanneer meldt de school bij de jgz?"))
+    assert any("Ziekteverzuim" in r.text for r in replies)
+    assert engine.store.dialogue(USER).awaiting is None
+    assert engine.store.cases(USER) == []
+
+
+def test_vandaag_and_another_gemeente(engine: Engine, clock: Clock) -> None:
+    (overview,) = engine.handle(USER, Command("casus"))
+    (question,) = press(engine, overview, "Nieuwe casus")
+    (choose,) = press(engine, question, "Andere gemeente")
+    (refused,) = press(engine, choose, "Rijswijk")  # the fixture has no Rijswijk table
+    assert "geen opschalingstabel" in refused.text
+    (choose,) = press(engine, refused, "Andere gemeente")
+    (question,) = press(engine, choose, "Den Haag")
+    (created,) = press(engine, question, "Vandaag")
+    assert "Eerste dag zorgwekkend verzuim: 5-1-2026" in created.text
+    (again,) = press(engine, question, "Vandaag")  # the same button once more: no second case
+    assert "eerder bericht" in again.text and len(engine.store.cases(USER)) == 1
+
+
+def test_cancel_creates_nothing(engine: Engine) -> None:
+    (overview,) = engine.handle(USER, Command("casus"))
+    (question,) = press(engine, overview, "Nieuwe casus")
+    (reply,) = press(engine, question, "Annuleren")
+    assert "geen casus" in reply.text
+    assert engine.store.cases(USER) == []
+
+
+def test_someone_elses_or_a_deleted_case_is_not_shown(engine: Engine) -> None:
+    created = new_case(engine, "5-1-2026")
+    (case,) = engine.store.cases(USER)
+    (reply,) = engine.handle("test:2", Command("start"))
+    (reply,) = press(engine, reply, "Leerplichtambtenaar", "test:2")
+    press(engine, reply, "Den Haag", "test:2")
+    for data in (f"cs:v:{case.id}", f"cs:dd:{case.id}", f"cs:off:{case.id}", "cs:v:999", "cs:v:x", "cs:zz:1"):
+        (reply,) = engine.handle("test:2", Press(data))
+        assert code_of(created) not in reply.text and "bestaat niet" in reply.text
+    assert engine.store.cases(USER) == [case]
+    (confirm,) = press(engine, created, "Verwijderen")
+    (deleted,) = press(engine, confirm, "Ja, verwijder")
+    assert "verwijderd" in deleted.text and engine.store.cases(USER) == []
+    (stale,) = engine.handle(USER, Press(f"cs:v:{case.id}"))
+    assert "bestaat niet" in stale.text
+
+
+def test_reminders_a_week_before_and_on_the_day_once_in_working_hours(engine: Engine, clock: Clock) -> None:
+    new_case(engine, "5-1-2026")
+    code = engine.store.cases(USER)[0].pseudonym
+
+    def due_at(*when: int) -> list[str]:
+        clock.set(*when)
+        texts = []
+        for reminder in engine.due_reminders():
+            texts.append(reminder.reply.text)
+            engine.reminder_delivered(reminder)
+        return texts
+
+    assert due_at(2026, 1, 23, 10) == []  # more than a week before step 1 opens (2 February)
+    assert due_at(2026, 1, 26, 7) == []  # a week before, but before working hours
+    assert due_at(2026, 1, 25, 12) == []  # a Sunday
+    (week,) = due_at(2026, 1, 26, 8)
+    assert f"Herinnering casus {code}" in week and "Over 7 dagen, op 2-2-2026 (uiterlijk 2-3-2026)" in week
+    assert "stap 1: Intercollegiale afstemming" in week and "Bron:** Testroutebook (2025)" in week
+    assert due_at(2026, 1, 27, 9) == []  # sent once
+    (day,) = due_at(2026, 3, 2, 9)
+    assert "Vandaag (2-3-2026) is de uiterste termijn voor stap 1" in day
+    (step2_week,) = due_at(2026, 3, 9, 9)
+    assert "Over 7 dagen, op 16-3-2026, is stap 2: Managementafstemming aan de beurt" in step2_week
+    assert "Aanmelding: Door de school" in step2_week
+    (late,) = due_at(2026, 3, 17, 9)  # its day (16 March) was missed: caught up the day after
+    assert "Op 16-3-2026 was de uiterste termijn voor stap 2" in late
+    assert due_at(2026, 3, 20, 9) == []
+
+
+def test_no_reminder_for_what_was_due_when_the_case_was_made_or_when_switched_off(
+    engine: Engine, clock: Clock
+) -> None:
+    clock.set(2026, 1, 28, 10)  # step 1 opens within a week: shown in the timeline already
+    created = new_case(engine, "5-1-2026")
+    assert engine.due_reminders() == []
+    (off,) = press(engine, created, "Herinneringen uit")
+    assert "Herinneringen: uit" in off.text
+    clock.set(2026, 3, 2, 9)
+    assert engine.due_reminders() == []
+    (on,) = press(engine, off, "Herinneringen aan")
+    assert "Herinneringen: aan" in on.text
+    assert engine.due_reminders()
+
+
+def test_my_data_shows_cases_and_forget_removes_them(engine: Engine, clock: Clock) -> None:
+    code = code_of(new_case(engine, "5-1-2026"))
+    clock.set(2026, 1, 26, 9)
+    for reminder in engine.due_reminders():
+        engine.reminder_delivered(reminder)
+    (mine,) = engine.handle(USER, Command("mijngegevens"))
+    assert f"pseudonym: {code}" in mine.text and "start: 2026-01-05" in mine.text
+    assert "reminders_sent:" in mine.text
+    (confirm,) = engine.handle(USER, Command("vergeet"))
+    press(engine, confirm, "Ja, wis alles")
+    assert engine.store.export(USER) == {}
+    assert engine.store.cases() == []
+
+
+def test_a_user_has_at_most_fifty_cases(engine: Engine) -> None:
+    for _ in range(50):
+        engine.store.add_case(USER, "X", "Den Haag", "vo", "2026-01-05")
+    (overview,) = engine.handle(USER, Command("casus"))
+    (reply,) = press(engine, overview, "Nieuwe casus")
+    assert "maximum" in reply.text
+
+
+def test_every_shipped_table_with_terms_gives_cases_and_reminders(tmp_path: Path) -> None:
+    clock = Clock()
+    engine = Engine(load_content(), Store(tmp_path / "shipped.db"), clock=lambda: clock.now)
+    kb = engine.kb
+    tables = 0
+    for gemeente in kb.gemeenten:
+        for sector in kb.sectors_of(gemeente):
+            view = kb.escalation_for(gemeente, sector)
+            if view is None or not any(step.term for step in view.table.steps):
+                continue
+            tables += 1
+            user = f"test:{gemeente}:{sector}"
+            engine.store.save_profile(Profile(user, "ib", gemeente, sector))
+            created = new_case(engine, "5-1-2026", user)
+            assert f"{gemeente} ({sector.upper()})" in created.text and "Uiterlijk:" in created.text
+    assert tables >= 4
+    seen = set()
+    for day in range(1, 120):  # every working morning of the first four months
+        clock.now = datetime(2026, 1, 5, 9, tzinfo=AMS) + timedelta(days=day)
+        for reminder in engine.due_reminders():
+            assert "Herinnering casus" in reminder.reply.text and "Bron:**" in reminder.reply.text
+            seen.add((reminder.case.gemeente, reminder.kind))
+            engine.reminder_delivered(reminder)
+    assert {kind for _, kind in seen} == {"week", "day"}
+    assert len({g for g, _ in seen}) == len({g for g in kb.gemeenten if kb.escalation_for(g, None)})
