@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.knowledge import EscalationView, Knowledge
-from bot.replies import Button, Reply, bold, nl_date, rows
+from bot.replies import Button, Card, Picture, Reply, bold, nl_date, rows
 from bot.storage import Case, Dialogue, Profile, Store
 from bot.timeline import Timeline, TimelineStep, build_timeline, parse_date
 
@@ -46,18 +46,40 @@ def describe_timeline(kb: Knowledge, timeline: Timeline, today: date | None = No
     upcoming = next_step(timeline, today) if today else None
     lines: list[str] = []
     for step in timeline.steps:
-        when = "geen termijn"
-        if step.due:
-            when = nl_date(step.due) + (f" tot {nl_date(step.due_latest)}" if step.due_latest else "")
-        if today and step.due and deadline(step) < today:
-            when += " (voorbij)"
-        elif step is upcoming:
-            when += " ← volgende"
+        when = _when(step, today, upcoming)
         lines += ["", bold(f"Stap {step.step}: {step.name}"), f"Uiterlijk: {when}", f"({step.basis})"]
     for warning in timeline.warnings:
         lines += ["", f"Let op: {warning}"]
     lines += ["", f"{bold('Bron:')} {kb.document_label(timeline.document)}"]
     return lines
+
+
+def timeline_picture(kb: Knowledge, timeline: Timeline, today: date, title: str, caption: str) -> Picture:
+    upcoming = next_step(timeline, today)
+    cards = tuple(
+        Card(
+            f"Stap {step.step}: {step.name}",
+            (f"Uiterlijk: {_when(step, today, upcoming)}", step.basis),
+            marked=step is upcoming,
+            muted=_passed(step, today),
+        )
+        for step in timeline.steps
+    )
+    note = f"Eerste dag zorgwekkend verzuim: {nl_date(timeline.start)}"
+    return Picture(title, cards, f"Bron: {kb.document_label(timeline.document)}", note, caption)
+
+
+def _when(step: TimelineStep, today: date | None, upcoming: TimelineStep | None) -> str:
+    if not step.due:
+        return "geen termijn"
+    when = nl_date(step.due) + (f" tot {nl_date(step.due_latest)}" if step.due_latest else "")
+    if _passed(step, today):
+        return when + " (voorbij)"
+    return when + (" ← volgende" if step is upcoming else "")
+
+
+def _passed(step: TimelineStep, today: date | None) -> bool:
+    return bool(today and step.due and deadline(step) < today)
 
 
 def deadline(step: TimelineStep) -> date:
@@ -267,10 +289,13 @@ class CaseDesk:
             + ("aan (een week vóór elke termijn en op de dag zelf)" if case.reminders else "uit"),
         ]
         timeline = self._timeline(case)
+        picture = None
         if timeline is None:
             lines.append("\nVoor deze gemeente staat geen opschalingstabel (meer) in de routeboeken.")
         else:
             lines += describe_timeline(self.kb, timeline, today)
+            title = f"Casus {case.pseudonym}: {case.gemeente} ({case.sector.upper()})"
+            picture = timeline_picture(self.kb, timeline, today, title, f"Termijnen casus {case.pseudonym}")
         toggle = Button("Herinneringen uit", f"cs:off:{case.id}")
         if not case.reminders:
             toggle = Button("Herinneringen aan", f"cs:on:{case.id}")
@@ -280,6 +305,7 @@ class CaseDesk:
                 [toggle, Button("Verwijderen", f"cs:d:{case.id}")],
                 [Button("Mijn casussen", "cs"), Button("Menu", "menu")],
             ],
+            picture=picture,
         )
 
     # --- reminders --------------------------------------------------------------------------

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from bot.answer import build_answer
 from bot.cases import CaseDesk, Reminder, describe_timeline
-from bot.knowledge import Knowledge
+from bot.knowledge import EscalationView, Knowledge
 from bot.matcher import Matcher
 from bot.privacy import personal_data_kinds, refusal
 from bot.replies import Button as Button
+from bot.replies import Card, Picture, bold, nl_date, rows, short
 from bot.replies import Reply as Reply
-from bot.replies import bold, nl_date, rows, short
 from bot.schema import Document, Flow, GlossaryTerm, Node
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import fold, words
@@ -562,7 +562,29 @@ class Engine:
         buttons = [[Button("Termijnen voor een casus", "tl")], [Button("Menu", "menu")]]
         if not any(step.term for step in t.steps):
             buttons = [[Button("Menu", "menu")]]
-        return [Reply("\n".join(lines), buttons, escalation=(table.gemeente, table.sector))]
+        return [Reply("\n".join(lines), buttons, picture=self._escalation_picture(table))]
+
+    def _escalation_picture(self, table: EscalationView) -> Picture:
+        cards = []
+        for step in table.table.steps:
+            fields = [
+                ("Termijn", step.term.text if step.term else None),
+                ("Doel", step.goal),
+                ("Aanmelding", step.aanmelding),
+                ("Deelnemers", step.deelnemers),
+                ("Regie", step.regie),
+                ("Kantelpunt", step.kantelpunt),
+            ]
+            cards.append(Card(f"Stap {step.step}: {step.name}", tuple(f"{k}: {v}" for k, v in fields if v)))
+        title = f"Opschaling {table.gemeente} ({table.sector.upper()})"
+        source = table.table.source
+        return Picture(
+            title,
+            tuple(cards),
+            f"Bron: {self.kb.document_label(source.document)}, {source.section}",
+            f"Termijnen tellen vanaf: {table.table.counts_from}" if table.table.counts_from else "",
+            caption=title,
+        )
 
     def _press_escalation(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
         return self._escalation(profile)

@@ -15,12 +15,37 @@ class Button:
     data: str  # at most 64 bytes: ids, never labels
 
 
+@dataclass(frozen=True)
+class Card:
+    """One block of a picture, e.g. a step of an escalation table."""
+
+    heading: str
+    lines: tuple[str, ...]
+    marked: bool = False  # stands out (the next step)
+    muted: bool = False  # greyed out (a step whose term has passed)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What an adapter that can send images shows as one image, before the reply's text.
+
+    A five-column table does not fit a chat bubble; a tall image with one card per step reads
+    well on a phone. The text of the reply says the same, so adapters without images lose
+    nothing. Frozen, so equal pictures are drawn (and uploaded) once.
+    """
+
+    title: str
+    cards: tuple[Card, ...]
+    source: str
+    note: str = ""
+    caption: str = ""
+
+
 @dataclass
 class Reply:
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
-    # For adapters that can show more (a picture of the escalation table).
-    escalation: tuple[str, str] | None = None  # (gemeente, sector)
+    picture: Picture | None = None
 
 
 def bold(text: str) -> str:

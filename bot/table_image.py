@@ -1,7 +1,8 @@
-"""The escalation table as a picture that reads well on a phone.
+"""Pictures (escalation tables, case timelines) as PNG images that read well on a phone.
 
-A table with five columns does not fit a chat bubble; a tall image with one card per step does.
-Pillow's built-in scalable font keeps this free of system font packages.
+One card per step in a tall image. A system font with the characters Dutch needs (DejaVu Sans,
+in Debian's fonts-dejavu-core, or Noto/Liberation) is used when there is one; otherwise Pillow's
+built-in font, which lacks "ë" and dashes, with those characters spelled in ASCII.
 """
 
 from __future__ import annotations
@@ -9,85 +10,102 @@ from __future__ import annotations
 import functools
 import io
 import textwrap
+import unicodedata
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.knowledge import EscalationView, Knowledge
+from bot.replies import Card, Picture
 
 WIDTH = 900
 MARGIN = 32
 TEXT_COLOUR = (33, 37, 41)
-MUTED = (90, 98, 110)
+MUTED = (120, 128, 140)
 HEADER_BG = (0, 82, 147)
 CARD_BG = (241, 245, 250)
 BADGE_BG = (255, 196, 37)
+MARKED_BG = (255, 243, 205)
+MUTED_BADGE = (200, 205, 212)
+LINE_H, HEAD_H, SOURCE_H = 30, 34, 26
+
+
+FONT_FILES = ("DejaVuSans.ttf", "NotoSans-Regular.ttf", "LiberationSans-Regular.ttf", "Arial.ttf")
+ASCII_SPELLING = str.maketrans({"–": "-", "—": "-", "←": "<-", "→": "->", "…": "...", "’": "'", "‘": "'"})
+
+
+@functools.cache
+def font_file() -> str | None:
+    """A system font with the characters Dutch needs, if there is one."""
+    for name in FONT_FILES:  # Pillow looks for these in the system's font folders
+        try:
+            return str(ImageFont.truetype(name, 10).path)
+        except OSError:
+            continue
+    return None
 
 
 @functools.lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+    path = font_file()
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
+
+
+def drawable(text: str, full_font: bool) -> str:
+    """The text as the font can draw it: without a full font, 'geëvalueerd' becomes
+    'geevalueerd' rather than a box."""
+    if full_font:
+        return text
+    spelled = unicodedata.normalize("NFKD", text.translate(ASCII_SPELLING))
+    return spelled.encode("ascii", "ignore").decode()
 
 
 def _wrap(text: str, chars: int) -> list[str]:
     return textwrap.wrap(text, width=chars, break_long_words=True) or [""]
 
 
-def render_escalation(kb: Knowledge, view: EscalationView) -> bytes:
-    """PNG bytes of the escalation table of one gemeente and sector."""
-    title_font, head_font, body_font = _font(34), _font(26), _font(22)
-    table = view.table
-    blocks: list[tuple[str, list[tuple[str, str]]]] = []
-    for step in table.steps:
-        fields = [
-            ("Termijn", step.term.text if step.term else ""),
-            ("Doel", step.goal or ""),
-            ("Aanmelding", step.aanmelding or ""),
-            ("Deelnemers", step.deelnemers or ""),
-            ("Regie", step.regie or ""),
-            ("Kantelpunt", step.kantelpunt or ""),
-        ]
-        blocks.append((f"Stap {step.step}: {step.name}", [(k, v) for k, v in fields if v]))
+def _layout(card: Card, full: bool) -> tuple[list[str], list[str], int]:
+    head = _wrap(drawable(card.heading, full), 52)
+    body = [line for text in card.lines for line in _wrap(drawable(text, full), 68)]
+    return head, body, 24 + len(head) * HEAD_H + 10 + len(body) * LINE_H + 24
 
-    # Lay out first (heights), then draw.
-    line_h, head_h = 30, 34
-    chars = 68
-    layout: list[tuple[list[str], list[str]]] = []
-    height = MARGIN + 90
-    for head, fields in blocks:
-        head_lines = _wrap(head, 52)
-        body_lines = [line for k, v in fields for line in _wrap(f"{k}: {v}", chars)]
-        layout.append((head_lines, body_lines))
-        height += 24 + len(head_lines) * head_h + 10 + len(body_lines) * line_h + 24 + 16
-    source = f"Bron: {kb.document_label(table.source.document)}, {table.source.section}"
-    source_lines = _wrap(source, 80)
-    height += len(source_lines) * 26 + MARGIN
+
+def render(picture: Picture) -> bytes:
+    """PNG bytes of the picture."""
+    title_font, head_font, body_font = _font(34), _font(26), _font(22)
+    full = font_file() is not None
+    cards = [(card, *_layout(card, full)) for card in picture.cards]
+    source_lines = _wrap(drawable(picture.source, full), 80)
+    note_lines = _wrap(drawable(picture.note, full), 72) if picture.note else []
+    height = 80 + 10 + len(note_lines) * LINE_H + (6 if note_lines else 0)
+    height += sum(card_h + 16 for *_, card_h in cards) + len(source_lines) * SOURCE_H + MARGIN
 
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, 0, WIDTH, 80], fill=HEADER_BG)
-    draw.text(
-        (MARGIN, 22), f"Opschaling {view.gemeente} ({view.sector.upper()})", font=title_font, fill="white"
-    )
+    draw.text((MARGIN, 22), drawable(picture.title, full), font=title_font, fill="white")
     y = 80 + 10
-    if table.counts_from:
-        draw.text((MARGIN, y), f"Termijnen tellen vanaf: {table.counts_from}", font=body_font, fill=MUTED)
-        y += 36
-    for head_lines, body_lines in layout:
-        card_h = 24 + len(head_lines) * head_h + 10 + len(body_lines) * line_h + 24
-        draw.rounded_rectangle([MARGIN, y, WIDTH - MARGIN, y + card_h], radius=14, fill=CARD_BG)
-        draw.rectangle([MARGIN, y, MARGIN + 10, y + card_h], fill=BADGE_BG)
+    for line in note_lines:
+        draw.text((MARGIN, y), line, font=body_font, fill=MUTED)
+        y += LINE_H
+    if note_lines:
+        y += 6
+    for card, head_lines, body_lines, card_h in cards:
+        background = MARKED_BG if card.marked else CARD_BG
+        badge = MUTED_BADGE if card.muted else BADGE_BG
+        colour = MUTED if card.muted else TEXT_COLOUR
+        draw.rounded_rectangle([MARGIN, y, WIDTH - MARGIN, y + card_h], radius=14, fill=background)
+        draw.rectangle([MARGIN, y, MARGIN + 10, y + card_h], fill=badge)
         ty = y + 24
         for line in head_lines:
-            draw.text((MARGIN + 28, ty), line, font=head_font, fill=TEXT_COLOUR)
-            ty += head_h
+            draw.text((MARGIN + 28, ty), line, font=head_font, fill=colour)
+            ty += HEAD_H
         ty += 10
         for line in body_lines:
-            draw.text((MARGIN + 28, ty), line, font=body_font, fill=TEXT_COLOUR)
-            ty += line_h
+            draw.text((MARGIN + 28, ty), line, font=body_font, fill=colour)
+            ty += LINE_H
         y += card_h + 16
     for line in source_lines:
         draw.text((MARGIN, y), line, font=_font(20), fill=MUTED)
-        y += 26
+        y += SOURCE_H
     buffer = io.BytesIO()
     # Plain PNG: optimize=True makes the file 3 % smaller and the encoding four times slower.
     image.crop((0, 0, WIDTH, min(height, y + MARGIN))).save(buffer, format="PNG")

@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -50,7 +50,8 @@ from telegram.request import BaseRequest
 from bot.answer import build_answer
 from bot.engine import COMMANDS, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.http_request import AiohttpRequest
-from bot.table_image import render_escalation
+from bot.replies import Picture
+from bot.table_image import render
 from bot.webhook import serve_webhook
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ PRIVATE_ONLY = (
     "Dat doe ik alleen in een privégesprek met mij: daar ziet niemand anders het. "
     "Open mijn profiel en tik op Bericht."
 )
+PICTURE_CACHE = 256
 REMINDER_EVERY = 600  # seconds between looks for due case reminders
 REMINDER_FIRST = 30
 DESCRIPTION = (
@@ -191,9 +193,10 @@ class TelegramBot:
         # other users, but in one thread: it is pure Python, so more threads would only fight
         # over the GIL (measured: engine time per question x15 with the default pool).
         self._engine_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
-        # Escalation pictures: content is static, so each is drawn once; after the first
-        # upload Telegram's file_id is sent instead of the bytes.
-        self._pictures: dict[tuple[str, str], bytes | str] = {}
+        # Pictures already drawn, most recently used last: after the first upload Telegram's
+        # file_id is sent instead of the bytes. Escalation tables never change; case timelines
+        # change daily, hence the bound.
+        self._pictures: OrderedDict[Picture, bytes | str] = OrderedDict()
 
     async def in_engine(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._engine_thread, function, *args)
@@ -205,34 +208,33 @@ class TelegramBot:
 
     async def send_to(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
         for reply in replies:
-            if reply.escalation:
-                await self._send_table_picture(bot, chat_id, *reply.escalation)
+            if reply.picture:
+                await self._send_picture(bot, chat_id, reply.picture)
             chunks = split_message(reply.text)
             for i, chunk in enumerate(chunks):
                 markup = keyboard(reply.buttons) if i == len(chunks) - 1 else None
                 await bot.send_message(chat_id, to_html(chunk), reply_markup=markup)
 
-    async def _send_table_picture(self, bot: Bot, chat_id: int, gemeente: str, sector: str) -> None:
-        view = self.engine.kb.escalation_for(gemeente, sector)
-        if view is None:
-            return
-        key = (view.gemeente, view.sector)
-        caption = f"Opschaling {gemeente} ({sector.upper()})"
-        picture = self._pictures.get(key)
-        if isinstance(picture, str):
+    async def _send_picture(self, bot: Bot, chat_id: int, picture: Picture) -> None:
+        cached = self._pictures.get(picture)
+        if isinstance(cached, str):
             try:
-                await bot.send_photo(chat_id, picture, caption=caption)
+                await bot.send_photo(chat_id, cached, caption=picture.caption)
                 return
             except BadRequest:  # the file_id is no longer valid (e.g. another bot token)
-                picture = None
+                cached = None
         await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-        if picture is None:
+        if cached is None:
             # Drawing takes ~0.1 s of mostly C code: a thread keeps other users' answers flowing.
-            picture = await asyncio.to_thread(render_escalation, self.engine.kb, view)
-            self._pictures[key] = picture
-        sent = await bot.send_photo(chat_id, picture, caption=caption, filename="opschaling.png")
-        if sent.photo:
-            self._pictures[key] = sent.photo[-1].file_id
+            cached = await asyncio.to_thread(render, picture)
+        sent = await bot.send_photo(chat_id, cached, caption=picture.caption, filename="routeboek.png")
+        self._remember(picture, sent.photo[-1].file_id if sent.photo else cached)
+
+    def _remember(self, picture: Picture, data: bytes | str) -> None:
+        self._pictures[picture] = data
+        self._pictures.move_to_end(picture)
+        while len(self._pictures) > PICTURE_CACHE:
+            self._pictures.popitem(last=False)
 
     @staticmethod
     def user_key(update: Update) -> str | None:

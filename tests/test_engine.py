@@ -141,7 +141,10 @@ def test_escalation_table_and_timeline(engine: Engine) -> None:
     onboard(engine)
     (table,) = engine.handle(USER, Command("opschaling"))
     assert "Stap 1: Intercollegiale afstemming" in table.text and "Termijn: 4-8 weken" in table.text
-    assert table.escalation == ("Den Haag", "vo")
+    assert table.picture and table.picture.title == "Opschaling Den Haag (VO)"
+    (card,) = table.picture.cards
+    assert card.heading == "Stap 1: Intercollegiale afstemming" and "Termijn: 4-8 weken" in card.lines
+    assert table.picture.source == "Bron: Testroutebook (2025), Bijlage 1"
     (ask,) = press(engine, table, "Termijnen voor een casus")
     assert "datum" in ask.text
     (timeline,) = engine.handle(USER, TextIn("5-1-2026"))

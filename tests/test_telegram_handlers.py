@@ -16,7 +16,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.content import load_content
 from bot.engine import Engine
-from bot.storage import Store
+from bot.storage import Profile, Store
 from bot.telegram_app import AnyApp, build_application
 
 BOT = {"id": 999, "is_bot": True, "first_name": "Routeboek", "username": "routeboek_bot"}
@@ -238,3 +238,21 @@ async def test_due_reminders_are_pushed_to_the_user_and_retried_after_a_failure(
     assert delivered["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith("cs:v:")
     assert not any("P3RT" in s["text"] for s in request.sent())  # the console shows its own
     assert [r.case.pseudonym for r in engine.due_reminders()] == ["P3RT"]
+
+
+async def test_a_case_comes_with_a_picture_of_its_timeline(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, engine = offline
+    engine.store.save_profile(Profile("tg:42", "ib", "Den Haag", "vo"))
+    case = engine.store.add_case("tg:42", "K7MX", "Den Haag", "vo", "2026-01-05")
+    async with app:
+        await process(app, callback_update(f"cs:v:{case.id}"))
+    (photo,) = request.sent("sendPhoto")
+    assert photo["caption"] == "Termijnen casus K7MX"
+    (text,) = request.sent()
+    assert "<b>Casus K7MX</b>" in text["text"] and "Stap 1" in text["text"]
+    assert [name for name, _ in request.calls if name in ("sendPhoto", "sendMessage")] == [
+        "sendPhoto",
+        "sendMessage",
+    ]

@@ -94,7 +94,7 @@ async def test_routeboek_run_serves_a_user_as_the_console_does(emu: Emulator, tm
                 await user.send_command(line)
             else:
                 await user.send_message(line)
-            pictures = sum(1 for reply in replies if reply.escalation)
+            pictures = sum(1 for reply in replies if reply.picture)
             messages = await user.wait_for_messages(len(replies) + pictures, timeout=15)
             assert sum(m.has_photo for m in messages) == pictures
             for message in messages:
