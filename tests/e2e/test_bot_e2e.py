@@ -131,6 +131,28 @@ async def test_walk_through_escalation_picture_and_bad_input(emu: Emulator, make
         assert too_long.text and "te lang" in too_long.text
 
 
+async def test_a_case_is_registered_by_presses_and_shown_with_its_timeline(
+    emu: Emulator, make_engine
+) -> None:  # type: ignore[no-untyped-def]
+    async with running(emu, make_engine()) as user:
+        await onboard(user)
+        await user.send_command("/casus")
+        overview = await reply(user)
+        await user.press(button(overview, "Nieuwe casus"), overview)
+        question = await reply(user)
+        assert question.text and "eerste dag" in question.text
+        await user.press(button(question, "Vandaag"), question)
+        picture, created = await user.wait_for_messages(2)
+        assert picture.has_photo and picture.caption and picture.caption.startswith("Termijnen casus ")
+        code = picture.caption.removeprefix("Termijnen casus ")
+        assert created.text and f"Casus <b>{code}</b> is aangemaakt" in created.text
+        # Switched off from the case itself; the keyboard then offers to switch it on again.
+        await user.press(button(created, "Herinneringen uit"), created)
+        _, shown = await user.wait_for_messages(2)
+        assert shown.text and "Herinneringen: uit" in shown.text
+        assert "Herinneringen aan" in [label for label, _ in shown.buttons]
+
+
 async def test_inline_query_returns_articles_with_source(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
     async with running(emu, make_engine()) as user:
         results = await user.inline_answer(await user.inline_query("zorgwekkend ziekteverzuim jgz"))
