@@ -9,6 +9,7 @@ escalation table each time, so a new routeboek version moves them without touchi
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from dataclasses import dataclass
@@ -101,6 +102,9 @@ class CaseDesk:
     def __init__(self, kb: Knowledge, store: Store) -> None:
         self.kb = kb
         self.store = store
+        # The content does not change while the bot runs, and school-week timelines take ~0.5 ms:
+        # the reminder run over all cases would redo the same ones every ten minutes.
+        self._timelines = functools.lru_cache(maxsize=4096)(self._build_timeline)
 
     # --- conversation -----------------------------------------------------------------------
     def overview(self, user: str, today: date) -> Reply:
@@ -279,7 +283,10 @@ class CaseDesk:
                 return code
 
     def _timeline(self, case: Case) -> Timeline | None:
-        return build_timeline(self.kb, case.gemeente, case.sector, date.fromisoformat(case.start))
+        return self._timelines(case.gemeente, case.sector, case.start)
+
+    def _build_timeline(self, gemeente: str, sector: str, start: str) -> Timeline | None:
+        return build_timeline(self.kb, gemeente, sector, date.fromisoformat(start))
 
     def _show(self, case: Case, today: date) -> Reply:
         lines = [
