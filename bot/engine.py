@@ -82,11 +82,43 @@ class Press:
 Event = Command | TextIn | Press
 
 
-def _shown(timestamp: object) -> str:
-    """A stored Unix time as a readable local date and time."""
-    if not isinstance(timestamp, int | float):
-        return str(timestamp)
-    return datetime.fromtimestamp(timestamp).strftime("%d-%m-%Y %H:%M")
+# /mijngegevens in words a user reads, column by column: nothing stored is left out, an unknown
+# table or column is shown by its own name.
+TABLE_NAMES = {
+    "users": "Profiel",
+    "dialogue": "Waar je bent in het gesprek",
+    "cases": "Casus",
+    "reminders_sent": "Verstuurde herinnering",
+}
+COLUMN_NAMES = {
+    "role": "rol",
+    "created": "aangemaakt",
+    "updated": "bijgewerkt",
+    "state": "stand",
+    "id": "nummer",
+    "pseudonym": "code",
+    "start": "eerste dag",
+    "reminders": "herinneringen",
+    "case_id": "casus nummer",
+    "step": "stap",
+    "kind": "soort",
+    "due": "termijn",
+    "sent": "verstuurd",
+}
+VALUE_NAMES = {
+    ("reminders", 1): "aan",
+    ("reminders", 0): "uit",
+    ("kind", "week"): "een week vooraf",
+    ("kind", "day"): "op de dag",
+}
+
+
+def _shown(column: str, value: object) -> str:
+    if column in ("created", "updated", "sent") and isinstance(value, int | float):
+        return datetime.fromtimestamp(value, LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
+    if column == "role" and isinstance(value, str):
+        return ROLES.get(value, value)
+    return VALUE_NAMES.get((column, value), str(value))
 
 
 class Engine:
@@ -716,11 +748,11 @@ class Engine:
         for table, table_rows in data.items():
             for row in table_rows:
                 shown = ", ".join(
-                    f"{k}: {_shown(v) if k in ('created', 'updated', 'sent') else v}"
+                    f"{COLUMN_NAMES.get(k, k)}: {_shown(k, v)}"
                     for k, v in row.items()
                     if k != "user" and v not in (None, "")
                 )
-                lines.append(f"- {table}: {shown}")
+                lines.append(f"- {TABLE_NAMES.get(table, table)}: {shown}")
         lines.append("\nWissen? Typ /vergeet.")
         return Reply("\n".join(lines))
 

@@ -208,8 +208,15 @@ def test_my_data_shows_cases_and_forget_removes_them(engine: Engine, clock: Cloc
     for reminder in engine.due_reminders():
         engine.reminder_delivered(reminder)
     (mine,) = engine.handle(USER, Command("mijngegevens"))
-    assert f"pseudonym: {code}" in mine.text and "start: 2026-01-05" in mine.text
-    assert "reminders_sent:" in mine.text
+    assert (
+        f"- Casus: nummer: 1, code: {code}, gemeente: Den Haag, sector: vo, eerste dag: 2026-01-05"
+        in mine.text
+    )
+    assert "herinneringen: aan" in mine.text
+    assert (
+        "- Verstuurde herinnering: casus nummer: 1, stap: 1, soort: een week vooraf, termijn: 2026-02-02"
+        in mine.text
+    )
     (confirm,) = engine.handle(USER, Command("vergeet"))
     press(engine, confirm, "Ja, wis alles")
     assert engine.store.export(USER) == {}

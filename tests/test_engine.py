@@ -171,7 +171,8 @@ def test_begrip_and_wie(engine: Engine) -> None:
 def test_see_and_delete_my_data(engine: Engine) -> None:
     onboard(engine)
     (mine,) = engine.handle(USER, Command("mijngegevens"))
-    assert "Den Haag" in mine.text
+    assert "- Profiel: rol: Mentor of leerkracht, gemeente: Den Haag, sector: vo, aangemaakt: " in mine.text
+    assert "- Waar je bent in het gesprek: stand: {" in mine.text
     (confirm,) = engine.handle(USER, Command("vergeet"))
     (gone,) = press(engine, confirm, "Ja, wis alles")
     assert "gewist" in gone.text
