@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.knowledge import EscalationView, Knowledge
+from bot.knowledge import EscalationView, Knowledge, step_details
 from bot.replies import Button, Card, Picture, Reply, bold, nl_date, rows
 from bot.storage import Case, Dialogue, Profile, Store
 from bot.timeline import Timeline, TimelineStep, build_timeline, parse_date
@@ -30,6 +30,7 @@ WEEK_AHEAD = timedelta(days=7)  # the early reminder
 CATCH_UP = timedelta(days=2)  # a deadline-day reminder still goes out this long after the day
 WORKING_HOURS = range(8, 17)  # reminders go out on weekdays in these (local) hours
 
+REMINDER_DETAILS = ("Doel", "Aanmelding", "Deelnemers", "Regie")
 DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 
 
@@ -373,15 +374,10 @@ class CaseDesk:
             when,
         ]
         details = next((s for s in view.table.steps if s.step == step.step), None) if view else None
-        if details:
-            for label, value in (
-                ("Doel", details.goal),
-                ("Aanmelding", details.aanmelding),
-                ("Deelnemers", details.deelnemers),
-                ("Regie", details.regie),
-            ):
-                if value:
-                    lines.append(f"{label}: {value}")
+        if details:  # what to do at this step; its term is in the sentence above
+            lines += [
+                f"{label}: {value}" for label, value in step_details(details) if label in REMINDER_DETAILS
+            ]
         lines += ["", "Is de casus opgelost? Zet de herinneringen uit of verwijder de casus."]
         if view:
             lines += [

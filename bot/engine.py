@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.answer import build_answer
 from bot.cases import CaseDesk, Reminder, describe_timeline
-from bot.knowledge import EscalationView, Knowledge
+from bot.knowledge import EscalationView, Knowledge, step_details
 from bot.matcher import Matcher
 from bot.privacy import personal_data_kinds, refusal
 from bot.replies import Button as Button
@@ -580,16 +580,7 @@ class Engine:
             lines.append(f"Termijnen tellen vanaf: {t.counts_from}")
         for step in t.steps:
             lines += ["", bold(f"Stap {step.step}: {step.name}")]
-            for label, value in (
-                ("Doel", step.goal),
-                ("Termijn", step.term.text if step.term else None),
-                ("Aanmelding", step.aanmelding),
-                ("Deelnemers", step.deelnemers),
-                ("Regie", step.regie),
-                ("Kantelpunt", step.kantelpunt),
-            ):
-                if value:
-                    lines.append(f"{label}: {value}")
+            lines += [f"{label}: {value}" for label, value in step_details(step)]
         lines += ["", f"{bold('Bron:')} {self.kb.document_label(t.source.document)}, {t.source.section}"]
         buttons = [[Button("Termijnen voor een casus", "tl")], [Button("Menu", "menu")]]
         if not any(step.term for step in t.steps):
@@ -599,15 +590,8 @@ class Engine:
     def _escalation_picture(self, table: EscalationView) -> Picture:
         cards = []
         for step in table.table.steps:
-            fields = [
-                ("Termijn", step.term.text if step.term else None),
-                ("Doel", step.goal),
-                ("Aanmelding", step.aanmelding),
-                ("Deelnemers", step.deelnemers),
-                ("Regie", step.regie),
-                ("Kantelpunt", step.kantelpunt),
-            ]
-            cards.append(Card(f"Stap {step.step}: {step.name}", tuple(f"{k}: {v}" for k, v in fields if v)))
+            details = tuple(f"{label}: {value}" for label, value in step_details(step))
+            cards.append(Card(f"Stap {step.step}: {step.name}", details))
         title = f"Opschaling {table.gemeente} ({table.sector.upper()})"
         source = table.table.source
         return Picture(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.places import PlaceIndex
-from bot.schema import Calendar, Document, Escalation, Flow, GlossaryTerm, Region, Role, Section
+from bot.schema import Calendar, Document, Escalation, Flow, GlossaryTerm, Region, Role, Section, Step
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,19 @@ class SectionView:
         if gemeente is not None and gemeente not in self.gemeenten:
             return False
         return sector is None or sector in self.sectors
+
+
+def step_details(step: Step) -> list[tuple[str, str]]:
+    """The filled-in columns of an escalation step, labelled as the tables label them."""
+    fields = [
+        ("Doel", step.goal),
+        ("Termijn", step.term.text if step.term else None),
+        ("Aanmelding", step.aanmelding),
+        ("Deelnemers", step.deelnemers),
+        ("Regie", step.regie),
+        ("Kantelpunt", step.kantelpunt),
+    ]
+    return [(label, value) for label, value in fields if value]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from test_engine import press
 
 from bot.content import load_content
 from bot.engine import Command, Engine, Press, Reply, TextIn
@@ -56,14 +57,6 @@ def engine(content_dir: Path, tmp_path: Path, clock: Clock) -> Engine:
     (reply,) = press(engine, reply, "IB'er of coördinator passend onderwijs")
     press(engine, reply, "Den Haag")
     return engine
-
-
-def press(engine: Engine, reply: Reply, label: str, user: str = USER) -> list[Reply]:
-    for row in reply.buttons:
-        for button in row:
-            if button.label == label:
-                return engine.handle(user, Press(button.data))
-    raise AssertionError(f"no button {label!r} in {[b.label for r in reply.buttons for b in r]}")
 
 
 def new_case(engine: Engine, start: str, user: str = USER) -> Reply:
