@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.knowledge import EscalationView, Knowledge, step_details
-from bot.replies import Button, Card, Picture, Reply, bold, nl_date, rows
+from bot.replies import Button, Card, Picture, Reply, bold, nl_date, number, rows
 from bot.storage import Case, Dialogue, Profile, Store
 from bot.timeline import Timeline, TimelineStep, build_timeline, parse_date
 
@@ -156,8 +156,9 @@ class CaseDesk:
         if action == "g" and not arg:
             buttons = [Button(name, f"cs:g:{i}") for i, name in enumerate(self.kb.gemeenten)]
             return [Reply(bold("In welke gemeente speelt de casus?"), rows(buttons, 2))]
-        if action == "g" and arg.isdigit() and int(arg) < len(self.kb.gemeenten):
-            gemeente = self.kb.gemeenten[int(arg)]
+        arg_number = number(arg)
+        if action == "g" and arg_number is not None and arg_number < len(self.kb.gemeenten):
+            gemeente = self.kb.gemeenten[arg_number]
             sectors = self.kb.sectors_of(gemeente)
             if len(sectors) > 1:
                 state.case_gemeente = gemeente
@@ -178,7 +179,7 @@ class CaseDesk:
             ]
         if action in ("g", "s", "today"):  # a button of an earlier registration
             return [Reply("Deze knop hoort bij een eerder bericht.", [[Button("Nieuwe casus", "cs:new")]])]
-        case = self.store.case(user, int(arg)) if arg.isdigit() else None
+        case = self.store.case(user, arg_number) if arg_number is not None else None
         if case is None:
             return [Reply("Deze casus bestaat niet (meer).", [[Button("Mijn casussen", "cs")]])]
         if action == "v":

@@ -12,6 +12,7 @@ import sys
 from typing import TextIO
 
 from bot.engine import Button, Command, Engine, Event, Press, Reply, TextIn
+from bot.replies import number
 
 CONSOLE_USER = "console:local"
 
@@ -25,8 +26,8 @@ def plain(text: str) -> str:
 def parse_line(line: str, buttons: list[Button]) -> Event | None:
     """Turn an input line into an event; None for a number that matches no button."""
     line = line.strip()
-    if line.isdigit():
-        n = int(line)
+    n = number(line)
+    if n is not None:
         if 1 <= n <= len(buttons):
             return Press(buttons[n - 1].data)
         return None

@@ -20,7 +20,7 @@ from bot.knowledge import EscalationView, Knowledge, step_details
 from bot.matcher import Matcher
 from bot.privacy import personal_data_kinds, refusal
 from bot.replies import Button as Button
-from bot.replies import Card, Picture, bold, nl_date, rows, short
+from bot.replies import Card, Picture, bold, nl_date, number, rows, short
 from bot.replies import Reply as Reply
 from bot.schema import Document, Flow, GlossaryTerm, Node
 from bot.storage import Dialogue, Profile, Store
@@ -313,8 +313,9 @@ class Engine:
                 return self._after_setting(user, profile, state)
             self._save(user, profile)
             return self._ask_gemeente(user, state)
-        if kind == "g" and value.isdigit() and int(value) < len(self.kb.gemeenten):
-            return self._set_gemeente(user, profile, state, self.kb.gemeenten[int(value)])
+        index = number(value)
+        if kind == "g" and index is not None and index < len(self.kb.gemeenten):
+            return self._set_gemeente(user, profile, state, self.kb.gemeenten[index])
         if kind == "s" and profile.gemeente and value in self.kb.sectors_of(profile.gemeente):
             profile.sector = value
             return self._after_setting(user, profile, state)
@@ -552,9 +553,11 @@ class Engine:
                 state.node = state.history.pop()
         elif action == "r":
             state.node, state.history = flow.start, []
-        elif action.isdigit() and any(i == int(action) for i, _ in self._options(node, profile.gemeente)):
+        elif (choice := number(action)) is not None and any(
+            i == choice for i, _ in self._options(node, profile.gemeente)
+        ):
             state.history.append(state.node or flow.start)
-            state.node = node.options[int(action)].next
+            state.node = node.options[choice].next
         else:
             return self._stale()
         state.epoch += 1

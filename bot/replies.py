@@ -48,6 +48,12 @@ class Reply:
     picture: Picture | None = None
 
 
+def number(text: str) -> int | None:
+    """A small number from button data or a typed choice; None for anything else, including
+    what str.isdigit() lets through but int() or SQLite refuse ('²', 30 digits)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def bold(text: str) -> str:
     return f"**{text}**"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import CONSOLE_USER, plain, run_console
+from bot.console import CONSOLE_USER, parse_line, plain, run_console
 from bot.content import load_content
-from bot.engine import Command, Engine, Press, Reply, TextIn
+from bot.engine import Button, Command, Engine, Press, Reply, TextIn
 from bot.storage import Store
 
 USER = "test:1"
@@ -210,3 +210,39 @@ def test_what_is_question_gets_the_glossary_definition_first(engine: Engine) -> 
     assert "Bron: Testroutebook (2025), Fase 2" in text  # and then the passage itself
     (other,) = engine.handle(USER, TextIn("wanneer meldt de school bij de jgz?"))
     assert not plain(other.text).startswith("JGZ: Jeugdgezondheidszorg")
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "menu",
+        "on:g",
+        "on:r",
+        "on:s",
+        "set",
+        "rt",
+        "f:0",
+        "s",
+        "esc",
+        "tl",
+        "cs:v",
+        "cs:g",
+        "cs:off",
+        "w",
+        "fg",
+        "ask",
+        "zz",
+    ],
+)
+def test_forged_button_data_never_raises(engine: Engine, prefix: str) -> None:
+    onboard(engine)
+    engine.handle(USER, Command("route"))
+    for suffix in ("", ":", ":²", ":٣", ":-1", ":" + "9" * 40, ":1:2:3", ":x" * 20, ":\u0000"):
+        replies = engine.handle(USER, Press(prefix + suffix))
+        assert replies and all(reply.text for reply in replies)
+
+
+def test_console_number_lines_that_are_not_plain_digits_are_text() -> None:
+    assert parse_line("²", [Button("Ja", "on:begin")]) == TextIn("²")
+    assert parse_line("1", [Button("Ja", "on:begin")]) == Press("on:begin")
+    assert parse_line("12345678901234567890", []) == TextIn("12345678901234567890")
