@@ -145,14 +145,8 @@ class CaseDesk:
         if data == "cs":
             return [self.overview(user, today)]
         if action == "new":
-            if len(self.store.cases(user)) >= MAX_CASES:
-                return [
-                    Reply(
-                        f"Je volgt al {MAX_CASES} casussen, het maximum. Verwijder eerst een afgeronde casus.",
-                        [[Button("Mijn casussen", "cs")]],
-                    )
-                ]
-            return self._ask_start(user, state, profile.gemeente or "", profile.sector)
+            full = self._full(user)
+            return full or self._ask_start(user, state, profile.gemeente or "", profile.sector)
         if action == "g" and not arg:
             buttons = [Button(name, f"cs:g:{i}") for i, name in enumerate(self.kb.gemeenten)]
             return [Reply(bold("In welke gemeente speelt de casus?"), rows(buttons, 2))]
@@ -259,11 +253,23 @@ class CaseDesk:
         state.awaiting, state.case_gemeente, state.case_sector = None, None, None
         self.store.save_dialogue(user, state)
 
+    def _full(self, user: str) -> list[Reply]:
+        if len(self.store.cases(user)) < MAX_CASES:
+            return []
+        return [
+            Reply(
+                f"Je volgt al {MAX_CASES} casussen, het maximum. Verwijder eerst een afgeronde casus.",
+                [[Button("Mijn casussen", "cs")]],
+            )
+        ]
+
     def _create(self, user: str, state: Dialogue, start: date, today: date) -> list[Reply]:
         gemeente, sector = state.case_gemeente, state.case_sector
         self._stop_asking(user, state)
         if not gemeente or not sector:
             return [Reply("Begin opnieuw met een nieuwe casus.", [[Button("Nieuwe casus", "cs:new")]])]
+        if full := self._full(user):  # also when two registrations were started side by side
+            return full
         taken = {c.pseudonym for c in self.store.cases(user)}
         code = self._new_code(taken)
         case = self.store.add_case(user, code, gemeente, sector, start.isoformat())

@@ -217,11 +217,14 @@ def test_my_data_shows_cases_and_forget_removes_them(engine: Engine, clock: Cloc
 
 
 def test_a_user_has_at_most_fifty_cases(engine: Engine) -> None:
+    (overview,) = engine.handle(USER, Command("casus"))
+    (question,) = press(engine, overview, "Nieuwe casus")  # started before the limit was reached
     for _ in range(50):
         engine.store.add_case(USER, "X", "Den Haag", "vo", "2026-01-05")
-    (overview,) = engine.handle(USER, Command("casus"))
     (reply,) = press(engine, overview, "Nieuwe casus")
     assert "maximum" in reply.text
+    (late,) = press(engine, question, "Vandaag")
+    assert "maximum" in late.text and len(engine.store.cases(USER)) == 50
 
 
 def test_every_shipped_table_with_terms_gives_cases_and_reminders(tmp_path: Path) -> None:
