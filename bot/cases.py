@@ -155,13 +155,13 @@ class CaseDesk:
             gemeente = self.kb.gemeenten[arg_number]
             sectors = self.kb.sectors_of(gemeente)
             if len(sectors) > 1:
-                state.case_gemeente = gemeente
+                state.for_gemeente = gemeente
                 self.store.save_dialogue(user, state)
                 buttons = [Button(s.upper(), f"cs:s:{s}") for s in sectors]
                 return [Reply(bold("Primair (PO) of voortgezet onderwijs (VO)?"), [buttons])]
             return self._ask_start(user, state, gemeente, sectors[0] if sectors else None)
-        if action == "s" and state.case_gemeente and arg in self.kb.sectors_of(state.case_gemeente):
-            return self._ask_start(user, state, state.case_gemeente, arg)
+        if action == "s" and state.for_gemeente and arg in self.kb.sectors_of(state.for_gemeente):
+            return self._ask_start(user, state, state.for_gemeente, arg)
         if action == "today" and state.awaiting == "case-start":
             return self._create(user, state, today, today)
         if action == "x":
@@ -231,7 +231,7 @@ class CaseDesk:
                 )
             ]
         state.awaiting = "case-start"
-        state.case_gemeente, state.case_sector = table.gemeente, table.sector
+        state.for_gemeente, state.for_sector = table.gemeente, table.sector
         self.store.save_dialogue(user, state)
         return [
             Reply(
@@ -250,7 +250,7 @@ class CaseDesk:
         ]
 
     def _stop_asking(self, user: str, state: Dialogue) -> None:
-        state.awaiting, state.case_gemeente, state.case_sector = None, None, None
+        state.awaiting, state.for_gemeente, state.for_sector = None, None, None
         self.store.save_dialogue(user, state)
 
     def _full(self, user: str) -> list[Reply]:
@@ -264,7 +264,7 @@ class CaseDesk:
         ]
 
     def _create(self, user: str, state: Dialogue, start: date, today: date) -> list[Reply]:
-        gemeente, sector = state.case_gemeente, state.case_sector
+        gemeente, sector = state.for_gemeente, state.for_sector
         self._stop_asking(user, state)
         if not gemeente or not sector:
             return [Reply("Begin opnieuw met een nieuwe casus.", [[Button("Nieuwe casus", "cs:new")]])]

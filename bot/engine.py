@@ -185,7 +185,7 @@ class Engine:
             ]
         handlers: dict[str, Callable[[], list[Reply]]] = {
             "route": lambda: self._route_list(profile),
-            "opschaling": lambda: self._escalation(profile),
+            "opschaling": lambda: self._escalation_command(profile, cmd.arg),
             "casus": lambda: [self.cases.overview(user, self.clock().date())],
             "wie": lambda: self._roles(profile, None),
             "begrip": lambda: self._terms(profile, cmd.arg),
@@ -395,11 +395,12 @@ class Engine:
             ]
         if state.awaiting == "timeline-start":
             # Either the date we asked for, or the user moved on to something else.
-            state.awaiting = None
+            gemeente, sector = state.for_gemeente or profile.gemeente, state.for_sector or profile.sector
+            state.awaiting, state.for_gemeente, state.for_sector = None, None, None
             self._save(user, state=state)
             start = parse_date(text)
             if start is not None:
-                return self._timeline(profile, start)
+                return self._timeline(gemeente, sector, start)
         if state.awaiting == "case-start":
             answered = self.cases.start_text(user, state, text, self.clock().date())
             if answered is not None:
@@ -565,16 +566,24 @@ class Engine:
         return [self._show_node(profile, state, flow)]
 
     # --- escalation and timeline ----------------------------------------------------------
-    def _escalation(self, profile: Profile) -> list[Reply]:
-        if not profile.gemeente:
+    def _escalation(
+        self, profile: Profile, gemeente: str | None = None, sector: str | None = None
+    ) -> list[Reply]:
+        """The escalation table of the user's gemeente, or of another one (a leerplichtambtenaar
+        working for several gemeenten looks up any table in two taps)."""
+        gemeente = gemeente or profile.gemeente
+        if not gemeente:
             return self._stale("Kies eerst je gemeente met /start.")
-        table = self.kb.escalation_for(profile.gemeente, profile.sector)
+        sectors = self.kb.sectors_of(gemeente)
+        if sector not in sectors:
+            sector = profile.sector if profile.sector in sectors else (sectors[0] if sectors else None)
+        table = self.kb.escalation_for(gemeente, sector)
+        other_or_menu = [Button("Andere gemeente", "esc:g"), Button("Menu", "menu")]
         if table is None:
             return [
                 Reply(
-                    f"Voor {profile.gemeente} ({(profile.sector or '').upper()}) staat geen "
-                    "opschalingstabel in de routeboeken.",
-                    self._menu_buttons(),
+                    f"Voor {gemeente} ({(sector or '').upper()}) staat geen opschalingstabel in de routeboeken.",
+                    [other_or_menu],
                 )
             ]
         t = table.table
@@ -585,10 +594,29 @@ class Engine:
             lines += ["", bold(f"Stap {step.step}: {step.name}")]
             lines += [f"{label}: {value}" for label, value in step_details(step)]
         lines += ["", f"{bold('Bron:')} {self.kb.document_label(t.source.document)}, {t.source.section}"]
-        buttons = [[Button("Termijnen voor een casus", "tl")], [Button("Menu", "menu")]]
-        if not any(step.term for step in t.steps):
-            buttons = [[Button("Menu", "menu")]]
+        index = self.kb.gemeenten.index(table.gemeente)
+        buttons = []
+        if any(step.term for step in t.steps):
+            buttons.append([Button("Termijnen voor een casus", f"tl:{index}:{table.sector}")])
+        buttons += [
+            [Button(f"{s.upper()}-tabel", f"esc:t:{index}:{s}")] for s in sectors if s != table.sector
+        ]
+        buttons.append(other_or_menu)
         return [Reply("\n".join(lines), buttons, picture=self._escalation_picture(table))]
+
+    def _escalation_command(self, profile: Profile, arg: str) -> list[Reply]:
+        """/opschaling, or /opschaling <gemeente> for another gemeente's table."""
+        if not arg:
+            return self._escalation(profile)
+        gemeente = self.kb.resolve_gemeente(arg)
+        if gemeente is None:
+            return [
+                Reply(f"De gemeente '{arg[:40]}' ken ik niet. Kies een gemeente:", self._gemeente_tables())
+            ]
+        return self._escalation(profile, gemeente)
+
+    def _gemeente_tables(self) -> list[list[Button]]:
+        return rows([Button(name, f"esc:t:{i}") for i, name in enumerate(self.kb.gemeenten)], 2)
 
     def _escalation_picture(self, table: EscalationView) -> Picture:
         cards = []
@@ -606,10 +634,25 @@ class Engine:
         )
 
     def _press_escalation(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        parts = data.split(":")
+        if data == "esc:g":
+            return [
+                Reply(bold("Van welke gemeente wil je de opschalingstabel zien?"), self._gemeente_tables())
+            ]
+        if len(parts) >= 3 and parts[1] == "t":
+            index = number(parts[2])
+            if index is None or index >= len(self.kb.gemeenten):
+                return self._stale()
+            return self._escalation(profile, self.kb.gemeenten[index], parts[3] if len(parts) > 3 else None)
         return self._escalation(profile)
 
     def _press_timeline(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
+        parts = data.split(":")  # "tl" (the user's own gemeente) or "tl:<gemeente index>:<sector>"
+        index = number(parts[1]) if len(parts) == 3 else None
+        gemeente = self.kb.gemeenten[index] if index is not None and index < len(self.kb.gemeenten) else None
         state.awaiting = "timeline-start"
+        state.for_gemeente = gemeente or profile.gemeente
+        state.for_sector = parts[2] if gemeente else profile.sector
         self._save(user, state=state)
         return [
             Reply(
@@ -618,15 +661,13 @@ class Engine:
             )
         ]
 
-    def _timeline(self, profile: Profile, start: date) -> list[Reply]:
-        if not profile.gemeente:
+    def _timeline(self, gemeente: str | None, sector: str | None, start: date) -> list[Reply]:
+        if not gemeente:
             return self._stale("Kies eerst je gemeente met /start.")
-        timeline = build_timeline(self.kb, profile.gemeente, profile.sector, start)
+        timeline = build_timeline(self.kb, gemeente, sector, start)
         if timeline is None:
             return [
-                Reply(
-                    "Voor jouw gemeente staat geen opschalingstabel in de routeboeken.", self._menu_buttons()
-                )
+                Reply(f"Voor {gemeente} staat geen opschalingstabel in de routeboeken.", self._menu_buttons())
             ]
         lines = [bold(f"Termijnen {timeline.gemeente} ({timeline.sector.upper()}), start {nl_date(start)}")]
         lines += describe_timeline(self.kb, timeline)

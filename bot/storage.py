@@ -92,8 +92,9 @@ class Dialogue:
     history: list[str] = field(default_factory=list)
     epoch: int = 0  # bumps on every step, so buttons of older messages are recognised as stale
     awaiting: str | None = None  # free-text input we wait for, e.g. "timeline-start"
-    case_gemeente: str | None = None  # a new case being registered: its gemeente and sector
-    case_sector: str | None = None
+    # The gemeente and sector of a date we wait for: a timeline, or a new case being registered.
+    for_gemeente: str | None = None
+    for_sector: str | None = None
 
     @classmethod
     def from_json(cls, text: str | None) -> Dialogue:

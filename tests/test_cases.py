@@ -252,3 +252,28 @@ def test_every_shipped_table_with_terms_gives_cases_and_reminders(tmp_path: Path
             engine.reminder_delivered(reminder)
     assert {kind for _, kind in seen} == {"week", "day"}
     assert len({g for g, _ in seen}) == len({g for g in kb.gemeenten if kb.escalation_for(g, None)})
+
+
+def test_any_gemeentes_table_in_two_taps_and_its_deadlines(tmp_path: Path) -> None:
+    clock = Clock()
+    engine = Engine(load_content(), Store(tmp_path / "lpa.db"), clock=lambda: clock.now)
+    engine.store.save_profile(Profile(USER, "lpa", "Den Haag", "vo"))
+    (own,) = engine.handle(USER, Command("opschaling"))
+    assert own.picture and own.picture.title == "Opschaling Den Haag (VO)"
+    (choose,) = press(engine, own, "Andere gemeente")
+    (apeldoorn,) = press(engine, choose, "Apeldoorn")  # the asker's sector (VO) where the gemeente has both
+    assert apeldoorn.picture and apeldoorn.picture.title == "Opschaling Apeldoorn (VO)"
+    (po,) = press(engine, apeldoorn, "PO-tabel")
+    assert po.picture and po.picture.title == "Opschaling Apeldoorn (PO)"
+    (ask,) = press(engine, po, "Termijnen voor een casus")
+    assert "eerste dag" in ask.text
+    (timeline,) = engine.handle(USER, TextIn("5-1-2026"))
+    assert "Termijnen Apeldoorn (PO)" in timeline.text and "schoolweken" in timeline.text
+    (typed,) = engine.handle(USER, Command("opschaling", "rijswijk"))
+    assert typed.picture and typed.picture.title == "Opschaling Rijswijk (VO)"
+    (unknown,) = engine.handle(USER, Command("opschaling", "Utrecht"))
+    assert "ken ik niet" in unknown.text and "Drechtsteden" in [
+        b.label for row in unknown.buttons for b in row
+    ]
+    # The user's own table is unchanged by looking at others.
+    assert engine.store.profile(USER).gemeente == "Den Haag"
