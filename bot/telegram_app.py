@@ -67,6 +67,13 @@ PRIVATE_ONLY = (
     "Dat doe ik alleen in een privégesprek met mij: daar ziet niemand anders het. "
     "Open mijn profiel en tik op Bericht."
 )
+SLOW_DOWN = (
+    "Even rustig aan: je stuurt veel berichten tegelijk. Wacht een paar seconden en probeer het dan opnieuw."
+)
+NOT_TEXT = (
+    "Ik kan alleen tekst lezen. Typ je vraag in gewone woorden. Stuur geen foto's, documenten of "
+    "spraakberichten: die kunnen persoonsgegevens bevatten, en ik bewaar ze niet."
+)
 PICTURE_CACHE = 256
 REMINDER_EVERY = 600  # seconds between looks for due case reminders
 REMINDER_FIRST = 30
@@ -241,25 +248,17 @@ class TelegramBot:
         user = update.effective_user
         return f"tg:{user.id}" if user else None
 
+    async def _flooding(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        """True when this user's message is not to be answered: a burst gets one warning."""
+        user = update.effective_user
+        verdict = self.flood.check(user.id) if self.flood and user else "ok"
+        if verdict == "warn":
+            await self.send(update, context, [Reply(SLOW_DOWN)])
+        return verdict != "ok"
+
     async def _run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
         key = self.user_key(update)
-        user = update.effective_user
-        if key is None or user is None:
-            return
-        verdict = self.flood.check(user.id) if self.flood else "ok"
-        if verdict == "drop":
-            return
-        if verdict == "warn":
-            await self.send(
-                update,
-                context,
-                [
-                    Reply(
-                        "Even rustig aan: je stuurt veel berichten tegelijk. "
-                        "Wacht een paar seconden en probeer het dan opnieuw."
-                    )
-                ],
-            )
+        if key is None or await self._flooding(update, context):
             return
         # "typing..." is shown only when an answer takes noticeable time: for the usual
         # millisecond answer it would be one more API call against the flood limits.
@@ -297,6 +296,10 @@ class TelegramBot:
                 return
             text = re.sub(re.escape(mention), "", text, flags=re.IGNORECASE).strip()
         await self._run(update, context, TextIn(text))
+
+    async def on_other_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await self._flooding(update, context):
+            await self.send(update, context, [Reply(NOT_TEXT)])
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -382,6 +385,12 @@ class TelegramBot:
     def register(self, app: AnyApp) -> None:
         app.add_handler(MessageHandler(filters.COMMAND, self.on_command))
         app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        # Photos, voice messages, files, stickers in a private chat: say what the bot can read.
+        app.add_handler(
+            MessageHandler(
+                filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, self.on_other_message
+            )
+        )
         app.add_handler(CallbackQueryHandler(self.on_press))
         app.add_handler(InlineQueryHandler(self.on_inline))
         app.add_error_handler(self.on_error)

@@ -256,3 +256,17 @@ async def test_a_case_comes_with_a_picture_of_its_timeline(
         "sendPhoto",
         "sendMessage",
     ]
+
+
+async def test_a_photo_or_voice_message_gets_a_clear_answer_and_nothing_is_stored(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, engine = offline
+    photo = message_update("")
+    del photo["message"]["text"]
+    photo["message"]["photo"] = [{"file_id": "f1", "file_unique_id": "u1", "width": 90, "height": 90}]
+    async with app:
+        await process(app, photo)
+    (sent,) = request.sent()
+    assert "alleen tekst" in sent["text"] and "persoonsgegevens" in sent["text"]
+    assert engine.store.export("tg:42") == {}
