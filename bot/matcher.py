@@ -48,7 +48,7 @@ SECTOR_WORDS = {
 }
 
 # A section of a superseded document ranks a little lower than the current one.
-SUPERSEDED_FACTOR = 1.0
+SUPERSEDED_FACTOR = 0.9
 
 # Rejection. The best section must share field-specific words with the question: the summed
 # specificity (bot/specificity.py) of the question words it matches is its evidence. Everyday
