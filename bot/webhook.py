@@ -100,3 +100,7 @@ async def serve_webhook(
         finally:
             server.stop()
             await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
+    if app.post_shutdown:  # as run_polling does: the engine thread ends here
+        await app.post_shutdown(app)
