@@ -43,12 +43,15 @@ class Reminder:
     reply: Reply
 
 
-def describe_timeline(kb: Knowledge, timeline: Timeline, today: date | None = None) -> list[str]:
-    """The deadlines as lines of text; with `today`, passed steps and the next one are marked."""
-    upcoming = next_step(timeline, today) if today else None
+def describe_timeline(
+    kb: Knowledge, timeline: Timeline, today: date | None = None, taken: int = -1
+) -> list[str]:
+    """The deadlines as lines of text; with `today`, passed steps and the next one are marked,
+    and steps up to index `taken` as taken."""
+    upcoming = next_step(timeline, today, taken) if today else None
     lines: list[str] = []
-    for step in timeline.steps:
-        when = _when(step, today, upcoming)
+    for i, step in enumerate(timeline.steps):
+        when = _when(step, today, upcoming, i <= taken)
         lines += ["", bold(f"Stap {step.step}: {step.name}"), f"Uiterlijk: {when}", f"({step.basis})"]
     for warning in timeline.warnings:
         lines += ["", f"Let op: {warning}"]
@@ -56,25 +59,29 @@ def describe_timeline(kb: Knowledge, timeline: Timeline, today: date | None = No
     return lines
 
 
-def timeline_picture(kb: Knowledge, timeline: Timeline, today: date, title: str, caption: str) -> Picture:
-    upcoming = next_step(timeline, today)
+def timeline_picture(
+    kb: Knowledge, timeline: Timeline, today: date, title: str, caption: str, taken: int = -1
+) -> Picture:
+    upcoming = next_step(timeline, today, taken)
     cards = tuple(
         Card(
             f"Stap {step.step}: {step.name}",
-            (f"Uiterlijk: {_when(step, today, upcoming)}", step.basis),
+            (f"Uiterlijk: {_when(step, today, upcoming, i <= taken)}", step.basis),
             marked=step is upcoming,
-            muted=_passed(step, today),
+            muted=i <= taken or _passed(step, today),
         )
-        for step in timeline.steps
+        for i, step in enumerate(timeline.steps)
     )
     note = f"Eerste dag zorgwekkend verzuim: {nl_date(timeline.start)}"
     return Picture(title, cards, f"Bron: {kb.document_label(timeline.document)}", note, caption)
 
 
-def _when(step: TimelineStep, today: date | None, upcoming: TimelineStep | None) -> str:
-    if not step.due:
-        return "geen termijn"
-    when = nl_date(step.due) + (f" tot {nl_date(step.due_latest)}" if step.due_latest else "")
+def _when(step: TimelineStep, today: date | None, upcoming: TimelineStep | None, taken: bool) -> str:
+    when = "geen termijn"
+    if step.due:
+        when = nl_date(step.due) + (f" tot {nl_date(step.due_latest)}" if step.due_latest else "")
+    if taken:
+        return when + " (gezet)"
     if _passed(step, today):
         return when + " (voorbij)"
     return when + (" ← volgende" if step is upcoming else "")
@@ -90,11 +97,19 @@ def deadline(step: TimelineStep) -> date:
     return step.due_latest or step.due
 
 
-def next_step(timeline: Timeline, today: date | None) -> TimelineStep | None:
-    for step in timeline.steps:
+def next_step(timeline: Timeline, today: date | None, taken: int = -1) -> TimelineStep | None:
+    """The first step after the taken ones whose deadline has not passed."""
+    for step in timeline.steps[taken + 1 :]:
         if step.due and today and deadline(step) >= today:
             return step
     return None
+
+
+def taken_index(timeline: Timeline, case: Case) -> int:
+    """Index of the last step the user marked as taken; -1 for none (or a step the current
+    routeboek no longer has)."""
+    labels = [step.step for step in timeline.steps]
+    return labels.index(case.reached) if case.reached in labels else -1
 
 
 class CaseDesk:
@@ -122,7 +137,7 @@ class CaseDesk:
         lines = [bold(f"Je casussen ({len(cases)})")]
         for case in cases:
             timeline = self._timeline(case)
-            upcoming = next_step(timeline, today) if timeline else None
+            upcoming = next_step(timeline, today, taken_index(timeline, case)) if timeline else None
             lines += ["", f"{bold('Casus ' + case.pseudonym)}: {case.gemeente} ({case.sector.upper()})"]
             lines.append(f"Eerste dag: {nl_date(date.fromisoformat(case.start))}")
             if upcoming and upcoming.due:
@@ -178,6 +193,8 @@ class CaseDesk:
             return [Reply("Deze casus bestaat niet (meer).", [[Button("Mijn casussen", "cs")]])]
         if action == "v":
             return [self._show(case, today)]
+        if action in ("st", "un"):
+            return [self._mark_taken(case, action, number(parts[3]) if len(parts) > 3 else None, today)]
         if action in ("on", "off"):
             case.reminders = action == "on"
             self.store.set_reminders(case, case.reminders)
@@ -305,23 +322,49 @@ class CaseDesk:
         ]
         timeline = self._timeline(case)
         picture = None
+        progress: list[Button] = []
         if timeline is None:
             lines.append("\nVoor deze gemeente staat geen opschalingstabel (meer) in de routeboeken.")
         else:
-            lines += describe_timeline(self.kb, timeline, today)
+            taken = taken_index(timeline, case)
+            if taken >= 0:
+                lines.append(
+                    f"Gezet: t/m stap {timeline.steps[taken].step} (geen herinneringen meer tot en met die stap)"
+                )
+                progress.append(
+                    Button(f"Stap {timeline.steps[taken].step} toch niet gezet", f"cs:un:{case.id}")
+                )
+            if taken + 1 < len(timeline.steps):
+                step = timeline.steps[taken + 1].step
+                progress.insert(0, Button(f"Stap {step} gezet", f"cs:st:{case.id}:{taken + 1}"))
+            lines += describe_timeline(self.kb, timeline, today, taken)
             title = f"Casus {case.pseudonym}: {case.gemeente} ({case.sector.upper()})"
-            picture = timeline_picture(self.kb, timeline, today, title, f"Termijnen casus {case.pseudonym}")
+            caption = f"Termijnen casus {case.pseudonym}"
+            picture = timeline_picture(self.kb, timeline, today, title, caption, taken)
         toggle = Button("Herinneringen uit", f"cs:off:{case.id}")
         if not case.reminders:
             toggle = Button("Herinneringen aan", f"cs:on:{case.id}")
-        return Reply(
-            "\n".join(lines),
-            [
-                [toggle, Button("Verwijderen", f"cs:d:{case.id}")],
-                [Button("Mijn casussen", "cs"), Button("Menu", "menu")],
-            ],
-            picture=picture,
-        )
+        buttons = [
+            [toggle, Button("Verwijderen", f"cs:d:{case.id}")],
+            [Button("Mijn casussen", "cs"), Button("Menu", "menu")],
+        ]
+        return Reply("\n".join(lines), [progress, *buttons] if progress else buttons, picture=picture)
+
+    def _mark_taken(self, case: Case, action: str, index: int | None, today: date) -> Reply:
+        """'Stap X gezet' marks step X, and so the ones before it, as taken: reminders up to it
+        stop. 'Toch niet' takes back one step. A stale button changes nothing."""
+        timeline = self._timeline(case)
+        taken = taken_index(timeline, case) if timeline else -1
+        if timeline and action == "st" and index is not None and taken < index < len(timeline.steps):
+            case.reached = timeline.steps[index].step
+        elif timeline and action == "un" and taken >= 0:
+            case.reached = timeline.steps[taken - 1].step if taken > 0 else None
+        else:
+            shown = self._show(case, today)
+            shown.text = "Deze knop hoort bij een eerder bericht. Zo staat de casus nu:\n\n" + shown.text
+            return shown
+        self.store.set_reached(case, case.reached)
+        return self._show(case, today)
 
     # --- reminders --------------------------------------------------------------------------
     def due_reminders(self, now: datetime, user: str | None = None) -> list[Reminder]:
@@ -347,24 +390,25 @@ class CaseDesk:
             return []
         view = self.kb.escalation_for(case.gemeente, case.sector)
         due: list[Reminder] = []
-        for step in timeline.steps:
+        first = taken_index(timeline, case) + 1
+        for i, step in enumerate(timeline.steps[first:], start=first):
             if step.due is None:
                 continue
             if step.due - WEEK_AHEAD <= today < step.due:
                 due.append(
                     Reminder(
-                        case, step.step, "week", step.due, self._reminder(case, step, "week", today, view)
+                        case, step.step, "week", step.due, self._reminder(case, step, i, "week", today, view)
                     )
                 )
             end = deadline(step)
             if end <= today <= end + CATCH_UP:
                 due.append(
-                    Reminder(case, step.step, "day", end, self._reminder(case, step, "day", today, view))
+                    Reminder(case, step.step, "day", end, self._reminder(case, step, i, "day", today, view))
                 )
         return due
 
     def _reminder(
-        self, case: Case, step: TimelineStep, kind: str, today: date, view: EscalationView | None
+        self, case: Case, step: TimelineStep, index: int, kind: str, today: date, view: EscalationView | None
     ) -> Reply:
         assert step.due is not None
         what = f"stap {step.step}: {step.name}"
@@ -385,7 +429,7 @@ class CaseDesk:
             lines += [
                 f"{label}: {value}" for label, value in step_details(details) if label in REMINDER_DETAILS
             ]
-        lines += ["", "Is de casus opgelost? Zet de herinneringen uit of verwijder de casus."]
+        lines += ["", "Is deze stap al gezet? Tik op 'Stap gezet'. Is de casus opgelost? Verwijder hem dan."]
         if view:
             lines += [
                 "",
@@ -393,5 +437,8 @@ class CaseDesk:
             ]
         return Reply(
             "\n".join(lines),
-            [[Button("Bekijk casus", f"cs:v:{case.id}"), Button("Herinneringen uit", f"cs:off:{case.id}")]],
+            [
+                [Button(f"Stap {step.step} gezet", f"cs:st:{case.id}:{index}")],
+                [Button("Bekijk casus", f"cs:v:{case.id}"), Button("Herinneringen uit", f"cs:off:{case.id}")],
+            ],
         )

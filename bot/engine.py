@@ -104,6 +104,7 @@ COLUMN_NAMES = {
     "kind": "soort",
     "due": "termijn",
     "sent": "verstuurd",
+    "reached": "gezet t/m stap",
 }
 VALUE_NAMES = {
     ("reminders", 1): "aan",
@@ -760,7 +761,7 @@ class Engine:
             "Ik bewaar alleen: je rol, je gemeente, je sector en waar je bent in een "
             "stap-voor-stap-route. Je vragen zelf bewaar ik niet en ze komen niet in logbestanden.\n\n"
             "Volg je een casus met /casus, dan bewaar ik daarvan alleen een code die ik zelf maak, de "
-            "gemeente, de sector en de eerste dag van het verzuim, en welke herinneringen ik stuurde. "
+            "gemeente, de sector, de eerste dag van het verzuim, welke stap gezet is en welke herinneringen ik stuurde. "
             "Geen naam.\n\n"
             "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
             "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"

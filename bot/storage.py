@@ -59,6 +59,15 @@ def m002_cases_and_reminders(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_case_progress(db: Database) -> None:
+    # The last escalation step the user marked as taken: no reminders up to it any more.
+    Table(db, "cases").add_column("reached", str)
+
+
+CASE_COLUMNS = "id, user, pseudonym, gemeente, sector, start, reminders, reached"
+
+
 @dataclass
 class Case:
     id: int
@@ -68,6 +77,11 @@ class Case:
     sector: str
     start: str  # ISO date
     reminders: bool
+    reached: str | None = None  # label of the last step taken, e.g. "2" or "3a"
+
+    @classmethod
+    def from_row(cls, r: tuple[Any, ...]) -> Case:
+        return cls(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7])
 
 
 @dataclass
@@ -220,28 +234,31 @@ class Store:
 
     def cases(self, user: str | None = None) -> list[Case]:
         """The user's cases, oldest first; all cases with `user=None` (for the reminder run)."""
-        sql = "SELECT id, user, pseudonym, gemeente, sector, start, reminders FROM cases"
+        sql = f"SELECT {CASE_COLUMNS} FROM cases"
         params: list[Any] = []
         if user is not None:
             sql += " WHERE user = ?"
             params.append(user)
         with self._lock:
             rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
-        return [Case(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
+        return [Case.from_row(r) for r in rows]
 
     def case(self, user: str, case_id: int) -> Case | None:
         """One case, only if it is this user's (ids come from buttons, which can be forged)."""
         with self._lock:
             r = self.db.execute(
-                "SELECT id, user, pseudonym, gemeente, sector, start, reminders FROM cases"
-                " WHERE id = ? AND user = ?",
+                f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ? AND user = ?",
                 [case_id, user],
             ).fetchone()
-        return Case(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) if r else None
+        return Case.from_row(r) if r else None
 
     def set_reminders(self, case: Case, on: bool) -> None:
         with self._lock:
             self.db.execute("UPDATE cases SET reminders = ? WHERE id = ?", [int(on), case.id])
+
+    def set_reached(self, case: Case, step: str | None) -> None:
+        with self._lock:
+            self.db.execute("UPDATE cases SET reached = ? WHERE id = ?", [step, case.id])
 
     def delete_case(self, case: Case) -> None:
         with self._lock, self.db.atomic():
