@@ -11,21 +11,21 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.answer import build_answer
-from bot.cases import CaseDesk, Reminder, describe_timeline
-from bot.knowledge import EscalationView, Knowledge, step_details
+from bot.cases import CaseDesk, Reminder
+from bot.escalation import EscalationDesk
+from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.privacy import personal_data_kinds, refusal
 from bot.replies import Button as Button
-from bot.replies import Card, Picture, bold, nl_date, number, rows, short
 from bot.replies import Reply as Reply
+from bot.replies import bold, number, rows, short
 from bot.schema import Document, Flow, GlossaryTerm, Node
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import fold, words
-from bot.timeline import build_timeline, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,7 @@ class Engine:
         self.store = store
         self.matcher = matcher or Matcher(kb)
         self.cases = CaseDesk(kb, store)
+        self.escalation = EscalationDesk(kb, store)
         self.clock = clock  # local time: deadlines and reminders are in Dutch days
         # Capitalised words the routeboeken use are organisations and places, not names.
         self._known_words = frozenset(self.matcher.vocabulary) | {w for g in kb.gemeenten for w in words(g)}
@@ -144,8 +145,8 @@ class Engine:
             ("rt", self._press_route),
             ("f:", self._press_flow),
             ("s:", self._press_section),
-            ("esc", self._press_escalation),
-            ("tl", self._press_timeline),
+            ("esc", lambda user, profile, state, data: self.escalation.press(profile, data)),
+            ("tl", self.escalation.ask_start),
             ("cs", self._press_case),
             ("w", self._press_roles),
             ("fg:", self._press_forget),
@@ -186,7 +187,7 @@ class Engine:
             ]
         handlers: dict[str, Callable[[], list[Reply]]] = {
             "route": lambda: self._route_list(profile),
-            "opschaling": lambda: self._escalation_command(profile, cmd.arg),
+            "opschaling": lambda: self.escalation.command(profile, cmd.arg),
             "casus": lambda: [self.cases.overview(user, self.clock().date())],
             "wie": lambda: self._roles(profile, None),
             "begrip": lambda: self._terms(profile, cmd.arg),
@@ -395,13 +396,9 @@ class Engine:
                 )
             ]
         if state.awaiting == "timeline-start":
-            # Either the date we asked for, or the user moved on to something else.
-            gemeente, sector = state.for_gemeente or profile.gemeente, state.for_sector or profile.sector
-            state.awaiting, state.for_gemeente, state.for_sector = None, None, None
-            self._save(user, state=state)
-            start = parse_date(text)
-            if start is not None:
-                return self._timeline(gemeente, sector, start)
+            deadlines = self.escalation.start_text(user, profile, state, text)
+            if deadlines is not None:
+                return deadlines
         if state.awaiting == "case-start":
             answered = self.cases.start_text(user, state, text, self.clock().date())
             if answered is not None:
@@ -565,114 +562,6 @@ class Engine:
         state.epoch += 1
         self._save(user, state=state)
         return [self._show_node(profile, state, flow)]
-
-    # --- escalation and timeline ----------------------------------------------------------
-    def _escalation(
-        self, profile: Profile, gemeente: str | None = None, sector: str | None = None
-    ) -> list[Reply]:
-        """The escalation table of the user's gemeente, or of another one (a leerplichtambtenaar
-        working for several gemeenten looks up any table in two taps)."""
-        gemeente = gemeente or profile.gemeente
-        if not gemeente:
-            return self._stale("Kies eerst je gemeente met /start.")
-        sectors = self.kb.sectors_of(gemeente)
-        if sector not in sectors:
-            sector = profile.sector if profile.sector in sectors else (sectors[0] if sectors else None)
-        table = self.kb.escalation_for(gemeente, sector)
-        other_or_menu = [Button("Andere gemeente", "esc:g"), Button("Menu", "menu")]
-        if table is None:
-            return [
-                Reply(
-                    f"Voor {gemeente} ({(sector or '').upper()}) staat geen opschalingstabel in de routeboeken.",
-                    [other_or_menu],
-                )
-            ]
-        t = table.table
-        lines = [bold(f"Opschaling {table.gemeente} ({table.sector.upper()})")]
-        if t.counts_from:
-            lines.append(f"Termijnen tellen vanaf: {t.counts_from}")
-        for step in t.steps:
-            lines += ["", bold(f"Stap {step.step}: {step.name}")]
-            lines += [f"{label}: {value}" for label, value in step_details(step)]
-        lines += ["", f"{bold('Bron:')} {self.kb.document_label(t.source.document)}, {t.source.section}"]
-        index = self.kb.gemeenten.index(table.gemeente)
-        buttons = []
-        if any(step.term for step in t.steps):
-            buttons.append([Button("Termijnen voor een casus", f"tl:{index}:{table.sector}")])
-        buttons += [
-            [Button(f"{s.upper()}-tabel", f"esc:t:{index}:{s}")] for s in sectors if s != table.sector
-        ]
-        buttons.append(other_or_menu)
-        return [Reply("\n".join(lines), buttons, picture=self._escalation_picture(table))]
-
-    def _escalation_command(self, profile: Profile, arg: str) -> list[Reply]:
-        """/opschaling, or /opschaling <gemeente> for another gemeente's table."""
-        if not arg:
-            return self._escalation(profile)
-        gemeente = self.kb.resolve_gemeente(arg)
-        if gemeente is None:
-            return [
-                Reply(f"De gemeente '{arg[:40]}' ken ik niet. Kies een gemeente:", self._gemeente_tables())
-            ]
-        return self._escalation(profile, gemeente)
-
-    def _gemeente_tables(self) -> list[list[Button]]:
-        return rows([Button(name, f"esc:t:{i}") for i, name in enumerate(self.kb.gemeenten)], 2)
-
-    def _escalation_picture(self, table: EscalationView) -> Picture:
-        cards = []
-        for step in table.table.steps:
-            details = tuple(f"{label}: {value}" for label, value in step_details(step))
-            cards.append(Card(f"Stap {step.step}: {step.name}", details))
-        title = f"Opschaling {table.gemeente} ({table.sector.upper()})"
-        source = table.table.source
-        return Picture(
-            title,
-            tuple(cards),
-            f"Bron: {self.kb.document_label(source.document)}, {source.section}",
-            f"Termijnen tellen vanaf: {table.table.counts_from}" if table.table.counts_from else "",
-            caption=title,
-        )
-
-    def _press_escalation(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        parts = data.split(":")
-        if data == "esc:g":
-            return [
-                Reply(bold("Van welke gemeente wil je de opschalingstabel zien?"), self._gemeente_tables())
-            ]
-        if len(parts) >= 3 and parts[1] == "t":
-            index = number(parts[2])
-            if index is None or index >= len(self.kb.gemeenten):
-                return self._stale()
-            return self._escalation(profile, self.kb.gemeenten[index], parts[3] if len(parts) > 3 else None)
-        return self._escalation(profile)
-
-    def _press_timeline(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        parts = data.split(":")  # "tl" (the user's own gemeente) or "tl:<gemeente index>:<sector>"
-        index = number(parts[1]) if len(parts) == 3 else None
-        gemeente = self.kb.gemeenten[index] if index is not None and index < len(self.kb.gemeenten) else None
-        state.awaiting = "timeline-start"
-        state.for_gemeente = gemeente or profile.gemeente
-        state.for_sector = parts[2] if gemeente else profile.sector
-        self._save(user, state=state)
-        return [
-            Reply(
-                "Wat was de eerste dag van het zorgwekkend verzuim (of van het thuiszitten)? "
-                "Typ een datum, bijvoorbeeld 5-1-2026. Ik bewaar deze datum niet."
-            )
-        ]
-
-    def _timeline(self, gemeente: str | None, sector: str | None, start: date) -> list[Reply]:
-        if not gemeente:
-            return self._stale("Kies eerst je gemeente met /start.")
-        timeline = build_timeline(self.kb, gemeente, sector, start)
-        if timeline is None:
-            return [
-                Reply(f"Voor {gemeente} staat geen opschalingstabel in de routeboeken.", self._menu_buttons())
-            ]
-        lines = [bold(f"Termijnen {timeline.gemeente} ({timeline.sector.upper()}), start {nl_date(start)}")]
-        lines += describe_timeline(self.kb, timeline)
-        return [Reply("\n".join(lines), [[Button("Opschalingstabel", "esc"), Button("Menu", "menu")]])]
 
     # --- cases and reminders ---------------------------------------------------------------
     def _press_case(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
