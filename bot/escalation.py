@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.cases import describe_timeline
 from bot.knowledge import EscalationView, Knowledge, step_details
 from bot.replies import Button, Card, Picture, Reply, bold, nl_date, number, rows
 from bot.storage import Dialogue, Profile, Store
-from bot.timeline import build_timeline, parse_date
+from bot.timeline import build_timeline, describe_timeline, parse_date
 
 MENU = [Button("Menu", "menu")]
 

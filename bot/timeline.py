@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.knowledge import Knowledge
+from bot.replies import Card, Picture, bold, nl_date
 from bot.schema import Calendar, Term
 
 
@@ -151,6 +152,69 @@ def build_timeline(kb: Knowledge, gemeente: str, sector: str | None, start: date
         calendar=calendar if uses_school_weeks else None,
         warnings=warnings,
     )
+
+
+# --- as text and as a picture ---------------------------------------------------------------
+def describe_timeline(
+    kb: Knowledge, timeline: Timeline, today: date | None = None, taken: int = -1
+) -> list[str]:
+    """The deadlines as lines of text; with `today`, passed steps and the next one are marked,
+    and steps up to index `taken` as taken."""
+    upcoming = next_step(timeline, today, taken) if today else None
+    lines: list[str] = []
+    for i, step in enumerate(timeline.steps):
+        when = _when(step, today, upcoming, i <= taken)
+        lines += ["", bold(f"Stap {step.step}: {step.name}"), f"Uiterlijk: {when}", f"({step.basis})"]
+    for warning in timeline.warnings:
+        lines += ["", f"Let op: {warning}"]
+    lines += ["", f"{bold('Bron:')} {kb.document_label(timeline.document)}"]
+    return lines
+
+
+def timeline_picture(
+    kb: Knowledge, timeline: Timeline, today: date, title: str, caption: str, taken: int = -1
+) -> Picture:
+    upcoming = next_step(timeline, today, taken)
+    cards = tuple(
+        Card(
+            f"Stap {step.step}: {step.name}",
+            (f"Uiterlijk: {_when(step, today, upcoming, i <= taken)}", step.basis),
+            marked=step is upcoming,
+            muted=i <= taken or _passed(step, today),
+        )
+        for i, step in enumerate(timeline.steps)
+    )
+    note = f"Eerste dag zorgwekkend verzuim: {nl_date(timeline.start)}"
+    return Picture(title, cards, f"Bron: {kb.document_label(timeline.document)}", note, caption)
+
+
+def _when(step: TimelineStep, today: date | None, upcoming: TimelineStep | None, taken: bool) -> str:
+    when = "geen termijn"
+    if step.due:
+        when = nl_date(step.due) + (f" tot {nl_date(step.due_latest)}" if step.due_latest else "")
+    if taken:
+        return when + " (gezet)"
+    if _passed(step, today):
+        return when + " (voorbij)"
+    return when + (" ← volgende" if step is upcoming else "")
+
+
+def _passed(step: TimelineStep, today: date | None) -> bool:
+    return bool(today and step.due and deadline(step) < today)
+
+
+def deadline(step: TimelineStep) -> date:
+    """The last day of a step's term (the end of a window like '4-8 weken')."""
+    assert step.due is not None
+    return step.due_latest or step.due
+
+
+def next_step(timeline: Timeline, today: date | None, taken: int = -1) -> TimelineStep | None:
+    """The first step after the taken ones whose deadline has not passed."""
+    for step in timeline.steps[taken + 1 :]:
+        if step.due and today and deadline(step) >= today:
+            return step
+    return None
 
 
 def parse_date(text: str) -> date | None:
