@@ -80,6 +80,7 @@ REMINDER_FIRST = 30
 DESCRIPTION = (
     "Vragen over verzuim en thuiszitters? Ik zoek het antwoord op in het routeboek van jouw "
     "gemeente: wie is verantwoordelijk, wat moet er nu gebeuren, en wat is de volgende stap. "
+    "Volg een casus onder een code en krijg een herinnering voor elke termijn. "
     "Stuur geen namen of andere persoonsgegevens van leerlingen."
 )
 SHORT_DESCRIPTION = "De routeboeken verzuim en thuiszitters in je chat."
