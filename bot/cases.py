@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.knowledge import EscalationView, Knowledge, step_details
-from bot.replies import Button, Reply, bold, nl_date, number, rows
+from bot.replies import Button, Reply, bold, nl_date, number, numbered, rows
 from bot.storage import Case, Dialogue, Profile, Store
 from bot.timeline import (
     Timeline,
@@ -110,8 +110,7 @@ class CaseDesk:
             full = self._full(user)
             return full or self._ask_start(user, state, profile.gemeente or "", profile.sector)
         if action == "g" and not arg:
-            buttons = [Button(name, f"cs:g:{i}") for i, name in enumerate(self.kb.gemeenten)]
-            return [Reply(bold("In welke gemeente speelt de casus?"), rows(buttons, 2))]
+            return [Reply(bold("In welke gemeente speelt de casus?"), numbered(self.kb.gemeenten, "cs:g:"))]
         arg_number = number(arg)
         if action == "g" and arg_number is not None and arg_number < len(self.kb.gemeenten):
             gemeente = self.kb.gemeenten[arg_number]

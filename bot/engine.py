@@ -22,7 +22,7 @@ from bot.matcher import Matcher
 from bot.privacy import personal_data_kinds, refusal
 from bot.replies import Button as Button
 from bot.replies import Reply as Reply
-from bot.replies import bold, number, rows, short
+from bot.replies import bold, number, numbered, rows, short
 from bot.schema import Document, Flow, GlossaryTerm, Node
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import fold, words
@@ -231,8 +231,11 @@ class Engine:
     def _ask_gemeente(self, user: str, state: Dialogue) -> list[Reply]:
         state.onboarding = "gemeente"
         self._save(user, state=state)
-        buttons = [Button(name, f"on:g:{i}") for i, name in enumerate(self.kb.gemeenten)]
-        return [Reply(bold("In welke gemeente werk je?") + " (of typ de naam)", rows(buttons, 2))]
+        return [
+            Reply(
+                bold("In welke gemeente werk je?") + " (of typ de naam)", numbered(self.kb.gemeenten, "on:g:")
+            )
+        ]
 
     def _ask_sector(self, user: str, state: Dialogue, gemeente: str) -> list[Reply]:
         state.onboarding = "sector"
@@ -414,7 +417,7 @@ class Engine:
             return [
                 Reply(
                     "Die gemeente ken ik niet. Kies een van deze:",
-                    rows([Button(n, f"on:g:{i}") for i, n in enumerate(self.kb.gemeenten)], 2),
+                    numbered(self.kb.gemeenten, "on:g:"),
                 )
             ]
         if state.onboarding in ("role", "sector"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.knowledge import EscalationView, Knowledge, step_details
-from bot.replies import Button, Card, Picture, Reply, bold, nl_date, number, rows
+from bot.replies import Button, Card, Picture, Reply, bold, nl_date, number, numbered
 from bot.storage import Dialogue, Profile, Store
 from bot.timeline import build_timeline, describe_timeline, parse_date
 
@@ -91,7 +91,7 @@ class EscalationDesk:
         )
 
     def _gemeenten(self) -> list[list[Button]]:
-        return rows([Button(name, f"esc:t:{i}") for i, name in enumerate(self.kb.gemeenten)], 2)
+        return numbered(self.kb.gemeenten, "esc:t:")
 
     # --- deadline calculator ----------------------------------------------------------------
     def ask_start(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:

@@ -17,7 +17,6 @@ from collections import OrderedDict, defaultdict, deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from telegram import (
     Bot,
@@ -48,7 +47,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.answer import build_answer
-from bot.engine import COMMANDS, Button, Command, Engine, Event, Press, Reply, TextIn
+from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.http_request import AiohttpRequest
 from bot.replies import Picture
 from bot.table_image import render
@@ -421,7 +420,7 @@ def build_application(
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
-                tzinfo=ZoneInfo("Europe/Amsterdam"),
+                tzinfo=LOCAL_TIME,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
