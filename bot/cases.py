@@ -237,8 +237,8 @@ class CaseDesk:
         code = self._new_code(taken)
         case = self.store.add_case(user, code, gemeente, sector, start.isoformat())
         # What is already due was just shown in the timeline: no reminder for it at the next run.
-        for reminder in self._due_for(case, today):
-            self.mark_sent(reminder)
+        for _, step, kind, due in self._due_for(case, today):
+            self.store.mark_reminder_sent(case, step.step, kind, due.isoformat())
         shown = self._show(case, today)
         shown.text = (
             f"Casus {bold(code)} is aangemaakt. Zet deze code in je eigen dossier van de leerling: "
@@ -319,38 +319,35 @@ class CaseDesk:
         if now.weekday() >= 5 or now.hour not in WORKING_HOURS:
             return []
         today = now.date()
-        return [
-            reminder
-            for case in self.store.cases(user)
-            if case.reminders
-            for reminder in self._due_for(case, today)
-            if not self.store.reminder_sent(case, reminder.step, reminder.kind, reminder.due.isoformat())
-        ]
+        reminders = []
+        for case in self.store.cases(user):
+            if not case.reminders:
+                continue
+            view = self.kb.escalation_for(case.gemeente, case.sector)
+            for i, step, kind, due in self._due_for(case, today):
+                # Most due reminders were sent by an earlier run: the text is written only for new ones.
+                if not self.store.reminder_sent(case, step.step, kind, due.isoformat()):
+                    reply = self._reminder(case, step, i, kind, today, view)
+                    reminders.append(Reminder(case, step.step, kind, due, reply))
+        return reminders
 
     def mark_sent(self, reminder: Reminder) -> None:
         self.store.mark_reminder_sent(reminder.case, reminder.step, reminder.kind, reminder.due.isoformat())
 
-    def _due_for(self, case: Case, today: date) -> list[Reminder]:
+    def _due_for(self, case: Case, today: date) -> list[tuple[int, TimelineStep, str, date]]:
+        """(step index, step, kind, date) of the reminders whose window includes today."""
         timeline = self._timeline(case)
         if timeline is None:
             return []
-        view = self.kb.escalation_for(case.gemeente, case.sector)
-        due: list[Reminder] = []
+        due: list[tuple[int, TimelineStep, str, date]] = []
         first = taken_index(timeline, case) + 1
         for i, step in enumerate(timeline.steps[first:], start=first):
             if step.due is None:
                 continue
             if step.due - WEEK_AHEAD <= today < step.due:
-                due.append(
-                    Reminder(
-                        case, step.step, "week", step.due, self._reminder(case, step, i, "week", today, view)
-                    )
-                )
-            end = deadline(step)
-            if end <= today <= end + CATCH_UP:
-                due.append(
-                    Reminder(case, step.step, "day", end, self._reminder(case, step, i, "day", today, view))
-                )
+                due.append((i, step, "week", step.due))
+            if deadline(step) <= today <= deadline(step) + CATCH_UP:
+                due.append((i, step, "day", deadline(step)))
         return due
 
     def _reminder(
