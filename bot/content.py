@@ -282,6 +282,7 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
                 (sec.per_gemeente, "per_gemeente", gemeente_names, "names unknown gemeente"),
                 (sec.roles, "roles", role_ids, "names unknown role"),
                 (sec.related, "related", set(section_ids) | known_elsewhere, "refers to unknown section"),
+                (sec.superseded_by, "superseded_by", set(section_ids) | known_elsewhere, "is superseded by unknown section"),
             )
             for items, field, known, what in refs:
                 for k, (key, value) in enumerate(_keyed(items)):
@@ -291,6 +292,12 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
                             _at(raw, "sections", i, field, key if key else k),
                             f"section '{sec.id}' {what} '{value}'",
                         )
+            if (sec.kind == "branch") != (sec.branch is not None):
+                col.add(
+                    path,
+                    _at(raw, "sections", i, "kind" if sec.kind == "branch" else "branch"),
+                    f"section '{sec.id}': kind 'branch' and a 'branch' field go together",
+                )
             sections.append(
                 SectionView(
                     sec, doc, tuple(sec.gemeenten or doc.gemeenten), tuple(sec.sectors or doc.sectors)
@@ -346,6 +353,26 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
         for k, key in enumerate(kf.document.supersedes):
             if key not in documents:
                 col.add(path, _at(raw, "document", "supersedes", k), f"supersedes unknown document '{key}'")
+    doc_of = {view.id: view.document for view in sections}
+    for path, raw, kf in files:
+        for i, sec in enumerate(kf.sections):
+            for k, newer in enumerate(sec.superseded_by):
+                target = doc_of.get(newer)
+                if target is not None and kf.document.key not in target.supersedes:
+                    col.add(
+                        path,
+                        _at(raw, "sections", i, "superseded_by", k),
+                        f"section '{sec.id}' is superseded by '{newer}', but document "
+                        f"'{target.key}' does not supersede '{kf.document.key}'",
+                    )
+    for i, region in enumerate(regions):
+        for k, gap in enumerate(region.not_held):
+            if gap.source.document not in documents and gap.source.document not in known_elsewhere:
+                col.add(
+                    regions_path,
+                    _at(regions_raw, "regions", i, "not_held", k, "source", "document"),
+                    f"region '{region.id}': not_held cites unknown document '{gap.source.document}'",
+                )
 
     # --- flows -----------------------------------------------------------------------------
     flows: dict[str, Flow] = {}

@@ -7,8 +7,10 @@ resolved here once, so the matcher, the engine and the CLI never have to repeat 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from bot.identifiers import identifiers
 from bot.places import PlaceIndex
 from bot.schema import Calendar, Document, Escalation, Flow, GlossaryTerm, Region, Role, Section, Step
 
@@ -25,6 +27,19 @@ class SectionView:
     @property
     def id(self) -> str:
         return self.section.id
+
+    @cached_property
+    def identifiers(self) -> frozenset[str]:
+        """What the section is about by identifier: its title, its chapter and any it declares."""
+        sec = self.section
+        return identifiers(f"{sec.title}\n{sec.source.section}") | frozenset(sec.identifiers)
+
+    @cached_property
+    def mentions(self) -> frozenset[str]:
+        """Identifiers anywhere in the section, also those it only refers to."""
+        sec = self.section
+        body = "\n".join([sec.text, *sec.actions, sec.next_step or "", *sec.per_gemeente.values()])
+        return self.identifiers | identifiers(body)
 
     def applies(self, gemeente: str | None, sector: str | None) -> bool:
         """True when the section is about this gemeente/sector (None means: any)."""

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Knowledge, SectionView
-from bot.specificity import specificity, warm_up
+from bot.specificity import everyday_zipf, salience, specificity, warm_up
 from bot.textproc import STOPWORDS, CompoundSplitter, content_words, stem, words
 
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
@@ -47,6 +47,12 @@ SECTOR_WORDS = {
     "vo": frozenset({"vo", "middelbare", "voortgezet", "brugklas", "vmbo", "havo", "vwo"}),
 }
 
+# A typed word unknown to the routeboeken and to everyday Dutch (a name, a typo): how much it
+# counts against the question being about the routeboeken.
+UNSEEN_FOREIGN = 0.6
+# An everyday compound the routeboeken lack while they know its parts counts this share.
+COMPOUND_FOREIGN = 0.5
+
 # A section of a superseded document ranks a little lower than the current one.
 SUPERSEDED_FACTOR = 0.9
 
@@ -72,6 +78,7 @@ class Hit:
     coverage: float
     matched: tuple[str, ...] = ()  # the question's concepts this section matches
     evidence: float = 0.0  # summed specificity of those concepts
+    field_evidence: float = 0.0  # summed field weight of those concepts (Query.field_weight)
 
 
 @dataclass
@@ -81,14 +88,20 @@ class Query:
     terms: dict[str, float] = field(default_factory=dict)  # stem -> weight
     origins: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # stem -> concepts
     concepts: dict[str, float] = field(default_factory=dict)  # typed concept -> importance
+    # typed concept -> how much it says the question is about the routeboeken (bot/specificity.py)
+    field_weight: dict[str, float] = field(default_factory=dict)
+    # typed words of another trade: specific in everyday Dutch, never used by the routeboeken
+    foreign: dict[str, float] = field(default_factory=dict)
 
     def add(self, term: str, weight: float, concept: str) -> None:
         if weight > self.terms.get(term, 0.0):
             self.terms[term] = weight
         self.origins[term].add(concept)
 
-    def concept(self, name: str, importance: float) -> None:
+    def concept(self, name: str, importance: float, field_weight: float | None = None) -> None:
         self.concepts[name] = max(self.concepts.get(name, 0.0), importance)
+        weight = importance if field_weight is None else field_weight
+        self.field_weight[name] = max(self.field_weight.get(name, 0.0), weight)
 
 
 def _phrase_stems(phrase: str) -> tuple[str, ...]:
@@ -116,6 +129,15 @@ class Matcher:
         for w in vocabulary:
             self._stem_words[stem(w)].append(w)
         self.splitter = CompoundSplitter(vocabulary)
+        # How often the routeboeken use each stem, on the Zipf scale (per billion words), for
+        # keyness: which words are the routeboeken's own rather than everyday Dutch.
+        stem_counts: dict[str, int] = defaultdict(int)
+        for fields in field_words:
+            for ws in fields.values():
+                for w in ws:
+                    stem_counts[stem(w)] += 1
+        tokens = sum(stem_counts.values()) or 1
+        self._corpus_zipf = {s: math.log10(c / tokens * 1e9) for s, c in stem_counts.items()}
         self._expansions = self._build_expansions(kb)
         # For a quick scan: the phrase lengths that start with a stem, and each phrase's targets
         # without stop words.
@@ -254,7 +276,7 @@ class Matcher:
             parts = self.splitter.split(w)
             longer = self._longer.get(s, [])[:MAX_LONGER] if len(s) >= 4 else []
             if s in self._idf or longer:
-                query.concept(s, specificity(w))
+                query.concept(s, specificity(w), self._field_weight(w))
                 query.add(s, W_TYPED, s)
                 # A longer form never weighs more than the word typed: a common word ("leerling")
                 # must not turn into its rare compounds ("leerlingenadministratiesysteem").
@@ -270,18 +292,19 @@ class Matcher:
                 # "gemeentehuis") does not count as covering the whole word.
                 for part in parts:
                     ps = stem(part)
-                    query.concept(ps, specificity(part))
+                    query.concept(ps, specificity(part), self._field_weight(part))
                     query.add(ps, W_TYPED * 0.9, ps)
-            elif w.isalpha() and len(w) >= 5:
-                fixed = self._correct(w)
-                if fixed:
-                    query.concept(s, specificity(fixed))  # as specific as the word meant
-                    query.add(stem(fixed), W_TYPO, s)
-                else:
-                    # A word the routeboeken lack: the question asks something they may not cover.
-                    query.concept(s, specificity(w))
+                if everyday_zipf(w):
+                    # An established word of its own ("hogeschool", "kerndoelen") that the
+                    # routeboeken never use, though they know its parts: half foreign.
+                    query.foreign[w] = specificity(w) * COMPOUND_FOREIGN
+            elif w.isalpha() and len(w) >= 5 and (fixed := self._correct(w)):
+                query.concept(s, specificity(fixed), self._field_weight(fixed))  # as meant
+                query.add(stem(fixed), W_TYPO, s)
             elif w.isalpha():
-                query.concept(s, specificity(w))
+                # A word the routeboeken lack: the question asks something they may not cover.
+                query.concept(s, specificity(w), 0.0)
+                self._foreign(query, w)
             # numbers the routeboeken never mention carry no topic
         # Separable verbs: "schaal ik op" is "opschalen", "meld hem aan" is "aanmelden".
         for i, w in enumerate(all_words):
@@ -311,6 +334,41 @@ class Matcher:
                 for c in concepts:
                     query.add(term, weight, c)
         return query
+
+    def _field_weight(self, word: str) -> float:
+        """Evidence that a typed index word puts the question in the routeboeken's field: specific
+        in everyday Dutch and salient in the routeboeken ("huiswerk" is neither enough)."""
+        corpus = self._corpus_zipf.get(stem(word))
+        if corpus is None:
+            return specificity(word)
+        return specificity(word) * salience(corpus, word)
+
+    def _foreign(self, query: Query, word: str) -> None:
+        """Record a typed word the routeboeken never use, weighted by how specific it is.
+
+        A compound whose head the routeboeken know ("ouderschapsverlof": verlof) is a kind of
+        that head: what makes it foreign is its modifier ("ouderschap"), so that is weighed. A
+        word everyday Dutch lacks too (a product name, a typo, an ad-hoc compound) is uncertain
+        and weighs a fixed middle amount.
+        """
+        head = self._known_head(word)
+        if head:
+            modifier = word[: len(word) - len(head)]
+            if modifier[-1:] in {"s", "e"} and everyday_zipf(modifier) == 0:
+                modifier = modifier[:-1]
+            weight = specificity(modifier) if everyday_zipf(modifier) else UNSEEN_FOREIGN
+        elif everyday_zipf(word) == 0:
+            weight = UNSEEN_FOREIGN
+        else:
+            weight = specificity(word)
+        query.foreign[word] = weight
+
+    def _known_head(self, word: str) -> str | None:
+        """The longest ending of a word (4+ letters, leaving 3+) that the routeboeken use."""
+        for cut in range(3, len(word) - 3):
+            if word[cut:] in self.splitter.vocabulary:
+                return word[cut:]
+        return None
 
     def _specificity_of_stem(self, term: str) -> float:
         """That of the most specific index word with this stem."""
@@ -342,10 +400,36 @@ class Matcher:
             sector = None
         return gemeente, sector
 
+    def sector_named(self, text: str) -> str | None:
+        """The sector a question names itself ("basisschool", "vo"), if exactly one."""
+        tokens = set(words(text))
+        said = [s for s, markers in SECTOR_WORDS.items() if tokens & markers]
+        return said[0] if len(said) == 1 else None
+
+    def relevance(self, query: Query, text: str) -> float:
+        """How much of a parsed question a sentence holds (idf-weighted), to pick a card's lines."""
+        present = self._analyse(words(text))
+        return sum(weight * self._idf.get(term, 0.0) for term, weight in query.terms.items() if term in present)
+
+    @property
+    def min_raw(self) -> float:
+        """The lowest raw score that can be an answer (scales with the corpus)."""
+        return MIN_SCORE_SHARE * self._max_idf
+
+    @staticmethod
+    def rescored(hit: Hit, raw: float, view: SectionView | None = None) -> Hit:
+        """The hit with a new raw score (after a structural adjustment), or for another section."""
+        return replace(hit, raw=raw, score=round(raw / (raw + 10.0), 3), view=view or hit.view)
+
     def search(
         self, text: str, gemeente: str | None = None, sector: str | None = None, top: int = 3
     ) -> list[Hit]:
-        query = self.parse(text)
+        return self.search_query(self.parse(text), gemeente, sector, top)
+
+    def search_query(
+        self, query: Query, gemeente: str | None = None, sector: str | None = None, top: int = 3
+    ) -> list[Hit]:
+        """The best sections for a parsed question, best first (BM25F times the document prior)."""
         if not query.terms:
             return []
         allowed = [view.applies(gemeente, sector) for view in self.sections]
@@ -368,6 +452,7 @@ class Matcher:
             raw = scores[doc] * self._prior[doc]
             coverage = min(1.0, sum(query.concepts.get(c, 0.0) for c in matched[doc]) / total)
             evidence = sum(query.concepts.get(c, 0.0) for c in matched[doc])
+            field_evidence = sum(query.field_weight.get(c, 0.0) for c in matched[doc])
             hits.append(
                 Hit(
                     self.sections[doc],
@@ -376,6 +461,7 @@ class Matcher:
                     coverage,
                     tuple(sorted(matched[doc])),
                     evidence,
+                    field_evidence,
                 )
             )
         return hits

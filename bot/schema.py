@@ -30,12 +30,22 @@ class Gemeente(Strict):
     aliases: list[Text] = []
 
 
+class NotHeld(Strict):
+    """A routeboek the region uses that the bot does not have (yet): said, never guessed."""
+
+    sector: Sector
+    title: Text
+    note: Text  # what the documents the bot does hold say about it
+    source: Source
+
+
 class Region(Strict):
     id: Id
     name: Text
     sectors: list[Sector] = Field(min_length=1)
     calendar: Id | None = None
     gemeenten: list[Gemeente] = Field(min_length=1)
+    not_held: list[NotHeld] = []
 
 
 class RegionsFile(Strict):
@@ -74,14 +84,31 @@ class Document(Strict):
     gemeenten: list[Text] = Field(min_length=1)
     sectors: list[Sector] = Field(min_length=1)
     supersedes: list[Id] = []
+    # How users name this document in a question ("digitale tool", "routeboek 2025"): a
+    # question that names it prefers its sections, and those words are no topic of their own.
+    names: list[Text] = []
     links: list[Text] = []
     # How much this document's sections count in ranking, relative to 1.0. Below 1 for a
     # navigation aid whose passages mostly point to another document's chapters.
     rank_weight: float = Field(default=1.0, gt=0, le=1)
 
 
+# Canonical identifiers (bot/identifiers.py): "art:5b", "art:11g", "stap:3a", "fase:2.2".
+Identifier = Annotated[str, StringConstraints(pattern=r"^(art|stap|fase|bijlage):\d{1,3}(\.\d{1,2})?[a-z]?$")]
+
+
+class Branch(Strict):
+    """This section is one outcome of a decision: `holds` false for "zonder kernteam"."""
+
+    decision: Text  # the words that name the decision in a question: "kernteam", "aanmelden"
+    holds: bool
+
+
 class Section(Strict):
     id: Id
+    # overview: introduces a document or route; detail: a rule or step; definition: what a
+    # term or legal ground means; branch: one outcome of a decision (see `branch`).
+    kind: Literal["overview", "detail", "definition", "branch"] = "detail"
     title: Text
     text: Text
     source: Source
@@ -97,6 +124,14 @@ class Section(Strict):
     related: list[Id] = []
     current_note: Text | None = None
     contacts: list[Text] = []
+    # Identifiers the section is about besides those its title and chapter name.
+    identifiers: list[Identifier] = []
+    branch: Branch | None = None
+    # The situation this section is for, as a user would name it ("ziekteverzuim",
+    # "thuiszitten"): two close candidates of different situations make the bot ask back.
+    situation: Text | None = None
+    # Sections of a newer document that replace this one where both apply.
+    superseded_by: list[Id] = []
 
 
 class Term(Strict):

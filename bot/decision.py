@@ -1,0 +1,396 @@
+"""Decide what to do with a typed question: answer it, ask back, or decline, and say why.
+
+One pipeline: read the question's structure (bot/question.py), settle its scope (who asks, for
+which gemeente and sector, about a place or an identifier the routeboeken have), rank the
+sections (bot/matcher.py), then decide. Every decision carries its reasons in `why`, which
+`routeboek ask --json` shows, so a content maintainer can see why a question went where it went.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.dutch_places import DutchPlaces
+from bot.identifiers import any_covers, kind_of, label
+from bot.knowledge import Knowledge, SectionView
+from bot.matcher import Hit, Matcher, Query
+from bot.question import Shape, polarity, read
+from bot.schema import NotHeld
+from bot.textproc import fold
+
+# Evidence that the question is about the routeboeken: the summed field weight of the question
+# words the best section matches (Query.field_weight). A question in everyday words needs all
+# of them matched and still some field weight.
+MIN_FIELD_EVIDENCE = 0.45
+FULL_COVERAGE = 0.9
+MIN_FIELD_EVIDENCE_FULL = 0.3
+MIN_COVERAGE = 0.25
+# Evidence against it: words of another trade (Query.foreign). The most specific counts fully,
+# the others half. Strong on its own at FOREIGN_STRONG; from FOREIGN_MIN when it weighs at least
+# FOREIGN_SHARE of the evidence for.
+FOREIGN_STRONG = 0.7
+FOREIGN_MIN = 0.5
+FOREIGN_SHARE = 0.5
+# The word a question asks for ("welke absentiecode") that the routeboeken never use.
+FOCUS_FOREIGN = 0.35
+# Ranking adjustments from the content's structure.
+IDENTIFIER_BOOST = 1.6
+BRANCH_FOR = 1.3
+BRANCH_AGAINST = 0.6
+OVERVIEW_FACTOR = 0.8
+DOCUMENT_NAMED = 1.25
+# A section ranks above its parent (the section whose chapter contains its own) when it scores
+# at least this share of the parent: the specific passage beats the overview of its chapter.
+CHILD_SHARE = 0.75
+# Ask back when the second candidate scores this share of the first and is another situation.
+CLARIFY_RATIO = 0.92
+CANDIDATES = 12
+
+
+@dataclass(frozen=True)
+class Declined:
+    reason: str  # out-of-scope, other-place, unknown-identifier, not-held, asker, task
+    message: str
+
+
+@dataclass(frozen=True)
+class Clarify:
+    question: str
+    options: list[tuple[str, str]]  # (label, section id)
+
+
+@dataclass
+class Decision:
+    gemeente: str | None
+    sector: str | None
+    hits: list[Hit] = field(default_factory=list)  # best first; empty when declined
+    declined: Declined | None = None
+    clarify: Clarify | None = None
+    why: dict[str, Any] = field(default_factory=dict)
+    query: Query | None = None  # the parsed question, for picking a card's lines
+
+
+class Decider:
+    """The question pipeline over one knowledge base; build once (with its Matcher)."""
+
+    def __init__(self, kb: Knowledge, matcher: Matcher | None = None) -> None:
+        self.kb = kb
+        self.matcher = matcher or Matcher(kb)
+        self.places = DutchPlaces()
+        self._parent = _parents(kb.sections)
+        self._document_names = [
+            (doc.key, re.compile(r"\b" + r"\s+".join(map(re.escape, fold(name).split())) + r"\b"))
+            for doc in kb.documents.values()
+            for name in doc.names
+        ]
+
+    # --- the pipeline --------------------------------------------------------------------
+    def decide(self, text: str, gemeente: str | None, sector: str | None, top: int = 3) -> Decision:
+        """Answer, ask back or decline a question for a user's gemeente and sector."""
+        shape = read(text)
+        gemeente, sector, early = self._scope(text, shape, gemeente, sector)
+        decision = Decision(gemeente, sector)
+        decision.why["identifiers"] = sorted(shape.identifiers)
+        if early:
+            return self._decline(decision, early)
+        topic, documents = self._named_documents(text)
+        if documents:
+            decision.why["documents_named"] = sorted(documents)
+        query = self.matcher.parse(topic)
+        decision.query = query
+        hits = self._rank(topic, shape, query, gemeente, sector, decision.why, documents)
+        if shape.identifiers:
+            missing = self._missing_identifiers(shape, gemeente, sector)
+            if missing:
+                return self._decline(decision, self._unknown_identifier(missing, gemeente))
+        refusal = self._out_of_scope(query, shape, hits, decision.why)
+        if refusal:
+            return self._decline(decision, refusal)
+        decision.hits = hits[: max(1, top)]
+        decision.clarify = self._clarify(hits, decision.why)
+        return decision
+
+    def relevance(self, decision: Decision) -> Callable[[str], float] | None:
+        """Scores a sentence against the decided question: the card shows the best ones."""
+        query = decision.query
+        if query is None:
+            return None
+        return lambda sentence: self.matcher.relevance(query, sentence)
+
+    @staticmethod
+    def _decline(decision: Decision, declined: Declined) -> Decision:
+        decision.declined = declined
+        decision.hits = []
+        decision.why["declined"] = declined.reason
+        return decision
+
+    # --- scope -----------------------------------------------------------------------------
+    def _scope(
+        self, text: str, shape: Shape, gemeente: str | None, sector: str | None
+    ) -> tuple[str | None, str | None, Declined | None]:
+        if shape.asker:
+            return gemeente, sector, Declined("asker", asker_message(shape.asker))
+        if shape.task:
+            return gemeente, sector, Declined("task", TASK_MESSAGE)
+        named = self.kb.places.mentioned(text)
+        others = [p for p in self.places.mentioned(text) if self.kb.resolve_gemeente(p) is None]
+        if others and not named:
+            return gemeente, sector, Declined("other-place", self.other_place_message(others))
+        asked_sector = sector
+        gemeente, sector = self.matcher.scope(text, gemeente, sector)
+        said = self.matcher.sector_named(text) or asked_sector
+        if gemeente and said:
+            gap = self.not_held(gemeente, said)
+            if gap:
+                return gemeente, said, Declined("not-held", not_held_message(self.kb, gemeente, gap))
+        return gemeente, sector, None
+
+    def not_held(self, gemeente: str, sector: str) -> NotHeld | None:
+        """The routeboek for this gemeente and sector that the bot knows of but does not have."""
+        region = self.kb.region_of(gemeente)
+        if region is None:
+            return None
+        return next((gap for gap in region.not_held if gap.sector == sector), None)
+
+    def other_place_message(self, places: list[str]) -> str:
+        """Why the bot does not answer for a place it has no routeboek of, and what to do."""
+        names = ", ".join(self.kb.gemeenten)
+        return (
+            f"Over {', '.join(places)} heb ik geen routeboek. Ik ken de afspraken van {names}. "
+            "Valt jouw school onder een van deze? Kies die dan bij /instellingen. Anders kan ik "
+            "je niet helpen: vraag het dan aan de leerplichtambtenaar of het samenwerkingsverband "
+            "van jouw school."
+        )
+
+    def _named_documents(self, text: str) -> tuple[str, set[str]]:
+        """The question without the names of documents it mentions, and those documents.
+
+        "volgens de digitale tool: ..." asks what that document says; the words "digitale tool"
+        are no topic (they would lead to the document's own introduction).
+        """
+        low = fold(text)
+        found: set[str] = set()
+        for key, pattern in self._document_names:
+            if pattern.search(low):
+                found.add(key)
+                low = pattern.sub(" ", low)
+        return (low if found else text), found
+
+    # --- rank ------------------------------------------------------------------------------
+    def _rank(
+        self,
+        text: str,
+        shape: Shape,
+        query: Query,
+        gemeente: str | None,
+        sector: str | None,
+        why: dict[str, Any],
+        documents: set[str],
+    ) -> list[Hit]:
+        hits = self.matcher.search_query(query, gemeente, sector, top=CANDIDATES)
+        adjusted: list[tuple[float, Hit]] = []
+        notes: dict[str, list[str]] = {}
+        for hit in hits:
+            view = hit.view
+            factor = 1.0
+            reasons: list[str] = []
+            if shape.identifiers:
+                if any(any_covers(view.identifiers, asked) for asked in shape.identifiers):
+                    factor *= IDENTIFIER_BOOST
+                    reasons.append("identifier matches")
+                elif self._conflicts(view, shape.identifiers):
+                    reasons.append("other identifier: dropped")
+                    notes[view.id] = reasons
+                    continue
+            branch = view.section.branch
+            if branch is not None:
+                said = polarity(text, branch.decision)
+                if said is not None:
+                    factor *= BRANCH_FOR if said == branch.holds else BRANCH_AGAINST
+                    reasons.append(
+                        f"branch '{branch.decision}' {'fits' if said == branch.holds else 'opposite'}"
+                    )
+            if view.section.kind == "overview":
+                factor *= OVERVIEW_FACTOR
+                reasons.append("overview")
+            if view.document.key in documents:
+                factor *= DOCUMENT_NAMED
+                reasons.append("document named")
+            if reasons:
+                notes[view.id] = reasons
+            adjusted.append((hit.raw * factor, hit))
+        adjusted.sort(key=lambda pair: pair[0], reverse=True)
+        ranked = self._children_first([self.matcher.rescored(hit, raw) for raw, hit in adjusted], notes)
+        ranked = self._current_first(ranked, gemeente, sector, notes)
+        if notes:
+            why["ranking"] = notes
+        return ranked
+
+    def _children_first(self, hits: list[Hit], notes: dict[str, list[str]]) -> list[Hit]:
+        """Move a close child section above its parent: details over the chapter's overview."""
+        result = list(hits)
+        for i in range(len(result)):
+            parent = result[i]
+            children = [
+                j
+                for j in range(i + 1, len(result))
+                if self._parent.get(result[j].view.id) == parent.view.id
+                and result[j].raw >= CHILD_SHARE * parent.raw
+            ]
+            if children:
+                child = result.pop(children[0])
+                result.insert(i, child)
+                notes.setdefault(child.view.id, []).append(f"detail of {parent.view.id}: before it")
+        return result
+
+    @staticmethod
+    def _conflicts(view: SectionView, asked: frozenset[str]) -> bool:
+        """About another identifier of the same kind, and never mentioning the one asked."""
+        kinds = {kind_of(a) for a in asked}
+        own = {i for i in view.identifiers if kind_of(i) in kinds}
+        return bool(own) and not any(any_covers(view.mentions, a) for a in asked)
+
+    def _current_first(
+        self, hits: list[Hit], gemeente: str | None, sector: str | None, notes: dict[str, list[str]]
+    ) -> list[Hit]:
+        """A superseded section gives way to the newer section that replaces it, where that
+        one applies to the user: the current rule leads."""
+        result: list[Hit] = []
+        seen: set[str] = set()
+        for hit in hits:
+            view = hit.view
+            newer = [
+                v
+                for v in (self.kb.section(i) for i in view.section.superseded_by)
+                if v is not None and v.applies(gemeente, sector)
+            ]
+            if newer and newer[0].id not in seen:
+                notes.setdefault(view.id, []).append(f"superseded by {newer[0].id}")
+                result.append(self.matcher.rescored(hit, hit.raw, newer[0]))
+                seen.add(newer[0].id)
+            if view.id not in seen:
+                result.append(hit)
+                seen.add(view.id)
+        return result
+
+    def _missing_identifiers(self, shape: Shape, gemeente: str | None, sector: str | None) -> list[str]:
+        """Identifiers asked that no section for this user is about or mentions."""
+        sections = [v for v in self.kb.sections if v.applies(gemeente, sector)]
+        return [a for a in sorted(shape.identifiers) if not any(any_covers(v.mentions, a) for v in sections)]
+
+    def _unknown_identifier(self, missing: list[str], gemeente: str | None) -> Declined:
+        where = sorted(
+            {
+                self.kb.document_label(v.document.key)
+                for v in self.kb.sections
+                if any(any_covers(v.identifiers, a) for a in missing)
+            }
+        )
+        names = " en ".join(label(a) for a in missing)
+        place = f" voor {gemeente}" if gemeente else ""
+        message = f"Over {names} staat niets in het routeboek{place}."
+        if where:
+            message += f" Wel in: {'; '.join(where)}. Valt jouw school daaronder? Kies dan die gemeente bij /instellingen."
+        return Declined("unknown-identifier", message)
+
+    # --- decide ----------------------------------------------------------------------------
+    def _out_of_scope(
+        self, query: Query, shape: Shape, hits: list[Hit], why: dict[str, Any]
+    ) -> Declined | None:
+        foreign = sorted(query.foreign.values(), reverse=True)
+        against = (foreign[0] + 0.5 * sum(foreign[1:])) if foreign else 0.0
+        best = hits[0] if hits else None
+        evidence = best.field_evidence if best else 0.0
+        coverage = best.coverage if best else 0.0
+        why["evidence"] = round(evidence, 2)
+        why["coverage"] = round(coverage, 2)
+        why["against"] = {w: round(v, 2) for w, v in query.foreign.items()}
+        reasons = []
+        if best is None or best.raw < self.matcher.min_raw:
+            reasons.append("no section matches enough")
+        elif not (
+            evidence >= MIN_FIELD_EVIDENCE
+            or (coverage >= FULL_COVERAGE and evidence >= MIN_FIELD_EVIDENCE_FULL)
+        ):
+            reasons.append("too few words of the routeboeken")
+        elif coverage < MIN_COVERAGE:
+            reasons.append("matches too little of the question")
+        if against >= FOREIGN_STRONG or (against >= FOREIGN_MIN and against >= FOREIGN_SHARE * evidence):
+            reasons.append("words of another field: " + ", ".join(query.foreign))
+        if shape.focus and query.foreign.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
+            reasons.append(f"asks for '{shape.focus}', which the routeboeken never mention")
+        if not reasons:
+            return None
+        why["out_of_scope"] = reasons
+        return Declined("out-of-scope", OUT_OF_SCOPE_MESSAGE)
+
+    def _clarify(self, hits: list[Hit], why: dict[str, Any]) -> Clarify | None:
+        """One question back when the two best candidates are close and different situations."""
+        if len(hits) < 2:
+            return None
+        first, second = hits[0], hits[1]
+        a, b = first.view.section.situation, second.view.section.situation
+        if not a or not b or a == b or second.raw < CLARIFY_RATIO * first.raw:
+            return None
+        why["clarify"] = (
+            f"'{first.view.id}' ({a}) and '{second.view.id}' ({b}) score within {1 - CLARIFY_RATIO:.0%}"
+        )
+        return Clarify(
+            f"Gaat het om {a} of om {b}?",
+            [(a[:1].upper() + a[1:], first.view.id), (b[:1].upper() + b[1:], second.view.id)],
+        )
+
+
+def _parents(sections: list[SectionView]) -> dict[str, str]:
+    """Section id -> the section of the same document whose chapter contains its own.
+
+    Chapters nest by name: "Soort verzuim" contains "Soort verzuim > ziekteverzuim",
+    "Overige zaken, Absoluut verzuim" contains "Overige zaken, Absoluut verzuim (processchema)".
+    """
+    by_chapter: dict[tuple[str, str], str] = {}
+    for view in sections:
+        by_chapter.setdefault((view.document.key, fold(view.section.source.section)), view.id)
+    parents: dict[str, str] = {}
+    for view in sections:
+        chapter = fold(view.section.source.section)
+        for cut in range(len(chapter) - 1, 2, -1):
+            if chapter[cut] in ",>(" or chapter[cut - 1 : cut + 1] == " (":
+                head = chapter[:cut].rstrip(" ,>(")
+                owner = by_chapter.get((view.document.key, head))
+                if owner and owner != view.id:
+                    parents[view.id] = owner
+                    break
+    return parents
+
+
+OUT_OF_SCOPE_MESSAGE = (
+    "Daar gaat het routeboek niet over, dus daar geef ik geen antwoord op. "
+    "Ik help met verzuim en thuiszitters: wie wat doet, wanneer je opschaalt en bij wie. "
+    "Stel je vraag daarover, of kies /route, /opschaling of /wie."
+)
+TASK_MESSAGE = (
+    "Teksten schrijven doe ik niet. Ik zoek voor je op wat het routeboek zegt: wie wat doet, "
+    "wat je nu moet doen en wat de volgende stap is. Stel je vraag zo, of kies /route of /opschaling."
+)
+
+
+def asker_message(asker: str) -> str:
+    """One line for a parent or pupil: the bot is for professionals; where they can go."""
+    who = "ouder" if asker == "ouder" else "leerling"
+    return (
+        f"Deze bot is voor mensen die op school of bij de gemeente werken, niet voor een {who}. "
+        "Heb je een vraag over school of verzuim? Praat met de mentor of de school, of neem contact "
+        "op met de leerplichtambtenaar van je gemeente."
+    )
+
+
+def not_held_message(kb: Knowledge, gemeente: str, gap: NotHeld) -> str:
+    """What the bot knows of a routeboek it does not have, and what it has instead."""
+    sectors = ", ".join(s.upper() for s in kb.sectors_of(gemeente))
+    return (
+        f"Voor {gap.sector.upper()} in {gemeente} geldt het {gap.title}. Dat heb ik niet, dus daar "
+        f"kan ik niet uit antwoorden. {gap.note} Ik heb voor {gemeente} wel het routeboek voor {sectors}."
+    )

@@ -1,0 +1,125 @@
+"""What a question's structure says, before any passage is looked at.
+
+Who writes it (a parent or a pupil rather than a professional), whether it asks the bot to do a
+task rather than to say what the routeboek says, which identifiers it names, which decisions it
+negates and which thing it asks for ("welke absentiecode ...": the absentiecode). These come
+from the grammar of Dutch questions, never from the wording of particular questions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.identifiers import identifiers
+from bot.textproc import STOPWORDS, fold, stem, words
+
+# First-person markers of a parent ("mijn zoon", "ik ben moeder") or a pupil ("ik zit in
+# klas 2", "ik wil niet naar school"). A professional writes "ouders", "de leerling", "mijn
+# mentorleerling": third persons.
+_PARENT = re.compile(
+    r"\b(?:mijn|onze) (?:kind|kinderen|zoon|zoontje|dochter|dochtertje)\b"
+    r"|\bik ben (?:een |de )?(?:ouder|moeder|vader|verzorger)\b"
+    r"|\bals (?:ouder|moeder|vader)\b"
+)
+_PUPIL = re.compile(
+    r"\bik ben (?:een )?(?:leerling|scholier)\b|\bik zit in (?:groep|klas|de klas)\b"
+    r"|\bik (?:wil|hoef|durf|kan) (?:niet|nooit) (?:meer )?naar school\b|\bik spijbel\b"
+    r"|\bmijn (?:mentor|leraar|juf|meester)\b(?! ?leerling)"
+)
+# Requests to produce something: "schrijf een mail", "kun je een brief opstellen".
+_TASK_VERB = (
+    r"(?:schrijf|schrijven|opstellen|stel|formuleer|formuleren|maak|maken|vertaal|vertalen|"
+    r"vat|samenvatten|opzetten|write|draft)"
+)
+_TASK_OBJECT = (
+    r"(?:mail|e-?mail|brief|bericht|tekst|verslag|samenvatting|uitnodiging|app|whatsapp|email|letter)"
+)
+_TASK = re.compile(
+    rf"\b{_TASK_VERB}\b(?:\W+\w+){{0,6}}?\W+{_TASK_OBJECT}\b|\b{_TASK_OBJECT}\b(?:\W+\w+){{0,6}}?\W+{_TASK_VERB}\b"
+)
+# Words that turn a decision around: "niet", "geen", "zonder", "weigeren".
+NEGATORS = frozenset({"niet", "geen", "zonder", "nooit", "weigeren", "weigert", "afgewezen", "afwijzen"})
+_NEGATOR_STEMS = frozenset(stem(w) for w in NEGATORS) | frozenset(NEGATORS)
+PARTICLES = frozenset({"aan", "af", "op", "in", "uit", "door", "mee", "toe", "terug"})
+NEGATION_WINDOW = 3  # words between a negator and the decision it turns around
+# "welke X", "hoeveel X", "hoe hoog is de X", "wat kost een X": the thing asked for.
+_FOCUS = re.compile(
+    r"\b(?:welke|welk|hoeveel|hoe hoog is (?:de|het)|hoe duur is (?:de|het)|wat kost (?:de|het|een))\s+(?P<focus>[\w-]+)"
+)
+
+
+@dataclass(frozen=True)
+class Shape:
+    identifiers: frozenset[str]
+    asker: str | None  # "ouder" or "leerling" when the question is written by one
+    task: bool
+    focus: str | None  # the (folded) word the question asks for, if its grammar shows it
+
+
+def read(text: str) -> Shape:
+    """The structure of a question: asker, task, identifiers, focus word."""
+    low = fold(text)
+    asker = "ouder" if _PARENT.search(low) else "leerling" if _PUPIL.search(low) else None
+    focus = _FOCUS.search(low)
+    word = focus.group("focus") if focus else None
+    return Shape(
+        identifiers=identifiers(text),
+        asker=asker,
+        task=bool(_TASK.search(low)),
+        focus=word if word and word not in STOPWORDS else None,
+    )
+
+
+def polarity(text: str, decision: str) -> bool | None:
+    """Whether the question says the decision holds (True), says it does not (False) or does
+    not name it (None). `decision` may list alternatives: "afgegeven|verleend".
+
+    "zonder kernteam", "wordt niet verleend", "weigeren aan te melden" negate their decision: a
+    negator up to three words before it, or right after it, in the same clause. A "niet"
+    elsewhere ("komt niet naar school, ... kernteam") changes nothing.
+    """
+    said = {_polarity(text, alt) for alt in decision.split("|")}
+    return False if False in said else True if True in said else None
+
+
+def _polarity(text: str, decision: str) -> bool | None:
+    target = [stem(w) for w in words(decision) if w not in STOPWORDS]
+    if not target:
+        return None
+    found: bool | None = None
+    for clause in _CLAUSE.split(fold(text)):
+        all_words = words(clause)
+        tokens = [stem(w) for w in all_words]
+        for i in range(len(tokens)):
+            end = _names(all_words, tokens, i, target)
+            if end < 0:
+                continue
+            before = tokens[max(0, i - NEGATION_WINDOW) : i]
+            after = tokens[i + 1 : end + 1]
+            if any(t in _NEGATOR_STEMS for t in before + after):
+                found = False
+            elif found is None:
+                found = True
+    return found
+
+
+_CLAUSE = re.compile(r"[,.;:!?()]+|\s(?:want|omdat|terwijl|en dus)\s")
+
+
+def _names(all_words: list[str], tokens: list[str], i: int, target: list[str]) -> int:
+    """Where the decision's words that start at position i end (-1: they don't start there),
+    also as a separable verb: "melden haar niet aan" and "aan te melden" name "aanmelden"."""
+    if tokens[i : i + len(target)] == target:
+        return i + len(target)
+    if len(target) != 1:
+        return -1
+    word = all_words[i]
+    if word in PARTICLES:
+        if i + 2 < len(all_words) and all_words[i + 1] == "te" and stem(word + all_words[i + 2]) == target[0]:
+            return i + 3
+        return -1
+    for j in range(i + 1, min(i + 6, len(all_words))):
+        if all_words[j] in PARTICLES and stem(all_words[j] + word) == target[0]:
+            return j
+    return -1
