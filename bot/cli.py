@@ -59,32 +59,44 @@ def cmd_knowledge(args: argparse.Namespace) -> int:
 
 
 def _ask_one(
-    kb: Knowledge, matcher: Any, question: str, gemeente_in: str | None, sector: str | None, top: int
+    kb: Knowledge, decider: Any, question: str, gemeente_in: str | None, sector: str | None, top: int
 ) -> dict[str, Any]:
+    """One question through the decision pipeline, as the JSON object of `routeboek ask`."""
     from bot.answer import build_answer
 
     gemeente = kb.resolve_gemeente(gemeente_in) if gemeente_in else None
-    gemeente, sector = matcher.scope(question, gemeente, sector)
-    hits = matcher.answer(question, gemeente, sector, max(1, top))
-    return {
-        "query": question,
-        "gemeente": gemeente,
-        "sector": sector,
-        "results": [
+    decision = decider.decide(question, gemeente, sector, max(1, top))
+    relevance = decider.relevance(decision)
+    results = []
+    for hit in decision.hits:
+        answer = build_answer(kb, hit.view, decision.gemeente)
+        results.append(
             {
                 "id": hit.view.id,
                 "title": hit.view.section.title,
-                "text": build_answer(kb, hit.view, gemeente).plain(),
+                "text": answer.plain(),
+                "short": answer.short(relevance),
                 "score": hit.score,
                 "source": hit.view.section.source.model_dump(),
             }
-            for hit in hits
-        ],
+        )
+    clarify = decision.clarify
+    declined = decision.declined
+    return {
+        "query": question,
+        "gemeente": decision.gemeente,
+        "sector": decision.sector,
+        "results": results,
+        "clarify": None
+        if clarify is None
+        else {"question": clarify.question, "options": [{"label": lbl, "id": i} for lbl, i in clarify.options]},
+        "declined": None if declined is None else {"reason": declined.reason, "message": declined.message},
+        "why": decision.why,
     }
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.matcher import Matcher
+    from bot.decision import Decider
 
     kb = _load(args)
     if kb is None:
@@ -92,7 +104,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.gemeente and kb.resolve_gemeente(args.gemeente) is None:
         print(f"Onbekende gemeente: {args.gemeente}. Bekend: {', '.join(kb.gemeenten)}", file=sys.stderr)
         return 2
-    matcher = Matcher(kb)
+    decider = Decider(kb)
     if args.batch:
         stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
         with stream:
@@ -106,20 +118,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
                     _print_json({"error": f"line {number}: expected a JSON object with 'question'"})
                     continue
                 _print_json(
-                    _ask_one(kb, matcher, question, item.get("gemeente"), item.get("sector"), args.top)
+                    _ask_one(kb, decider, question, item.get("gemeente"), item.get("sector"), args.top)
                 )
         return 0
     if not args.question:
         print("Geef een vraag, of --batch FILE.", file=sys.stderr)
         return 2
-    result = _ask_one(kb, matcher, args.question, args.gemeente, args.sector, args.top)
+    result = _ask_one(kb, decider, args.question, args.gemeente, args.sector, args.top)
     if args.json:
         _print_json(result)
-    elif not result["results"]:
-        print("Daar vind ik niets over in de routeboeken.")
+    elif result["declined"]:
+        print(result["declined"]["message"])
     else:
+        if result["clarify"]:
+            options = " / ".join(o["label"] for o in result["clarify"]["options"])
+            print(f"{result['clarify']['question']} ({options})\n")
         for item in result["results"]:
-            print(item["text"])
+            print(item["short"])
             print(f"(score {item['score']})\n")
     return 0
 
