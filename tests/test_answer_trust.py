@@ -1,0 +1,167 @@
+"""Whether and what the bot answers to a typed question: decline, ask back, the current rule,
+identifiers, negated decisions and the short card. Cases written for these tests, on the
+shipped routeboeken."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import CARD_LIMIT, build_answer
+from bot.content import load_content
+from bot.decision import Decider
+from bot.identifiers import identifiers
+from bot.knowledge import Knowledge
+from bot.question import polarity, read
+
+
+@pytest.fixture(scope="module")
+def kb() -> Knowledge:
+    return load_content(None)
+
+
+@pytest.fixture(scope="module")
+def decider(kb: Knowledge) -> Decider:
+    return Decider(kb)
+
+
+# --- out of scope ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hoe vraag ik als mentor een nieuwe laptop aan bij de ict-afdeling?",
+        "welke subsidie krijgt onze school voor de nieuwe gymzaal?",
+        "hoe bereken ik het gemiddelde rapportcijfer voor aardrijkskunde?",
+        "mag ik mijn vakantiedagen als docent opsparen voor volgend jaar?",
+        "hoe meld ik een collega ziek bij de bedrijfsarts?",
+    ],
+)
+def test_questions_of_other_trades_are_declined(decider: Decider, question: str) -> None:
+    decision = decider.decide(question, "Den Haag", "vo")
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope"
+    assert decision.hits == []
+    assert "routeboek niet over" in decision.declined.message
+
+
+@pytest.mark.parametrize(
+    ("question", "gemeente", "sector"),
+    [
+        ("bij wie meld ik een leerling die al drie weken thuis zit?", "Rijswijk", "vo"),
+        ("wanneer schakel ik de jeugdarts in als een leerling vaak ziek is?", "Den Haag", "vo"),
+        ("wie heeft de regie als we moeten opschalen?", "Apeldoorn", "po"),
+        ("leerling spijbelt steeds, wanneer moet ik dat melden?", "Drechtsteden", "po"),
+    ],
+)
+def test_questions_the_routeboeken_answer_are_not_declined(
+    decider: Decider, question: str, gemeente: str, sector: str
+) -> None:
+    decision = decider.decide(question, gemeente, sector)
+    assert decision.declined is None
+    assert decision.hits
+
+
+def test_a_place_without_routeboek_is_named_and_the_covered_ones_offered(decider: Decider) -> None:
+    decision = decider.decide("hoe werkt de aanpak van thuiszitters in Groningen?", None, None)
+    assert decision.declined is not None and decision.declined.reason == "other-place"
+    assert "Groningen" in decision.declined.message
+    assert "Apeldoorn" in decision.declined.message and "Den Haag" in decision.declined.message
+    assert decision.hits == []
+
+
+def test_a_covered_place_named_in_the_question_is_answered(decider: Decider) -> None:
+    decision = decider.decide("wie meldt een thuiszitter aan in apeldoorn?", None, None)
+    assert decision.declined is None and decision.gemeente == "Apeldoorn"
+
+
+def test_parents_and_pupils_hear_the_bot_is_for_professionals(decider: Decider) -> None:
+    for question in (
+        "mijn zoon gaat al weken niet naar school, wat moet ik doen?",
+        "ik ben leerling en ik spijbel, wat gebeurt er?",
+    ):
+        decision = decider.decide(question, "Den Haag", "vo")
+        assert decision.declined is not None and decision.declined.reason == "asker"
+        assert "leerplichtambtenaar" in decision.declined.message
+
+
+def test_a_task_request_gets_what_the_bot_does(decider: Decider) -> None:
+    decision = decider.decide("kun je een brief voor de ouders opstellen over het verzuim?", "Rijswijk", "vo")
+    assert decision.declined is not None and decision.declined.reason == "task"
+
+
+# --- identifiers ----------------------------------------------------------------------------
+def test_identifiers_are_read_by_their_keyword_only() -> None:
+    assert identifiers("vrijstelling 5 onder c") == {"art:5c"}
+    assert identifiers("artikel 11 onder f") == {"art:11f"}
+    assert identifiers("in fase 2.3 van het routeboek") == {"fase:2.3"}
+    assert identifiers("hij zit in klas 2b") == frozenset()
+    assert identifiers("stap 4-6 met kernteam") == {"stap:4", "stap:5", "stap:6"}
+
+
+def test_an_identifier_the_region_lacks_is_declined_naming_where_it_is(
+    decider: Decider, kb: Knowledge
+) -> None:
+    decision = decider.decide("hoe werkt een vrijstelling 5 onder c?", "Rijswijk", "vo")
+    assert decision.declined is not None and decision.declined.reason == "unknown-identifier"
+    assert "artikel 5 onder c" in decision.declined.message
+    assert kb.documents["apeldoorn"].title in decision.declined.message
+
+
+def test_a_section_about_another_identifier_is_never_the_answer(decider: Decider) -> None:
+    decision = decider.decide("wie beslist over vrijstelling 5 onder c?", "Apeldoorn", "vo")
+    assert decision.hits
+    for hit in decision.hits:
+        assert "art:5a" not in hit.view.identifiers or "art:5c" in hit.view.mentions
+
+
+# --- negation and branches -----------------------------------------------------------------
+def test_polarity_reads_negations_next_to_the_decision_only() -> None:
+    assert polarity("onze school heeft geen kernteam", "kernteam") is False
+    assert polarity("we bespreken het in het kernteam", "kernteam") is True
+    assert polarity("ze komt niet naar school, het kernteam twijfelt", "kernteam") is True
+    assert polarity("ouders melden hem maar niet aan", "aanmelden") is False
+    assert polarity("de arts heeft het nog niet afgegeven", "afgegeven|verleend") is False
+
+
+def test_a_negated_decision_leads_to_its_other_branch(decider: Decider) -> None:
+    without = decider.decide(
+        "ons sbo heeft geen kernteam, wie houdt de regie bij een dreigende thuiszitter?", "Drechtsteden", "po"
+    )
+    with_team = decider.decide(
+        "wij hebben een kernteam, wie houdt de regie bij een dreigende thuiszitter?", "Drechtsteden", "po"
+    )
+    assert without.hits[0].view.id.startswith("dr-zonder-kernteam")
+    assert with_team.hits[0].view.id.startswith("dr-kernteam")
+
+
+# --- the card -------------------------------------------------------------------------------
+def test_every_card_fits_one_screen(kb: Knowledge) -> None:
+    for view in kb.sections:
+        for gemeente in (None, *view.gemeenten):
+            card = build_answer(kb, view, gemeente).short()
+            assert len(card) <= CARD_LIMIT, (view.id, gemeente, len(card))
+
+
+def test_the_card_names_source_and_year(kb: Knowledge) -> None:
+    view = next(v for v in kb.sections if v.document.key == "haaglanden-vo-2025")
+    card = build_answer(kb, view, "Den Haag").short()
+    assert card.splitlines()[-1].startswith("Bron:") and "2025" in card
+
+
+def test_the_card_shows_the_sentence_that_answers(decider: Decider, kb: Knowledge) -> None:
+    decision = decider.decide("hoe lang mag een schorsing duren?", "Apeldoorn", "vo")
+    answer = build_answer(kb, decision.hits[0].view, decision.gemeente)
+    assert "week" in answer.short(decider.relevance(decision))
+
+
+def test_a_superseded_rule_never_leads(kb: Knowledge) -> None:
+    for view in kb.sections:
+        note = view.section.current_note
+        if note:
+            card = build_answer(kb, view, None).short()
+            assert card.splitlines()[1].startswith("Nu geldt:"), view.id
+            full = build_answer(kb, view, None).plain()
+            assert full.index("Nu geldt:") < full.index(view.section.text.strip()[:30])
+
+
+def test_question_shape_sees_a_focus_word() -> None:
+    assert read("welke formulieren heb ik nodig?").focus == "formulieren"
+    assert read("wie doet wat?").focus is None
