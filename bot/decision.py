@@ -107,6 +107,13 @@ class Decider:
             if missing:
                 return self._decline(decision, self._unknown_identifier(missing, gemeente))
         refusal = self._out_of_scope(query, shape, hits, decision.why)
+        if refusal and documents:
+            # Nothing left besides the document's name: the question is about the document.
+            query = self.matcher.parse(text)
+            decision.query = query
+            hits = self._rank(text, shape, query, gemeente, sector, decision.why, documents)
+            decision.why.pop("out_of_scope", None)
+            refusal = self._out_of_scope(query, shape, hits, decision.why)
         if refusal:
             return self._decline(decision, refusal)
         decision.hits = hits[: max(1, top)]
