@@ -165,3 +165,10 @@ def test_a_superseded_rule_never_leads(kb: Knowledge) -> None:
 def test_question_shape_sees_a_focus_word() -> None:
     assert read("welke formulieren heb ik nodig?").focus == "formulieren"
     assert read("wie doet wat?").focus is None
+
+
+def test_a_routeboek_the_bot_lacks_is_named_not_replaced(decider: Decider) -> None:
+    decision = decider.decide("wanneer meld ik verzuim bij leerplicht?", "Leidschendam-Voorburg", "po")
+    assert decision.declined is not None and decision.declined.reason == "not-held"
+    assert "primair onderwijs" in decision.declined.message and decision.hits == []
+    assert decider.decide("wanneer meld ik verzuim bij leerplicht?", "Leidschendam-Voorburg", "vo").hits
