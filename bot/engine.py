@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.answer import build_answer
 from bot.cases import CaseDesk, Reminder
+from bot.decision import Decider
 from bot.escalation import EscalationDesk
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
@@ -133,6 +134,7 @@ class Engine:
         self.kb = kb
         self.store = store
         self.matcher = matcher or Matcher(kb)
+        self.decider = Decider(kb, self.matcher)
         self.cases = CaseDesk(kb, store)
         self.escalation = EscalationDesk(kb, store)
         self.clock = clock  # local time: deadlines and reminders are in Dutch days
@@ -425,18 +427,24 @@ class Engine:
         return self._answer(user, profile, state, text)
 
     def _answer(self, user: str, profile: Profile, state: Dialogue, text: str) -> list[Reply]:
-        gemeente, sector = self.matcher.scope(text, profile.gemeente, profile.sector)
-        hits = self.matcher.answer(text, gemeente, sector, top=3)
-        if not hits:
-            return [
-                Reply(
-                    "Daar kan ik in de routeboeken geen goed antwoord op vinden. Ik gok liever niet.\n"
-                    "Probeer het anders te zeggen, of kies hieronder.",
-                    self._menu_buttons(),
-                )
+        """The card first (who, what now, next step, source); the full passage one press away.
+
+        The decision pipeline (bot/decision.py) may decline, with its reason in Dutch, or ask
+        back which of two situations is meant, with a button for each.
+        """
+        decision = self.decider.decide(text, profile.gemeente, profile.sector, top=3)
+        gemeente, sector = decision.gemeente, decision.sector
+        if decision.declined is not None:
+            return [Reply(decision.declined.message, self._menu_buttons())]
+        hits = decision.hits
+        if decision.clarify is not None:
+            options = [
+                [Button(short(label), f"s:{section_id}")] for label, section_id in decision.clarify.options
             ]
+            return [Reply(decision.clarify.question, options)]
         best = hits[0]
-        text_out = build_answer(self.kb, best.view, gemeente).render(bold)
+        answer = build_answer(self.kb, best.view, gemeente)
+        text_out = answer.card(bold, self.decider.relevance(decision))
         asked = DEFINITION_QUESTION.match(text.strip())
         if asked:
             # "wat is een lizzer?": the glossary's definition first, then the passage.
@@ -445,7 +453,7 @@ class Engine:
                 text_out = self._term_text(found[:2]) + "\n\n" + text_out
         if gemeente and gemeente != profile.gemeente:
             text_out = f"(Antwoord voor {gemeente}, zoals je vroeg.)\n\n" + text_out
-        buttons: list[list[Button]] = []
+        buttons: list[list[Button]] = [[Button("Lees het hele stuk", f"s:{best.view.id}")]]
         if Matcher.is_ambiguous(hits):
             text_out += "\n\nBedoelde je misschien iets anders?"
             buttons += [[Button(short(h.view.section.title), f"s:{h.view.id}")] for h in hits[1:3]]

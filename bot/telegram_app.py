@@ -330,9 +330,12 @@ class TelegramBot:
         """The best passages for an inline query, each an article with its source."""
         profile = self.engine.store.profile(user)
         results = []
-        for hit in self.engine.matcher.answer(text, profile.gemeente, profile.sector, top=3):
-            answer = build_answer(self.engine.kb, hit.view, profile.gemeente)
-            body = split_message(answer.render(lambda s: f"**{s}**"))[0]
+        # A declined question gets no results; an ask-back shows both candidates, card first.
+        decision = self.engine.decider.decide(text, profile.gemeente, profile.sector, top=3)
+        relevance = self.engine.decider.relevance(decision)
+        for hit in decision.hits:
+            answer = build_answer(self.engine.kb, hit.view, decision.gemeente)
+            body = answer.card(lambda s: f"**{s}**", relevance)
             results.append(
                 InlineQueryResultArticle(
                     id=hit.view.id[:64],

@@ -71,7 +71,7 @@ def test_question_gets_answer_with_source_and_gemeente_specific_rule(engine: Eng
 def test_out_of_domain_question_gets_honest_no(engine: Engine) -> None:
     onboard(engine)
     (reply,) = engine.handle(USER, TextIn("wat is de hoofdstad van australie"))
-    assert "geen goed antwoord" in reply.text
+    assert "routeboek niet over" in reply.text
     assert reply.buttons  # the menu is offered instead
 
 
@@ -246,3 +246,20 @@ def test_console_number_lines_that_are_not_plain_digits_are_text() -> None:
     assert parse_line("²", [Button("Ja", "on:begin")]) == TextIn("²")
     assert parse_line("1", [Button("Ja", "on:begin")]) == Press("on:begin")
     assert parse_line("12345678901234567890", []) == TextIn("12345678901234567890")
+
+
+def test_answer_is_a_card_with_the_full_passage_one_press_away(engine: Engine) -> None:
+    onboard(engine)
+    (card,) = engine.handle(USER, TextIn("wie voert het gesprek met ouders over het verzuim?"))
+    assert len(card.text) <= 700 + 100  # the card, plus at most a tip line
+    full = [b for row in card.buttons for b in row if b.label == "Lees het hele stuk"]
+    assert full
+    (passage,) = engine.handle(USER, Press(full[0].data))
+    assert len(passage.text) > len(card.text.split("\n\nTip:")[0])
+    assert "Bron:" in passage.text
+
+
+def test_declined_question_shows_no_passage(engine: Engine) -> None:
+    onboard(engine)
+    (reply,) = engine.handle(USER, TextIn("hoe vraag ik een nieuwe laptop aan bij de ict-afdeling?"))
+    assert "routeboek niet over" in reply.text and "Bron:" not in reply.text
