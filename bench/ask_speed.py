@@ -17,10 +17,12 @@ from pathlib import Path
 import yaml
 
 from bot.content import load_content
+from bot.decision import Decider
 from bot.matcher import Matcher
 from bot.specificity import warm_up
 
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "questions-dev.yaml"
+EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+DEV = [EVAL / "questions-dev.yaml", EVAL / "questions-dev-2.yaml"]
 
 
 def main() -> int:
@@ -40,18 +42,19 @@ def main() -> int:
         started = time.perf_counter()
         matcher = Matcher(kb)
         builds.append((time.perf_counter() - started) * 1000)
+    decider = Decider(kb, matcher)
 
     questions = [q for view in kb.sections for q in view.section.questions]
-    if DEV.exists():
-        questions += [q["question"] for q in yaml.safe_load(DEV.read_text(encoding="utf-8"))]
+    for dev in DEV:
+        if dev.exists():
+            questions += [q["question"] for q in yaml.safe_load(dev.read_text(encoding="utf-8"))]
     gemeenten: list[str | None] = [None, *kb.gemeenten]
     latencies = []
     for _ in range(args.rounds):
         for i, question in enumerate(questions):
             gemeente = gemeenten[i % len(gemeenten)]
             started = time.perf_counter()
-            scoped, sector = matcher.scope(question, gemeente, None)
-            matcher.answer(question, scoped, sector)
+            decider.decide(question, gemeente, None)
             latencies.append((time.perf_counter() - started) * 1000)
     latencies.sort()
 
