@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.places import place_key
+from bot.places import longest_matches, place_key
 from bot.specificity import everyday_zipf
 
 # Zipf value from which a place name is also an everyday word (bot/specificity.py).
@@ -59,19 +59,12 @@ class DutchPlaces:
         """Places named in a text, in order (see the module docstring for everyday words)."""
         raw = _TOKEN.findall(text)
         keys = [place_key(t) for t in raw]
-        found: list[str] = []
-        i = 0
-        while i < len(keys):
-            for size in range(min(self._longest, len(keys) - i), 0, -1):
-                name = self._by_words.get(tuple(keys[i : i + size]))
-                if name and self._counts(raw, i, size):
-                    if name not in found:
-                        found.append(name)
-                    i += size
-                    break
-            else:
-                i += 1
-        return found
+
+        def name_at(i: int, size: int) -> str | None:
+            name = self._by_words.get(tuple(keys[i : i + size]))
+            return name if name and self._counts(raw, i, size) else None
+
+        return longest_matches(len(keys), self._longest, name_at)
 
     @staticmethod
     def _counts(raw: list[str], i: int, size: int) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -14,6 +14,24 @@ def place_key(name: str) -> str:
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return re.sub(r"[^a-z0-9]+", "", text)
+
+
+def longest_matches(count: int, longest: int, name_at: Callable[[int, int], str | None]) -> list[str]:
+    """Names found in a sequence of `count` tokens, longest match first at each position, in
+    order and without repeats; `name_at(i, size)` names the tokens i..i+size, or None."""
+    found: list[str] = []
+    i = 0
+    while i < count:
+        for size in range(min(longest, count - i), 0, -1):
+            name = name_at(i, size)
+            if name:
+                if name not in found:
+                    found.append(name)
+                i += size
+                break
+        else:
+            i += 1
+    return found
 
 
 class PlaceIndex:
@@ -38,20 +56,12 @@ class PlaceIndex:
         not to be read as a place by accident.
         """
         tokens = [place_key(t) for t in re.split(r"[\s,.;:!?()]+", text) if t]
-        found: list[str] = []
-        i = 0
-        while i < len(tokens):
-            for size in (3, 2, 1):
-                key = "".join(tokens[i : i + size])
-                if len(key) >= 2 and key in self._by_key and i + size <= len(tokens):
-                    name = self._by_key[key]
-                    if name not in found:
-                        found.append(name)
-                    i += size
-                    break
-            else:
-                i += 1
-        return found
+
+        def name_at(i: int, size: int) -> str | None:
+            key = "".join(tokens[i : i + size])
+            return self._by_key.get(key) if len(key) >= 2 else None
+
+        return longest_matches(len(tokens), 3, name_at)
 
     def resolve(self, text: str | None) -> str | None:
         if not text:
