@@ -39,6 +39,7 @@ W_PLACE = 0.5
 PARTICLES = frozenset(
     {"op", "aan", "af", "in", "uit", "door", "mee", "terug", "toe", "over", "bij", "vast", "na"}
 )
+PHRASE_GAP = 2  # words a question may put between the words of a synonym phrase
 W_BIGRAM = 0.5  # an adjacent word pair of the question found as a pair in the passage
 
 # Words by which a question says which sector it is about.
@@ -142,9 +143,11 @@ class Matcher:
         # For a quick scan: the phrase lengths that start with a stem, and each phrase's targets
         # without stop words.
         self._phrase_sizes: dict[str, set[int]] = defaultdict(set)
+        self._phrases_of_size: dict[tuple[str, int], list[tuple[str, ...]]] = defaultdict(list)
         self._expansion_targets: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for phrase, others in self._expansions.items():
             self._phrase_sizes[phrase[0]].add(len(phrase))
+            self._phrases_of_size[(phrase[0], len(phrase))].append(phrase)
             self._expansion_targets[phrase] = [
                 tuple(t for t in o if t not in _STOP_STEMS) for o, _w in others
             ]
@@ -249,16 +252,36 @@ class Matcher:
             link(group, W_SYNONYM)
         return table
 
-    def _match_expansions(self, tokens: list[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-        """(phrase found, other phrase of its group) for every glossary/synonym phrase in tokens."""
+    def _match_expansions(
+        self, tokens: list[str], gap: int = 0
+    ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """(phrase found, other phrase of its group) for every glossary/synonym phrase in tokens.
+
+        With a gap, a few words may stand between the phrase's words, as in questions: "zit al
+        weken thuis" is "zit al thuis".
+        """
         stems = [stem(t) for t in tokens]
         found: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         for i, first in enumerate(stems):
             for size in self._phrase_sizes.get(first, ()):
                 phrase = tuple(stems[i : i + size])
+                if phrase not in self._expansion_targets and gap and size > 1:
+                    phrase = self._gapped(stems, i, size, gap)
                 for other in self._expansion_targets.get(phrase, ()):
                     found.append((phrase, other))
         return found
+
+    def _gapped(self, stems: list[str], start: int, size: int, gap: int) -> tuple[str, ...]:
+        """The known phrase of `size` words starting at `start` with up to `gap` words skipped."""
+        window = stems[start : start + size + gap]
+        for phrase in self._phrases_of_size.get((stems[start], size), ()):
+            j = 0
+            for s in window:
+                if j < size and s == phrase[j]:
+                    j += 1
+            if j == size:
+                return phrase
+        return ()
 
     # --- querying ---------------------------------------------------------------------
     def parse(self, text: str) -> Query:
@@ -321,7 +344,7 @@ class Matcher:
         for a, b in pairwise(stems):
             for concept in (a, b):
                 query.add(f"{a}_{b}", W_BIGRAM, concept)
-        for phrase, other in self._match_expansions(all_words):
+        for phrase, other in self._match_expansions(all_words, gap=PHRASE_GAP):
             weight = max((wt for _o, wt in self._expansions[phrase]), default=W_SYNONYM)
             concepts = [c for c in phrase if c in query.concepts] or list(phrase)
             # Everyday words that together name a field concept ("zit thuis" = thuiszitter) are
@@ -409,7 +432,9 @@ class Matcher:
     def relevance(self, query: Query, text: str) -> float:
         """How much of a parsed question a sentence holds (idf-weighted), to pick a card's lines."""
         present = self._analyse(words(text))
-        return sum(weight * self._idf.get(term, 0.0) for term, weight in query.terms.items() if term in present)
+        return sum(
+            weight * self._idf.get(term, 0.0) for term, weight in query.terms.items() if term in present
+        )
 
     @property
     def min_raw(self) -> float:

@@ -172,3 +172,19 @@ def test_a_routeboek_the_bot_lacks_is_named_not_replaced(decider: Decider) -> No
     assert decision.declined is not None and decision.declined.reason == "not-held"
     assert "primair onderwijs" in decision.declined.message and decision.hits == []
     assert decider.decide("wanneer meld ik verzuim bij leerplicht?", "Leidschendam-Voorburg", "vo").hits
+
+
+def test_everyday_words_for_sitting_at_home_are_understood(decider: Decider) -> None:
+    decision = decider.decide("kind is ziek en zit al weken thuis", "Den Haag", "vo")
+    assert decision.declined is None and decision.hits
+
+
+def test_close_candidates_of_different_situations_ask_back(decider: Decider) -> None:
+    decision = decider.decide(
+        "ll is al bijna twee weken ziek thuis en reageert niet, wat nu?", "Rijswijk", "vo"
+    )
+    assert decision.clarify is not None
+    labels = {label for label, _id in decision.clarify.options}
+    assert labels == {"Ziekteverzuim", "Thuiszitten"}
+    assert decision.clarify.question.startswith("Gaat het om")
+    assert [i for _l, i in decision.clarify.options] == [h.view.id for h in decision.hits[:2]]
