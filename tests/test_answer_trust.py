@@ -188,3 +188,15 @@ def test_close_candidates_of_different_situations_ask_back(decider: Decider) -> 
     assert labels == {"Ziekteverzuim", "Thuiszitten"}
     assert decision.clarify.question.startswith("Gaat het om")
     assert [i for _l, i in decision.clarify.options] == [h.view.id for h in decision.hits[:2]]
+
+
+def test_a_superseded_section_gives_way_to_the_newer_one(decider: Decider, kb: Knowledge) -> None:
+    replaced = [v for v in kb.sections if v.section.superseded_by]
+    assert replaced
+    for view in replaced:
+        newer = kb.section(view.section.superseded_by[0])
+        assert newer is not None
+        gemeente = newer.gemeenten[0]
+        ids = [h.view.id for h in decider.decide(view.section.title, gemeente, "vo", top=5).hits]
+        if view.id in ids:
+            assert newer.id in ids and ids.index(newer.id) < ids.index(view.id), (view.id, ids)
