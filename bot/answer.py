@@ -64,9 +64,9 @@ class Answer:
         head = bold(_heading(self.title))
         source = f"{bold('Bron:')} {self.short_source or self.source}"
         gemeente_note = self.gemeente_notes[0] if len(self.gemeente_notes) == 1 else None
-        pool = _sentences(self.text) + [a.strip() for a in self.actions]
-        if self.kind == "definition":
-            pool = _sentences(self.text)
+        pool = units(self.text)
+        if self.kind != "definition":
+            pool += [Unit(a.strip()) for a in self.actions]
         budget = CARD_LIMIT - len(head) - len(source) - 2
         slots: list[tuple[str, str, int]] = []  # (label, text, most characters)
         if self.current_note:
@@ -114,28 +114,87 @@ class Answer:
 Relevance = Callable[[str], float]
 
 
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(re.sub(r"\s+", " ", text.strip())) if s.strip()]
+@dataclass(frozen=True)
+class Unit:
+    """A sentence or list item of a passage; an item remembers the line that introduces it."""
+
+    text: str
+    lead: int | None = None  # index of the introducing unit ("Duur van de plaatsing:")
 
 
-def _pick(pool: list[str], room: int, relevance: Relevance | None) -> str:
-    """The most relevant sentences that fit in room, in the passage's own order.
+_BULLET = re.compile(r"^[-*\u2022]\s+")
+_NUMBER = re.compile(r"^\d{1,2}[.)]\s+")
 
-    The most relevant one always gets in (cut to the room if it must); a sentence that shares
-    nothing with the question is only used while nothing better was found.
+
+def units(text: str) -> list[Unit]:
+    """The passage cut where a reader's eye stops: sentences, and list items with their lead-in.
+
+    Lists are where routeboeken keep their terms and steps ("- 8 schoolweken, 5 dagdelen;"), so
+    an item must be pickable on its own; flattening them into one long sentence buries them. A
+    numbered step keeps its number on its first sentence.
+    """
+    out: list[Unit] = []
+    lead: int | None = None  # the line a bullet list hangs from
+    steps_lead: int | None = None  # the line a numbered list hangs from
+    for raw in text.strip().splitlines():
+        line = raw.strip()
+        if not line:
+            lead = steps_lead = None
+            continue
+        bullet = _BULLET.match(line)
+        number = _NUMBER.match(line)
+        body = line[bullet.end() :] if bullet else line[number.end() :] if number else line
+        pieces = sentences(body)
+        if number and pieces:
+            pieces[0] = number.group(0) + pieces[0]
+        owner = lead if bullet else steps_lead if number else None
+        for piece in pieces:
+            out.append(Unit(piece, owner))
+        if bullet:
+            continue
+        lead = len(out) - 1 if pieces and pieces[-1].endswith(":") else None
+        if not number:
+            steps_lead = lead
+    return out
+
+
+def _pick(pool: list[Unit], room: int, relevance: Relevance | None) -> str:
+    """The most relevant units that fit in room, in the passage's own order.
+
+    The most relevant one always gets in (cut to the room if it must); a unit that shares
+    nothing with the question is only used while nothing better was found. A chosen list item
+    brings its lead-in line when that still fits, so "8 schoolweken" keeps "Duur van de plaatsing".
     """
     order = list(range(len(pool)))
-    scores = [relevance(s) for s in pool] if relevance is not None else [1.0] * len(pool)
-    order.sort(key=lambda i: (-scores[i], i))
+    scores = [relevance(u.text) for u in pool] if relevance is not None else [1.0] * len(pool)
+    # A list answers its lead-in: "Het JES loopt vast op een financiële discussie:" is matched
+    # by the question, and its items say what to do.
+    scores = [
+        sc + (LEAD_SHARE * scores[u.lead] if u.lead is not None else 0.0)
+        for sc, u in zip(scores, pool, strict=True)
+    ]
+    # Denser units first: of two that hold the same words, the shorter says it faster.
+    density = [sc / (1.0 + len(u.text) / DENSITY_CHARS) for sc, u in zip(scores, pool, strict=True)]
+    order.sort(key=lambda i: (-density[i], i))
     chosen: dict[int, str] = {}
     left = room
+
+    def end(text: str) -> str:
+        return text if text[-1:] in ".!?:;," else text + "."
+
     for i in order:
-        sentence = pool[i] if pool[i][-1:] in ".!?:" else pool[i] + "."
         if chosen and scores[i] <= 0:
             break
+        if pool[i].text.endswith(":") and i + 1 < len(pool) and pool[i + 1].lead == i:
+            continue  # a list's lead-in says nothing without its items; it comes with them
+        sentence = end(pool[i].text)
         if len(sentence) + 1 <= left:
             chosen[i] = sentence
             left -= len(sentence) + 1
+            lead = pool[i].lead
+            if lead is not None and lead not in chosen and len(pool[lead].text) + 1 <= left:
+                chosen[lead] = pool[lead].text
+                left -= len(pool[lead].text) + 1
         elif not chosen:
             chosen[i] = _fit(sentence, left)
             break
@@ -147,8 +206,28 @@ CARD_LIMIT = 700
 # The passage's own sentences on a card: enough for the answer, short enough for one glance.
 KEY_ROOM = 260
 KEY_MIN = 120
+# Relevance per character: a unit of DENSITY_CHARS characters counts half as dense as a short one.
+DENSITY_CHARS = 400
+# The share of a list's lead-in relevance that each of its items inherits.
+LEAD_SHARE = 0.5
 # A sentence ends at . ! or ? before a capital: "m.b.t. ziekteverzuim" goes on.
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+# Dutch abbreviations that end in a full stop inside a sentence ("ca. 6 weken", "max. 4 weken").
+_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:ca|max|min|bijv|bv|evt|o\.a|m\.b\.t|i\.v\.m|d\.w\.z|incl|excl|nr|art|zgn|resp|t\.a\.v)\.$",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a text, not cut after an abbreviation such as "ca." or "max."."""
+    out: list[str] = []
+    for piece in _SENTENCE.split(re.sub(r"\s+", " ", text.strip())):
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        elif piece.strip():
+            out.append(piece.strip())
+    return out
 
 
 def _heading(title: str) -> str:
@@ -163,7 +242,7 @@ def _fit(text: str, room: int) -> str:
     if len(text) <= room:
         return text
     out = ""
-    for sentence in _SENTENCE.split(text):
+    for sentence in sentences(text):
         if len(out) + len(sentence) + 1 > room:
             break
         out = f"{out} {sentence}".strip()

@@ -17,7 +17,7 @@ from bot.dutch_places import DutchPlaces
 from bot.identifiers import any_covers, kind_of, label
 from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
-from bot.question import Shape, polarity, read
+from bot.question import Shape, holds_amount, polarity, read
 from bot.schema import NotHeld
 from bot.textproc import fold
 
@@ -48,6 +48,9 @@ CHILD_SHARE = 0.75
 # Ask back when the second candidate scores this share of the first and is another situation.
 CLARIFY_RATIO = 0.92
 CANDIDATES = 12
+# A card's sentence that states a term or number counts this much more when the question asks
+# how long, how many or from when.
+AMOUNT_BONUS = 2.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class Decision:
     clarify: Clarify | None = None
     why: dict[str, Any] = field(default_factory=dict)
     query: Query | None = None  # the parsed question, for picking a card's lines
+    shape: Shape | None = None  # what the question's structure says (bot/question.py)
 
 
 class Decider:
@@ -92,7 +96,7 @@ class Decider:
         """Answer, ask back or decline a question for a user's gemeente and sector."""
         shape = read(text)
         gemeente, sector, early = self._scope(text, shape, gemeente, sector)
-        decision = Decision(gemeente, sector)
+        decision = Decision(gemeente, sector, shape=shape)
         decision.why["identifiers"] = sorted(shape.identifiers)
         if early:
             return self._decline(decision, early)
@@ -125,7 +129,15 @@ class Decider:
         query = decision.query
         if query is None:
             return None
-        return lambda sentence: self.matcher.relevance(query, sentence)
+        if decision.shape is None or not decision.shape.wants_amount:
+            return lambda sentence: self.matcher.relevance(query, sentence)
+
+        def scored(sentence: str) -> float:
+            # "Hoe lang duurt ...": of the sentences on the topic, the one with the term answers.
+            value = self.matcher.relevance(query, sentence)
+            return value * AMOUNT_BONUS + 1.0 if holds_amount(sentence) else value
+
+        return scored
 
     @staticmethod
     def _decline(decision: Decision, declined: Declined) -> Decision:

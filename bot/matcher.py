@@ -430,11 +430,19 @@ class Matcher:
         return said[0] if len(said) == 1 else None
 
     def relevance(self, query: Query, text: str) -> float:
-        """How much of a parsed question a sentence holds (idf-weighted), to pick a card's lines."""
+        """How much of a parsed question a sentence holds, to pick a card's lines.
+
+        Each question concept counts once, by its best index term in the sentence: a sentence
+        that names five forms of one typed word is no better an answer than one that names it once.
+        """
         present = self._analyse(words(text))
-        return sum(
-            weight * self._idf.get(term, 0.0) for term, weight in query.terms.items() if term in present
-        )
+        best: dict[str, float] = {}
+        for term, weight in query.terms.items():
+            if term in present:
+                value = weight * self._idf.get(term, 0.0)
+                for concept in query.origins[term]:
+                    best[concept] = max(best.get(concept, 0.0), value)
+        return sum(best.values())
 
     @property
     def min_raw(self) -> float:

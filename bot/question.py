@@ -49,12 +49,35 @@ _FOCUS = re.compile(
 )
 
 
+# Questions after a term, a number or a moment ("hoe lang", "hoeveel", "vanaf wanneer", "welke
+# leeftijd"): their answer is a sentence that holds an amount.
+_WANTS_AMOUNT = re.compile(
+    r"\b(?:hoe ?lang|hoeveel|hoe vaak|hoe snel|hoe oud|wanneer|binnen welke|welke (?:termijn|leeftijd|dag|"
+    r"datum|periode|duur)|op welke dag|maximaal|max)\b"
+)
+_NUMBER_WORD = (
+    r"(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|zestien|achttien|"
+    r"eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|tiende)"
+)
+_AMOUNT = re.compile(
+    rf"\b{_NUMBER_WORD}[\s-]*(?:school|werk|kalender|les)?(?:dag|dagen|dagdel\w*|week|weken|maand\w*|"
+    r"jaar|jaren|uur|uren|keer|ziekmelding\w*)\b"
+    r"|\b(?:maandag|dinsdag|woensdag|donderdag|vrijdag)\w*|\d+\s*%"
+)
+
+
+def holds_amount(text: str) -> bool:
+    """Whether a sentence states an amount or a moment: "8 schoolweken", "dinsdagochtend"."""
+    return bool(_AMOUNT.search(fold(text)))
+
+
 @dataclass(frozen=True)
 class Shape:
     identifiers: frozenset[str]
     asker: str | None  # "ouder" or "leerling" when the question is written by one
     task: bool
     focus: str | None  # the (folded) word the question asks for, if its grammar shows it
+    wants_amount: bool = False  # it asks how long, how many, from when: a term or a number
 
 
 def read(text: str) -> Shape:
@@ -68,6 +91,7 @@ def read(text: str) -> Shape:
         asker=asker,
         task=bool(_TASK.search(low)),
         focus=word if word and word not in STOPWORDS else None,
+        wants_amount=bool(_WANTS_AMOUNT.search(low)),
     )
 
 

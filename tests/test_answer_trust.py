@@ -4,9 +4,12 @@ shipped routeboeken."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import pytest
 
-from bot.answer import CARD_LIMIT, build_answer
+from bot.answer import CARD_LIMIT, Answer, build_answer
 from bot.content import load_content
 from bot.decision import Decider
 from bot.identifiers import identifiers
@@ -200,3 +203,56 @@ def test_a_superseded_section_gives_way_to_the_newer_one(decider: Decider, kb: K
         ids = [h.view.id for h in decider.decide(view.section.title, gemeente, "vo", top=5).hits]
         if view.id in ids:
             assert newer.id in ids and ids.index(newer.id) < ids.index(view.id), (view.id, ids)
+
+
+def _card_of(text: str, relevance: Callable[[str], float] | None = None) -> str:
+    answer = Answer(section_id="x", title="Brugplaats: duur", text=text, source="Bron X", short_source="X (2021)")
+    return answer.short(relevance)
+
+
+def test_a_list_item_that_answers_comes_with_its_lead_in() -> None:
+    text = (
+        "Een brugplaats wordt aangevraagd bij het samenwerkingsverband. De school van herkomst houdt de zorgplicht.\n"
+        "Duur van de plaatsing:\n"
+        "- 6 schoolweken, 4 dagdelen;\n"
+        "- na 3 schoolweken een evaluatie;\n"
+        "Daarna volgt een advies over de vervolgplek, besproken met ouders en school van herkomst."
+    )
+    card = _card_of(text, lambda s: 5.0 if "evaluatie" in s else 0.0)
+    assert "Duur van de plaatsing: na 3 schoolweken een evaluatie;" in card
+
+
+def test_items_of_a_matching_lead_in_are_its_answer() -> None:
+    text = (
+        "Het overleg loopt vast op de vraag wie betaalt:\n"
+        "- Actie 1: leg het voor aan een leidinggevende.\n"
+        "- Actie 2: vraag advies aan de adviestafel.\n"
+        "\n"
+        "Meer lezen over wie betaalt? Zie het routeboek, hoofdstuk 3."
+    )
+    card = _card_of(text, lambda s: 8.0 if "betaalt" in s else 0.0)
+    assert "leidinggevende" in card and "adviestafel" in card
+
+
+def test_an_abbreviation_does_not_end_the_sentence() -> None:
+    text = "Aanmelden gaat via het loket. De plaatsing is tijdelijk, ca. 5 weken met een evaluatie. Ouders tekenen."
+    card = _card_of(text, lambda s: 5.0 if "evaluatie" in s else 0.0)
+    assert "tijdelijk, ca. 5 weken met een evaluatie" in card
+
+
+@pytest.mark.parametrize(
+    ("question", "gemeente", "sector"),
+    [
+        ("hoe lang duurt een brugplaatsing op het sbo?", "Drechtsteden", "po"),
+        ("binnen hoeveel tijd moet een ziek kind naar de jeugdarts?", "Apeldoorn", "vo"),
+        ("hoe lang mag een schorsing duren?", "Apeldoorn", "vo"),
+    ],
+)
+def test_a_how_long_question_gets_the_sentence_with_the_term(
+    decider: Decider, kb: Knowledge, question: str, gemeente: str, sector: str
+) -> None:
+    decision = decider.decide(question, gemeente, sector)
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    what = next(line for line in card.splitlines() if line.startswith("Wat nu:"))
+    amount = r"\b(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht)\s+(?:school)?(?:weken|week|dagen|dag|uur)\b"
+    assert re.search(amount, what), card
