@@ -111,7 +111,8 @@ class Answer:
             room -= over
 
 
-Relevance = Callable[[str], float]
+# What a sentence holds of the question: a value per question concept (Matcher.relevance).
+Relevance = Callable[[str], dict[str, float]]
 
 
 @dataclass(frozen=True)
@@ -159,55 +160,82 @@ def units(text: str) -> list[Unit]:
 
 
 def _pick(pool: list[Unit], room: int, relevance: Relevance | None) -> str:
-    """The most relevant units that fit in room, in the passage's own order.
+    """The units that answer most of the question within room, in the passage's own order.
 
-    The most relevant one always gets in (cut to the room if it must); a unit that shares
-    nothing with the question is only used while nothing better was found. A chosen list item
-    brings its lead-in line when that still fits, so "8 schoolweken" keeps "Duur van de plaatsing".
+    Greedy by what each unit adds: a unit earns only for the parts of the question (concepts)
+    that the units already chosen do not hold yet, per character, so a question with two parts
+    gets a line for each and a repeated line earns nothing. The best one always gets in (cut to
+    the room if it must); a unit that adds nothing is only used while nothing was chosen. A list
+    item inherits part of its lead-in's relevance and brings that lead-in along when it fits, so
+    "8 schoolweken" keeps "Duur van de plaatsing:".
     """
-    order = list(range(len(pool)))
-    scores = [relevance(u.text) for u in pool] if relevance is not None else [1.0] * len(pool)
-    # A list answers its lead-in: "Het JES loopt vast op een financiële discussie:" is matched
-    # by the question, and its items say what to do.
-    scores = [
-        sc + (LEAD_SHARE * scores[u.lead] if u.lead is not None else 0.0)
-        for sc, u in zip(scores, pool, strict=True)
-    ]
-    # Denser units first: of two that hold the same words, the shorter says it faster.
-    density = [sc / (1.0 + len(u.text) / DENSITY_CHARS) for sc, u in zip(scores, pool, strict=True)]
-    order.sort(key=lambda i: (-density[i], i))
+    own = [relevance(u.text) if relevance is not None else {"": 1.0} for u in pool]
+    values: list[dict[str, float]] = []
+    for i, unit in enumerate(pool):
+        merged = dict(own[i])
+        if unit.lead is not None:
+            # A list answers its lead-in: "Het JES loopt vast op een financiële discussie:"
+            for concept, value in own[unit.lead].items():
+                merged[concept] = max(merged.get(concept, 0.0), LEAD_SHARE * value)
+        values.append(merged)
+    covered: dict[str, float] = {}
     chosen: dict[int, str] = {}
     left = room
 
     def end(text: str) -> str:
         return text if text[-1:] in ".!?:;," else text + "."
 
-    for i in order:
-        if chosen and scores[i] <= 0:
+    def gain(i: int) -> float:
+        # What is new counts fully; what repeats a chosen line's part of the question counts
+        # REPEAT_SHARE (details of the same topic are often the answer).
+        return sum(
+            max(0.0, v - covered.get(c, 0.0)) + REPEAT_SHARE * min(v, covered.get(c, 0.0))
+            for c, v in values[i].items()
+        )
+
+    candidates = [
+        i
+        for i, unit in enumerate(pool)
+        # A list's lead-in says nothing without its items; it comes along with them.
+        if not (unit.text.endswith(":") and i + 1 < len(pool) and pool[i + 1].lead == i)
+    ]
+    while candidates:
+        best = max(
+            candidates, key=lambda i: (gain(i) / (1.0 + len(pool[i].text) / DENSITY_CHARS), -i)
+        )
+        candidates.remove(best)
+        if chosen and gain(best) <= 0:
             break
-        if pool[i].text.endswith(":") and i + 1 < len(pool) and pool[i + 1].lead == i:
-            continue  # a list's lead-in says nothing without its items; it comes with them
-        sentence = end(pool[i].text)
-        if len(sentence) + 1 <= left:
-            chosen[i] = sentence
-            left -= len(sentence) + 1
-            lead = pool[i].lead
-            if lead is not None and lead not in chosen and len(pool[lead].text) + 1 <= left:
-                chosen[lead] = pool[lead].text
-                left -= len(pool[lead].text) + 1
-        elif not chosen:
-            chosen[i] = _fit(sentence, left)
-            break
+        sentence = end(pool[best].text)
+        if len(sentence) + 1 > left:
+            if not chosen:
+                chosen[best] = _fit(sentence, left)
+                break
+            continue
+        chosen[best] = sentence
+        left -= len(sentence) + 1
+        for concept, value in values[best].items():
+            covered[concept] = max(covered.get(concept, 0.0), value)
+        lead = pool[best].lead
+        if lead is not None and lead not in chosen and len(pool[lead].text) + 1 <= left:
+            chosen[lead] = pool[lead].text
+            left -= len(pool[lead].text) + 1
     return " ".join(chosen[i] for i in sorted(chosen))
 
 
+# The chapter on a card's source line: the first place the section comes from, cut at a comma.
+CHAPTER_ROOM = 70
 # A card fits one phone screen (Telegram shows about 700 characters without scrolling).
 CARD_LIMIT = 700
 # The passage's own sentences on a card: enough for the answer, short enough for one glance.
 KEY_ROOM = 260
+# What a card aims at in all: one glance (the limit is for cards with many fixed lines).
+CARD_TARGET = 520
 KEY_MIN = 120
 # Relevance per character: a unit of DENSITY_CHARS characters counts half as dense as a short one.
 DENSITY_CHARS = 400
+# What a unit earns for a part of the question that a chosen unit already holds.
+REPEAT_SHARE = 0.3
 # The share of a list's lead-in relevance that each of its items inherits.
 LEAD_SHARE = 0.5
 # A sentence ends at . ! or ? before a capital: "m.b.t. ziekteverzuim" goes on.
@@ -218,12 +246,15 @@ _ABBREVIATION = re.compile(
     re.IGNORECASE,
 )
 
+# A chapter number inside a sentence: "Het routeboek 2025 (2. Route zonder ...)", "zie 3. Fase".
+_CHAPTER_NUMBER = re.compile(r"(?:\(|\b(?:zie|hoofdstuk|paragraaf|par))\s*\d{1,2}[a-z]?\.$", re.IGNORECASE)
+
 
 def sentences(text: str) -> list[str]:
     """Sentences of a text, not cut after an abbreviation such as "ca." or "max."."""
     out: list[str] = []
     for piece in _SENTENCE.split(re.sub(r"\s+", " ", text.strip())):
-        if out and _ABBREVIATION.search(out[-1]):
+        if out and (_ABBREVIATION.search(out[-1]) or _CHAPTER_NUMBER.search(out[-1])):
             out[-1] = f"{out[-1]} {piece}"
         elif piece.strip():
             out.append(piece.strip())
@@ -257,7 +288,16 @@ def short_source_label(kb: Knowledge, view: SectionView) -> str:
     doc = view.document
     year = re.search(r"\b(19|20)\d{2}\b", doc.version)
     when = year.group(0) if year else "jaar niet vermeld"
-    return f"{doc.title} ({when}), {view.section.source.section}"
+    return f"{doc.title} ({when}), {_chapter(view.section.source.section)}"
+
+
+def _chapter(section: str) -> str:
+    """The first place a source names, short enough for a card (the full answer names all)."""
+    first = section.split("; ", 1)[0]
+    if len(first) <= CHAPTER_ROOM:
+        return first
+    cut = first[:CHAPTER_ROOM].rsplit(", ", 1)[0]
+    return cut if len(cut) >= CHAPTER_ROOM // 2 else first[: CHAPTER_ROOM - 3].rsplit(" ", 1)[0] + "..."
 
 
 def source_label(kb: Knowledge, view: SectionView) -> str:

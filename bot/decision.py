@@ -48,9 +48,10 @@ CHILD_SHARE = 0.75
 # Ask back when the second candidate scores this share of the first and is another situation.
 CLARIFY_RATIO = 0.92
 CANDIDATES = 12
-# A card's sentence that states a term or number counts this much more when the question asks
-# how long, how many or from when.
-AMOUNT_BONUS = 2.0
+# When a question asks how long, how many or from when, a sentence that states a term or number
+# holds a part of the answer of its own (a pseudo-concept), worth about one typed word.
+AMOUNT = "#amount"
+AMOUNT_VALUE = 4.0
 
 
 @dataclass(frozen=True)
@@ -124,18 +125,20 @@ class Decider:
         decision.clarify = self._clarify(hits, decision.why)
         return decision
 
-    def relevance(self, decision: Decision) -> Callable[[str], float] | None:
-        """Scores a sentence against the decided question: the card shows the best ones."""
+    def relevance(self, decision: Decision) -> Callable[[str], dict[str, float]] | None:
+        """Scores a sentence against the decided question, per concept: the card shows the best."""
         query = decision.query
         if query is None:
             return None
         if decision.shape is None or not decision.shape.wants_amount:
             return lambda sentence: self.matcher.relevance(query, sentence)
 
-        def scored(sentence: str) -> float:
-            # "Hoe lang duurt ...": of the sentences on the topic, the one with the term answers.
-            value = self.matcher.relevance(query, sentence)
-            return value * AMOUNT_BONUS + 1.0 if holds_amount(sentence) else value
+        def scored(sentence: str) -> dict[str, float]:
+            # "Hoe lang duurt ...": the term is a part of the answer of its own.
+            values = self.matcher.relevance(query, sentence)
+            if holds_amount(sentence):
+                values[AMOUNT] = AMOUNT_VALUE
+            return values
 
         return scored
 

@@ -429,11 +429,12 @@ class Matcher:
         said = [s for s, markers in SECTOR_WORDS.items() if tokens & markers]
         return said[0] if len(said) == 1 else None
 
-    def relevance(self, query: Query, text: str) -> float:
+    def relevance(self, query: Query, text: str) -> dict[str, float]:
         """How much of a parsed question a sentence holds, to pick a card's lines.
 
-        Each question concept counts once, by its best index term in the sentence: a sentence
-        that names five forms of one typed word is no better an answer than one that names it once.
+        Per question concept, its best index term in the sentence (idf-weighted): a sentence that
+        names five forms of one typed word is no better an answer than one that names it once,
+        and the card can see which parts of the question a sentence answers.
         """
         present = self._analyse(words(text))
         best: dict[str, float] = {}
@@ -442,7 +443,7 @@ class Matcher:
                 value = weight * self._idf.get(term, 0.0)
                 for concept in query.origins[term]:
                     best[concept] = max(best.get(concept, 0.0), value)
-        return sum(best.values())
+        return best
 
     @property
     def min_raw(self) -> float:

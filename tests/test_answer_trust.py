@@ -205,7 +205,7 @@ def test_a_superseded_section_gives_way_to_the_newer_one(decider: Decider, kb: K
             assert newer.id in ids and ids.index(newer.id) < ids.index(view.id), (view.id, ids)
 
 
-def _card_of(text: str, relevance: Callable[[str], float] | None = None) -> str:
+def _card_of(text: str, relevance: Callable[[str], dict[str, float]] | None = None) -> str:
     answer = Answer(section_id="x", title="Brugplaats: duur", text=text, source="Bron X", short_source="X (2021)")
     return answer.short(relevance)
 
@@ -218,7 +218,7 @@ def test_a_list_item_that_answers_comes_with_its_lead_in() -> None:
         "- na 3 schoolweken een evaluatie;\n"
         "Daarna volgt een advies over de vervolgplek, besproken met ouders en school van herkomst."
     )
-    card = _card_of(text, lambda s: 5.0 if "evaluatie" in s else 0.0)
+    card = _card_of(text, lambda s: {"evaluatie": 5.0} if "evaluatie" in s else {})
     assert "Duur van de plaatsing: na 3 schoolweken een evaluatie;" in card
 
 
@@ -230,13 +230,13 @@ def test_items_of_a_matching_lead_in_are_its_answer() -> None:
         "\n"
         "Meer lezen over wie betaalt? Zie het routeboek, hoofdstuk 3."
     )
-    card = _card_of(text, lambda s: 8.0 if "betaalt" in s else 0.0)
+    card = _card_of(text, lambda s: {"betaal": 8.0} if "betaalt" in s else {})
     assert "leidinggevende" in card and "adviestafel" in card
 
 
 def test_an_abbreviation_does_not_end_the_sentence() -> None:
     text = "Aanmelden gaat via het loket. De plaatsing is tijdelijk, ca. 5 weken met een evaluatie. Ouders tekenen."
-    card = _card_of(text, lambda s: 5.0 if "evaluatie" in s else 0.0)
+    card = _card_of(text, lambda s: {"evaluatie": 5.0} if "evaluatie" in s else {})
     assert "tijdelijk, ca. 5 weken met een evaluatie" in card
 
 
@@ -256,3 +256,31 @@ def test_a_how_long_question_gets_the_sentence_with_the_term(
     what = next(line for line in card.splitlines() if line.startswith("Wat nu:"))
     amount = r"\b(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht)\s+(?:school)?(?:weken|week|dagen|dag|uur)\b"
     assert re.search(amount, what), card
+
+
+def test_a_chapter_number_does_not_end_the_current_note() -> None:
+    answer = Answer(
+        section_id="x",
+        title="Oude regel: uitleg",
+        text="De oude tekst.",
+        current_note="Het routeboek 2025 (3. Route met inschrijving) noemt een andere tafel. Meer uitleg volgt.",
+        source="Bron X",
+        short_source="X (2021)",
+    )
+    assert "Nu geldt: Het routeboek 2025 (3. Route met inschrijving) noemt een andere tafel." in answer.short()
+
+
+def test_a_question_of_two_parts_gets_a_line_for_each() -> None:
+    text = (
+        "Aanmelden doe je met het gele formulier via de coördinator. "
+        "Aanmelden kan ook per mail, met het gele formulier als bijlage bij de aanmelding, een toelichting "
+        "van de school, het verslag van het laatste overleg en de handtekening van de ouders of verzorgers. "
+        "Het advies volgt binnen twee weken."
+    )
+
+    def relevance(sentence: str) -> dict[str, float]:
+        parts = {"aanmeld": 6.0 if "anmeld" in sentence else 0.0, "advies": 3.0 if "advies" in sentence else 0.0}
+        return {k: v for k, v in parts.items() if v}
+
+    card = Answer(section_id="x", title="T", text=text, source="B", short_source="B").short(relevance)
+    assert "gele formulier via de coördinator" in card and "binnen twee weken" in card
