@@ -165,17 +165,10 @@ class Decider:
         gemeente, sector = self.matcher.scope(text, gemeente, sector)
         said = self.matcher.sector_named(text) or asked_sector
         if gemeente and said:
-            gap = self.not_held(gemeente, said)
+            gap = self.kb.not_held(gemeente, said)
             if gap:
                 return gemeente, said, Declined("not-held", not_held_message(self.kb, gemeente, gap))
         return gemeente, sector, None
-
-    def not_held(self, gemeente: str, sector: str) -> NotHeld | None:
-        """The routeboek for this gemeente and sector that the bot knows of but does not have."""
-        region = self.kb.region_of(gemeente)
-        if region is None:
-            return None
-        return next((gap for gap in region.not_held if gap.sector == sector), None)
 
     def other_place_message(self, places: list[str]) -> str:
         """Why the bot does not answer for a place it has no routeboek of, and what to do."""

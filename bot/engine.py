@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.answer import build_answer
 from bot.cases import CaseDesk, Reminder
-from bot.decision import Decider
+from bot.decision import Decider, not_held_message
 from bot.escalation import EscalationDesk
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
@@ -242,15 +242,31 @@ class Engine:
     def _ask_sector(self, user: str, state: Dialogue, gemeente: str) -> list[Reply]:
         state.onboarding = "sector"
         self._save(user, state=state)
+        named = self.kb.sectors_named(gemeente)
         buttons = [
-            Button(s.upper() + (" (primair)" if s == "po" else " (voortgezet)"), f"on:s:{s}")
-            for s in self.kb.sectors_of(gemeente)
+            Button(s.upper() + (" (primair)" if s == "po" else " (voortgezet)"), f"on:s:{s}") for s in named
         ]
-        return [Reply(bold("Werk je in het primair (PO) of voortgezet onderwijs (VO)?"), rows(buttons, 2))]
+        lacking = [gap for s in named if (gap := self.kb.not_held(gemeente, s))]
+        note = "".join(
+            f"\n\nLet op: voor {gap.sector.upper()} in {gemeente} geldt het {gap.title}. Dat heb ik niet; "
+            f"ik kan dan alleen zeggen waar het staat." for gap in lacking
+        )
+        return [
+            Reply(bold("Werk je in het primair (PO) of voortgezet onderwijs (VO)?") + note, rows(buttons, 2))
+        ]
 
     def _finish_onboarding(self, user: str, profile: Profile, state: Dialogue) -> list[Reply]:
         state.onboarding = None
         self._save(user, profile, state)
+        gap = self.kb.not_held(profile.gemeente, profile.sector)
+        if gap and profile.gemeente:
+            return [
+                Reply(
+                    "Klaar. " + not_held_message(self.kb, profile.gemeente, gap) + "\n\nWerk je toch (ook) "
+                    "in het VO? Wijzig je sector met /instellingen.",
+                    self._menu_buttons(),
+                )
+            ]
         return [
             Reply(
                 f"Klaar. Je antwoorden komen nu uit het routeboek voor {profile.gemeente} "
@@ -323,14 +339,14 @@ class Engine:
         index = number(value)
         if kind == "g" and index is not None and index < len(self.kb.gemeenten):
             return self._set_gemeente(user, profile, state, self.kb.gemeenten[index])
-        if kind == "s" and profile.gemeente and value in self.kb.sectors_of(profile.gemeente):
+        if kind == "s" and profile.gemeente and value in self.kb.sectors_named(profile.gemeente):
             profile.sector = value
             return self._after_setting(user, profile, state)
         return self._stale()
 
     def _set_gemeente(self, user: str, profile: Profile, state: Dialogue, gemeente: str) -> list[Reply]:
         profile.gemeente = gemeente
-        sectors = self.kb.sectors_of(gemeente)
+        sectors = self.kb.sectors_named(gemeente)
         if profile.sector not in sectors:
             profile.sector = sectors[0] if len(sectors) == 1 else None
         if profile.sector is None:
@@ -355,8 +371,12 @@ class Engine:
     def _settings(self, profile: Profile) -> Reply:
         text = (
             f"{bold('Je instellingen')}\nRol: {ROLES.get(profile.role or '', '-')}\n"
-            f"Gemeente: {profile.gemeente or '-'}\nSector: {(profile.sector or '-').upper()}\n\nWat wil je wijzigen?"
+            f"Gemeente: {profile.gemeente or '-'}\nSector: {(profile.sector or '-').upper()}"
         )
+        gap = self.kb.not_held(profile.gemeente, profile.sector)
+        if gap:
+            text += f" (het {gap.title} heb ik niet)"
+        text += "\n\nWat wil je wijzigen?"
         return Reply(
             text,
             [
@@ -380,10 +400,13 @@ class Engine:
         if data == "set:g":
             return self._ask_gemeente(user, state)
         if data == "set:s" and profile.gemeente:
-            sectors = self.kb.sectors_of(profile.gemeente)
+            sectors = self.kb.sectors_named(profile.gemeente)
             if len(sectors) == 1:
                 return [
-                    Reply(f"In {profile.gemeente} geldt alleen {sectors[0].upper()}.", self._menu_buttons())
+                    Reply(
+                        f"Voor {profile.gemeente} heb ik alleen het routeboek voor {sectors[0].upper()}.",
+                        self._menu_buttons(),
+                    )
                 ]
             return self._ask_sector(user, state, profile.gemeente)
         return self._stale()
@@ -480,6 +503,9 @@ class Engine:
 
     # --- walk-throughs --------------------------------------------------------------------
     def _route_list(self, profile: Profile) -> list[Reply]:
+        gap = self.kb.not_held(profile.gemeente, profile.sector)
+        if gap and profile.gemeente:
+            return [Reply(not_held_message(self.kb, profile.gemeente, gap), self._menu_buttons())]
         flows = self.kb.flows_for(profile.gemeente, profile.sector)
         if not flows:
             return [Reply("Voor jouw gemeente zijn nog geen stap-voor-stap-routes.", self._menu_buttons())]

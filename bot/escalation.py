@@ -25,6 +25,9 @@ class EscalationDesk:
         if not gemeente:
             return [Reply("Kies eerst je gemeente met /start.", [MENU])]
         sectors = self.kb.sectors_of(gemeente)
+        # The user's sector may be one whose routeboek the bot lacks (PO in Den Haag): show the
+        # table it has, and say whose table it is.
+        lacking = self.kb.not_held(gemeente, sector or profile.sector)
         if sector not in sectors:
             sector = profile.sector if profile.sector in sectors else (sectors[0] if sectors else None)
         table = self.kb.escalation_for(gemeente, sector)
@@ -38,6 +41,10 @@ class EscalationDesk:
             ]
         t = table.table
         lines = [bold(f"Opschaling {table.gemeente} ({table.sector.upper()})")]
+        if lacking:
+            lines.append(
+                f"Let op: dit is de tabel voor {table.sector.upper()}. Het {lacking.title} heb ik niet."
+            )
         if t.counts_from:
             lines.append(f"Termijnen tellen vanaf: {t.counts_from}")
         for step in t.steps:

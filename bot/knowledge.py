@@ -12,7 +12,18 @@ from typing import Any
 
 from bot.identifiers import identifiers
 from bot.places import PlaceIndex
-from bot.schema import Calendar, Document, Escalation, Flow, GlossaryTerm, Region, Role, Section, Step
+from bot.schema import (
+    Calendar,
+    Document,
+    Escalation,
+    Flow,
+    GlossaryTerm,
+    NotHeld,
+    Region,
+    Role,
+    Section,
+    Step,
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,23 @@ class Knowledge:
     def sectors_of(self, gemeente: str) -> list[str]:
         region = self.region_of(gemeente)
         return list(region.sectors) if region else []
+
+    def not_held(self, gemeente: str | None, sector: str | None) -> NotHeld | None:
+        """The routeboek for this gemeente and sector that the bot knows of but does not have:
+        the reason to say "dat routeboek heb ik niet" instead of answering from another one."""
+        region = self.region_of(gemeente) if gemeente else None
+        if region is None or sector is None:
+            return None
+        return next((gap for gap in region.not_held if gap.sector == sector), None)
+
+    def sectors_named(self, gemeente: str) -> list[str]:
+        """Every sector a user of this gemeente can work in: those with a routeboek here and those
+        whose routeboek the bot knows of but lacks (so nobody is silently put in VO)."""
+        region = self.region_of(gemeente)
+        if region is None:
+            return []
+        named = set(region.sectors) | {gap.sector for gap in region.not_held}
+        return sorted(named)
 
     def resolve_gemeente(self, text: str | None) -> str | None:
         return self.places.resolve(text)

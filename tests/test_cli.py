@@ -26,7 +26,7 @@ def run(
 
 def test_console_chat_onboarding_question_and_walk_through(tmp_path: Path) -> None:
     script = "\n".join(
-        ["/start", "2", "3", "leerling al 2 weken ziek, wat nu?", "/route", "1", "1", "/opschaling", "/help"]
+        ["/start", "2", "3", "2", "leerling al 2 weken ziek, wat nu?", "/route", "1", "1", "/opschaling", "/help"]
     )
     result = run(["chat"], tmp_path, script + "\n")
     assert result.returncode == 0, result.stderr

@@ -27,9 +27,9 @@ if _reason:
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Onboarding by presses (role 2, gemeente 3), a question, a walk-through, the escalation table
-# (a picture on Telegram), help.
-SCRIPT = ["/start", "2", "3", "leerling al 2 weken ziek, wat nu?", "/route", "1", "1", "/opschaling", "/help"]
+# Onboarding by presses (role 2, gemeente 3, sector 2 = VO), a question, a walk-through, the
+# escalation table (a picture on Telegram), help.
+SCRIPT = ["/start", "2", "3", "2", "leerling al 2 weken ziek, wat nu?", "/route", "1", "1", "/opschaling", "/help"]
 
 
 @pytest.fixture(scope="module")
