@@ -56,6 +56,8 @@ COMPOUND_FOREIGN = 0.5
 
 # A section of a superseded document ranks a little lower than the current one.
 SUPERSEDED_FACTOR = 0.9
+# What a term of the most everyday word still weighs in ranking (a specific word weighs 1).
+EVERYDAY_FLOOR = 0.6
 
 # Rejection. The best section must share field-specific words with the question: the summed
 # specificity (bot/specificity.py) of the question words it matches is its evidence. Everyday
@@ -469,10 +471,14 @@ class Matcher:
         allowed = [view.applies(gemeente, sector) for view in self.sections]
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, set[str]] = defaultdict(set)
-        for term, qweight in query.terms.items():
+        for term, typed_weight in query.terms.items():
             idf = self._idf.get(term)
             if idf is None:
                 continue
+            # A word that is everyday Dutch ("wachten", "laat") says less about the topic than
+            # its rarity in the routeboeken suggests: its terms weigh by the concept's specificity.
+            importance = max((query.concepts.get(c, 1.0) for c in query.origins[term]), default=1.0)
+            qweight = typed_weight * (EVERYDAY_FLOOR + (1 - EVERYDAY_FLOOR) * min(1.0, importance))
             for doc, weight in self._weights[term]:
                 if allowed[doc]:
                     scores[doc] += qweight * idf * weight

@@ -284,3 +284,4 @@ def test_a_question_of_two_parts_gets_a_line_for_each() -> None:
 
     card = Answer(section_id="x", title="T", text=text, source="B", short_source="B").short(relevance)
     assert "gele formulier via de coördinator" in card and "binnen twee weken" in card
+

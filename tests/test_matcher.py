@@ -121,7 +121,7 @@ def test_compound_in_question_finds_passage_with_parts(matcher: Matcher) -> None
 
 def test_short_word_finds_longer_forms(matcher: Matcher) -> None:
     # "ziek" typed, "ziekteverzuim" written: the stem is extended to index stems that begin with it.
-    assert top(matcher, "leerling vaak ziek, wat met het verzuim?", "Den Haag") == "a-ziekteverzuim"
+    assert top(matcher, "leerling is vaak ziek, wat nu?", "Den Haag") == "a-ziekteverzuim"
 
 
 def test_glossary_abbreviation_expands(matcher: Matcher) -> None:
