@@ -175,21 +175,28 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace) -> Any:
+    """The engine on the content and the database, or the exit code when either cannot be used:
+    1 for content problems (printed as path:line), 2 for a database the bot must not touch."""
     from bot.engine import Engine
-    from bot.storage import Store
+    from bot.storage import StorageError, Store
 
     kb = _load(args)
     if kb is None:
-        return None
-    return Engine(kb, Store())
+        return 1
+    try:
+        store = Store()
+    except StorageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return Engine(kb, store)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.console import run_console
 
     engine = _engine(args)
-    if engine is None:
-        return 1
+    if isinstance(engine, int):
+        return engine
     return run_console(engine)
 
 
@@ -211,8 +218,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.telegram_app import run_telegram
 
     engine = _engine(args)
-    if engine is None:
-        return 1
+    if isinstance(engine, int):
+        return engine
     return run_telegram(engine, token, webhook=args.webhook, port=args.port)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 MAX_TEXT = 1000
+
+STORAGE_FAILED = "Opslaan lukt nu niet, probeer het later."
 
 # "wat is een lizzer?", "wat betekent MAZL", "wat bedoelen ze met de vier V's"
 DEFINITION_QUESTION = re.compile(
@@ -157,16 +160,21 @@ class Engine:
 
     # --- entry point ----------------------------------------------------------------------
     def handle(self, user: str, event: Event) -> list[Reply]:
-        """One user action in, the replies to send out. Never raises for bad input."""
-        profile = self.store.profile(user)
-        state = self.store.dialogue(user)
-        if isinstance(event, Command):
-            replies = self._command(user, profile, state, event)
-        elif isinstance(event, Press):
-            replies = self._press(user, profile, state, event.data)
-        else:
-            replies = self._text(user, profile, state, event.text)
-        return replies
+        """One user action in, the replies to send out. Never raises for bad input, nor for a
+        database that fails (a full disk, a read-only file): the user gets a short answer to try
+        later instead of silence, and the adapter keeps running."""
+        try:
+            profile = self.store.profile(user)
+            state = self.store.dialogue(user)
+            if isinstance(event, Command):
+                return self._command(user, profile, state, event)
+            if isinstance(event, Press):
+                return self._press(user, profile, state, event.data)
+            return self._text(user, profile, state, event.text)
+        except sqlite3.Error as exc:
+            # The error class and SQLite's message only: never what the user wrote.
+            log.error("storage error while handling a %s: %s: %s", type(event).__name__, type(exc).__name__, exc)
+            return [Reply(STORAGE_FAILED)]
 
     def _save(self, user: str, profile: Profile | None = None, state: Dialogue | None = None) -> None:
         if profile is not None:

@@ -13,20 +13,36 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError, Table
 from sqlite_utils.migrations import Migrations
 
+from bot import __version__
+
 log = logging.getLogger(__name__)
 
 migrations = Migrations("routeboek")
+# Names of the migrations this version knows, oldest first: a database with any other name was
+# migrated by a newer version (see Store._check_schema).
+KNOWN_MIGRATIONS: list[str] = []
+
+MigrationFn = TypeVar("MigrationFn", bound=Callable[[Database], None])
 
 
-@migrations()
+def migration(fn: MigrationFn) -> MigrationFn:
+    """Register a migration and remember its name, so a database from a newer version is
+    recognised by the names it has and this version lacks."""
+    KNOWN_MIGRATIONS.append(fn.__name__)
+    registered: MigrationFn = migrations()(fn)
+    return registered
+
+
+@migration
 def m001_users_and_dialogue(db: Database) -> None:
     Table(db, "users").create(
         {"user": str, "role": str, "gemeente": str, "sector": str, "created": float, "updated": float},
@@ -35,7 +51,7 @@ def m001_users_and_dialogue(db: Database) -> None:
     Table(db, "dialogue").create({"user": str, "state": str, "updated": float}, pk="user")
 
 
-@migrations()
+@migration
 def m002_cases_and_reminders(db: Database) -> None:
     # A case is a pseudonym, a gemeente and sector, and the first day of the absence: enough to
     # compute its deadlines, nothing that identifies the child.
@@ -59,7 +75,7 @@ def m002_cases_and_reminders(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m003_case_progress(db: Database) -> None:
     # The last escalation step the user marked as taken: no reminders up to it any more.
     Table(db, "cases").add_column("reached", str)
@@ -134,36 +150,165 @@ def data_dir() -> Path:
     return Path(os.environ.get("ROUTEBOEK_DATA_DIR", "data"))
 
 
+BUSY_TIMEOUT = 5.0  # seconds SQLite waits for a lock before it gives up, per attempt
+OPEN_ATTEMPTS = 6  # a backup or the console chat writing holds the lock for moments, not minutes
+
+
+def _pause(seconds: float) -> None:
+    """Wait between attempts to open a locked database (a seam for tests, which must not sleep)."""
+    time.sleep(seconds)
+
+
+class StorageError(Exception):
+    """A database the bot cannot use as it is. The message is for the operator: what is wrong,
+    where, and what to do; the CLI prints it and exits 2 instead of showing a traceback."""
+
+
+class StoreLocked(StorageError):
+    """Another program kept the database locked for longer than the bot waited: its data is
+    fine, so the file is left alone."""
+
+
+class StoreUnwritable(StorageError):
+    """The data folder or the file may not be written (permissions, a read-only disk)."""
+
+
+class SchemaTooNew(StorageError):
+    """The database was written by a newer version: using it could break both versions' data."""
+
+
+class _Corrupt(Exception):
+    """Internal: the file is not a (healthy) SQLite database. Only this sets a file aside."""
+
+
+_LOCKED = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_UNWRITABLE = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM}
+
+
+def _error_code(exc: sqlite3.Error) -> int | None:
+    """SQLite's primary result code of an error; sqlite3 raises the same DatabaseError class for a
+    lock as for corruption, so the code is what tells them apart."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _unwritable(path: Path, detail: str) -> StoreUnwritable:
+    return StoreUnwritable(
+        f"De bot mag niet schrijven in de datamap {path.parent} ({path}: {detail}). "
+        "Geef de gebruiker van de bot schrijfrechten op die map, of kies met ROUTEBOEK_DATA_DIR "
+        "een andere map."
+    )
+
+
 class Store:
     """Serialised access to one SQLite file (safe from the event loop and worker threads)."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path else data_dir() / "routeboek.db"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _unwritable(self.path, exc.strerror or str(exc)) from exc
         self._lock = threading.RLock()
         self.db = self._open()
 
     def _open(self) -> Database:
         try:
-            return self._connect()
-        except sqlite3.DatabaseError as exc:
+            return self._connect_waiting()
+        except _Corrupt as exc:
             # A corrupt file is kept for recovery, never overwritten; the bot starts afresh.
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-            log.error("database %s unreadable (%s); moved to %s", self.path, exc, aside)
+            aside = self._set_aside()
+            log.error(
+                "database %s unreadable (%s); moved to %s. The bot starts with an empty database; "
+                "`routeboek restore` lists and restores set-aside copies",
+                self.path,
+                exc,
+                aside,
+            )
+            try:
+                return self._connect_waiting()
+            except _Corrupt as again:  # a fresh file cannot be corrupt; the disk itself may be
+                raise StorageError(f"De database {self.path} is na apart zetten nog onleesbaar ({again}).") from again
+
+    def _set_aside(self) -> Path:
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        try:
             self.path.rename(aside)
             for suffix in ("-wal", "-shm"):
                 extra = Path(str(self.path) + suffix)
                 if extra.exists():
                     extra.rename(Path(str(aside) + suffix))
-            return self._connect()
+        except OSError as exc:
+            raise _unwritable(self.path, f"apart zetten als {aside.name} mislukt: {exc.strerror or exc}") from exc
+        return aside
+
+    def _connect_waiting(self) -> Database:
+        """Connect, waiting out a lock a few times: a lock is another program at work, not a
+        broken file, so it must never lead to setting the database aside."""
+        for attempt in range(1, OPEN_ATTEMPTS + 1):
+            try:
+                return self._connect()
+            except StoreLocked as exc:
+                if attempt == OPEN_ATTEMPTS:
+                    raise
+                log.warning("database %s is locked (%s); attempt %d of %d", self.path, exc, attempt, OPEN_ATTEMPTS)
+                _pause(BUSY_TIMEOUT)
+        raise AssertionError("unreachable")
 
     def _connect(self) -> Database:
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        db = Database(conn)
-        db.execute("PRAGMA quick_check").fetchall()
-        db.enable_wal()
-        migrations.apply(db)
-        return db
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
+        try:
+            db = Database(conn)
+            check = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+            if check != ["ok"]:
+                raise _Corrupt("; ".join(str(c) for c in check[:3]))
+            self._check_schema(db)
+            db.enable_wal()
+            migrations.apply(db)
+            return db
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise self._classify(exc) from exc
+            raise
+
+    def _classify(self, exc: sqlite3.Error) -> Exception:
+        code = _error_code(exc)
+        text = str(exc)
+        if code in _LOCKED or "locked" in text:
+            return StoreLocked(
+                f"De database {self.path} is bezet ({text}): een ander programma (een back-up, de "
+                f"console-chat) hield hem langer dan {OPEN_ATTEMPTS} x {BUSY_TIMEOUT:g} s vast. De "
+                "gegevens zijn niet aangeraakt. Probeer het opnieuw als dat programma klaar is."
+            )
+        if code in _CORRUPT:
+            return _Corrupt(text)
+        if code in _UNWRITABLE:
+            return _unwritable(self.path, text)
+        return StorageError(f"De database {self.path} is nu niet te gebruiken ({text}).")
+
+    def _check_schema(self, db: Database) -> None:
+        """Refuse a database that a newer version migrated: its tables may hold columns and rules
+        this version does not know, and writing to them could break it for both versions."""
+        if not db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [migrations.migrations_table]
+        ).fetchone():
+            return
+        applied = [
+            row[0]
+            for row in db.execute(
+                f"SELECT name FROM [{migrations.migrations_table}] WHERE migration_set = ? ORDER BY rowid",
+                [migrations.name],
+            ).fetchall()
+        ]
+        unknown = [name for name in applied if name not in KNOWN_MIGRATIONS]
+        if unknown:
+            raise SchemaTooNew(
+                f"De database {self.path} komt van een nieuwere versie van routeboek-bot: hij heeft "
+                f"migratie(s) {', '.join(unknown)}, deze versie ({__version__}) kent t/m "
+                f"{KNOWN_MIGRATIONS[-1]}. Installeer de nieuwere versie, of zet een back-up terug."
+            )
 
     def close(self) -> None:
         with self._lock:

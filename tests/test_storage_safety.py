@@ -1,0 +1,196 @@
+"""The database under faults: a lock, a read-only folder, a newer schema, a full disk.
+
+Each of these once cost users their profiles and cases (a healthy file set aside), crashed with
+a traceback, or let a storage error escape the engine. What an operator and a user see is
+asserted here; faults are forced for real (SQLite locks, PRAGMAs, triggers) where SQLite can.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import storage
+from bot.cli import main
+from bot.content import load_content
+from bot.engine import Command, Engine, Press
+from bot.storage import Profile, SchemaTooNew, Store, StoreLocked
+
+USER = "test:1"
+SORRY = "Opslaan lukt nu niet, probeer het later."
+
+
+def make_db(path: Path, user: str = USER) -> None:
+    store = Store(path)
+    store.save_profile(Profile(user, "ib", "Den Haag", "vo"))
+    store.close()
+
+
+def hold_lock(path: Path) -> sqlite3.Connection:
+    """Another process writing in exclusive locking mode: even readers wait for it (WAL mode)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+    conn.execute("BEGIN EXCLUSIVE")
+    conn.execute("UPDATE users SET updated = updated")
+    return conn
+
+
+def copies(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if ".corrupt-" in p.name)
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("ROUTEBOEK_DATA_DIR", str(folder))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    # Wait only briefly for a lock: the tests force one on purpose.
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT", 0.05)
+    monkeypatch.setattr(storage, "OPEN_ATTEMPTS", 2)
+    return folder
+
+
+# --- 1. a lock is not corruption --------------------------------------------------------------
+def test_a_locked_database_is_not_set_aside_and_keeps_its_data(data: Path) -> None:
+    path = data / "routeboek.db"
+    make_db(path)
+    other = hold_lock(path)
+    with pytest.raises(StoreLocked) as info:
+        Store(path)
+    assert str(path) in str(info.value)
+    assert copies(data) == []
+    other.close()
+    assert Store(path).profile(USER).gemeente == "Den Haag"
+
+
+def test_a_lock_released_while_waiting_lets_the_bot_start_with_its_data(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = data / "routeboek.db"
+    make_db(path)
+    other = hold_lock(path)
+    monkeypatch.setattr(storage, "_pause", lambda seconds: other.close())  # released between tries
+    assert Store(path).profile(USER).gemeente == "Den Haag"
+    assert copies(data) == []
+
+
+def test_a_locked_database_exits_2_with_a_message_for_the_operator(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = data / "routeboek.db"
+    make_db(path)
+    other = hold_lock(path)
+    assert main(["chat"]) == 2
+    err = capsys.readouterr().err
+    assert "bezet" in err and str(path) in err and "database is locked" in err
+    other.close()
+    assert Store(path).profile(USER).role == "ib"
+
+
+# --- 2. a data folder the bot may not write in -------------------------------------------------
+def test_a_corrupt_file_that_may_not_be_moved_exits_2_naming_path_and_permission(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data.mkdir()
+    path = data / "routeboek.db"
+    path.write_bytes(b"dit is geen database " * 200)
+
+    def refuse(self: Path, target: object) -> Path:
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "rename", refuse)
+    assert main(["chat"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "Permission denied" in err and "Traceback" not in err
+    assert path.read_bytes().startswith(b"dit is geen database")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in a read-only folder anyway")
+def test_a_read_only_data_folder_exits_2_naming_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    make_db(folder / "routeboek.db")
+    for name in os.listdir(folder):
+        if name != "routeboek.db":
+            os.remove(folder / name)
+    folder.chmod(0o555)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "chat"],
+            input="/start\n",
+            capture_output=True,
+            text=True,
+            env={**os.environ, "ROUTEBOEK_DATA_DIR": str(folder)},
+            timeout=120,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 2, result.stderr
+    assert str(folder) in result.stderr and "Traceback" not in result.stderr
+    assert copies(folder) == []
+
+
+# --- 4. a newer schema; storage errors while answering -----------------------------------------
+def test_a_database_of_a_newer_version_is_refused_naming_the_versions(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = data / "routeboek.db"
+    make_db(path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('routeboek', 'm099_from_the_future', '2030-01-01')"
+        )
+    conn.close()
+    with pytest.raises(SchemaTooNew) as info:
+        Store(path)
+    assert "m099_from_the_future" in str(info.value) and storage.KNOWN_MIGRATIONS[-1] in str(info.value)
+    assert main(["chat"]) == 2
+    assert "m099_from_the_future" in capsys.readouterr().err
+    assert copies(data) == []
+
+
+@pytest.fixture
+def engine(content_dir: Path, data: Path) -> Engine:
+    engine = Engine(load_content(content_dir), Store(data / "routeboek.db"))
+    engine.store.save_profile(Profile(USER, "ib", "Den Haag", "vo"))
+    return engine
+
+
+def fill_up(store: Store) -> None:
+    """A disk that is full: the file may not grow, and its free room is used up."""
+    db = store.db
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        for i in range(100_000):
+            db.execute("INSERT INTO dialogue (user, state, updated) VALUES (?, '', 0)", [f"zz{i:07d}"])
+
+
+def test_a_full_disk_gets_a_polite_answer_not_an_exception(engine: Engine) -> None:
+    fill_up(engine.store)
+    replies = engine.handle("test:new", Command("start"))
+    assert [r.text for r in replies] == [SORRY]
+
+
+def test_a_read_only_database_gets_a_polite_answer(engine: Engine) -> None:
+    engine.store.db.execute("PRAGMA query_only = 1")
+    assert [r.text for r in engine.handle(USER, Command("start"))] == [SORRY]
+    assert [r.text for r in engine.handle(USER, Press("fg:ja"))] == [SORRY]
+    assert engine.store.profile(USER).gemeente == "Den Haag"  # reading still works
+
+
+def test_a_constraint_of_another_schema_gets_a_polite_answer(engine: Engine) -> None:
+    engine.store.db.execute(
+        "CREATE TRIGGER newer BEFORE UPDATE ON users BEGIN SELECT RAISE(ABORT, 'NOT NULL constraint'); END"
+    )
+    replies = engine.handle(USER, Press("on:r:lpa"))  # choosing another role saves the profile
+    assert [r.text for r in replies] == [SORRY]
+    assert engine.store.profile(USER).role == "ib"
