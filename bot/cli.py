@@ -197,7 +197,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if isinstance(engine, int):
         return engine
-    return run_console(engine)
+    return run_console(engine, sys.stdin, sys.stdout)  # the streams of now, not of import time
 
 
 BOTFATHER_HELP = """Er is geen TELEGRAM_BOT_TOKEN ingesteld.
@@ -215,12 +215,26 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("\nIntussen start de console-chat.\n", file=sys.stderr)
             return cmd_chat(args)
         return 2
+    from bot.locks import FolderBusy, hold_run_lock
+    from bot.storage import data_dir
     from bot.telegram_app import run_telegram
 
-    engine = _engine(args)
-    if isinstance(engine, int):
-        return engine
-    return run_telegram(engine, token, webhook=args.webhook, port=args.port)
+    # Before the database is opened: a second bot must not even migrate or set aside the file.
+    try:
+        lock = hold_run_lock(data_dir())
+    except FolderBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"De bot kan de datamap {data_dir()} niet vergrendelen: {exc.strerror or exc}.", file=sys.stderr)
+        return 2
+    try:
+        engine = _engine(args)
+        if isinstance(engine, int):
+            return engine
+        return run_telegram(engine, token, webhook=args.webhook, port=args.port)
+    finally:
+        lock.release()
 
 
 def build_parser() -> argparse.ArgumentParser:

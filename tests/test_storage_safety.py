@@ -194,3 +194,73 @@ def test_a_constraint_of_another_schema_gets_a_polite_answer(engine: Engine) -> 
     replies = engine.handle(USER, Press("on:r:lpa"))  # choosing another role saves the profile
     assert [r.text for r in replies] == [SORRY]
     assert engine.store.profile(USER).role == "ib"
+
+
+# --- 9. one bot per data folder ----------------------------------------------------------------
+@pytest.fixture
+def bot_runs(data: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """`routeboek run` with a stand-in for Telegram: it records each bot that got to start."""
+    started: list[str] = []
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:TEST")
+    return started
+
+
+def test_a_second_run_on_the_same_folder_exits_2_and_the_console_may_run_beside(
+    bot_runs: list[str], data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    beside: dict[str, object] = {}
+
+    def telegram(engine: Engine, token: str, **options: object) -> int:
+        bot_runs.append(token)
+        if len(bot_runs) == 1:  # while this bot runs: a second bot, then the console chat
+            capsys.readouterr()
+            beside["second"] = main(["run"])
+            beside["second_err"] = capsys.readouterr().err
+            monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n"))
+            beside["chat"] = main(["chat"])
+        return 0
+
+    monkeypatch.setattr("bot.telegram_app.run_telegram", telegram)
+    assert main(["run"]) == 0
+    assert bot_runs == ["1:TEST"]
+    assert beside["second"] == 2 and str(data) in str(beside["second_err"])
+    assert beside["chat"] == 0  # and the console user was asked for a role:
+    assert Store(data / "routeboek.db").dialogue("console:local").onboarding == "role"
+    assert main(["run"]) == 0 and len(bot_runs) == 2  # the lock went with the first bot
+
+
+HOLDER = """
+import sys
+import bot.telegram_app
+
+def telegram(*args, **options):
+    print("running", flush=True)
+    sys.stdin.read()
+    return 0
+
+bot.telegram_app.run_telegram = telegram
+from bot.cli import main
+sys.exit(main(["run"]))
+"""
+
+
+def test_a_killed_bot_leaves_no_stuck_lock(
+    bot_runs: list[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "ROUTEBOEK_DATA_DIR": str(data), "TELEGRAM_BOT_TOKEN": "1:TEST"},
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "running\n"
+        monkeypatch.setattr("bot.telegram_app.run_telegram", lambda *a, **k: bot_runs.append("x") or 0)
+        assert main(["run"]) == 2 and bot_runs == []
+        holder.kill()  # SIGKILL: no clean-up code runs
+        holder.wait()
+        assert main(["run"]) == 0 and bot_runs == ["x"]
+    finally:
+        holder.kill()
+        holder.wait()
