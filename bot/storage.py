@@ -23,6 +23,7 @@ from sqlite_utils.db import NotFoundError, Table
 from sqlite_utils.migrations import Migrations
 
 from bot import __version__
+from bot.locks import try_lock
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,16 @@ def m002_cases_and_reminders(db: Database) -> None:
 def m003_case_progress(db: Database) -> None:
     # The last escalation step the user marked as taken: no reminders up to it any more.
     Table(db, "cases").add_column("reached", str)
+
+
+@migration
+def m004_set_aside_notices(db: Database) -> None:
+    # When a corrupt database was set aside, and to which users that was said: who was in the
+    # lost file cannot be read from it, so every user hears it once, at their first message.
+    db.execute(
+        "CREATE TABLE set_aside (id INTEGER PRIMARY KEY AUTOINCREMENT, at FLOAT, copy TEXT, reason TEXT)"
+    )
+    Table(db, "storage_notices").create({"user": str, "event": int, "shown": float}, pk=("user", "event"))
 
 
 CASE_COLUMNS = "id, user, pseudonym, gemeente, sector, start, reminders, reached"
@@ -150,6 +161,20 @@ def data_dir() -> Path:
     return Path(os.environ.get("ROUTEBOEK_DATA_DIR", "data"))
 
 
+NOTICE_DAYS = 90  # how long after a set-aside a user's first message is told about it
+
+
+def free_name(path: Path, kind: str) -> Path:
+    """`routeboek.db.<kind>-<unix time>`, not taken yet: a rename onto an existing copy would
+    silently destroy it."""
+    stamp = int(time.time())
+    candidate = path.with_name(f"{path.name}.{kind}-{stamp}")
+    while candidate.exists():
+        stamp += 1
+        candidate = path.with_name(f"{path.name}.{kind}-{stamp}")
+    return candidate
+
+
 BUSY_TIMEOUT = 5.0  # seconds SQLite waits for a lock before it gives up, per attempt
 OPEN_ATTEMPTS = 6  # a backup or the console chat writing holds the lock for moments, not minutes
 
@@ -211,13 +236,29 @@ class Store:
         except OSError as exc:
             raise _unwritable(self.path, exc.strerror or str(exc)) from exc
         self._lock = threading.RLock()
-        self.db = self._open()
+        # Shared with every other program that has this database open; `routeboek restore` needs
+        # it exclusively, so it never swaps the file under a running bot or console.
+        try:
+            folder_lock = try_lock(self.path.with_name(self.path.name + ".lock"), shared=True)
+        except OSError as exc:
+            raise _unwritable(self.path, exc.strerror or str(exc)) from exc
+        if folder_lock is None:
+            raise StoreLocked(f"De database {self.path} wordt nu teruggezet (routeboek restore). Probeer het zo opnieuw.")
+        self._folder_lock = folder_lock
+        self._set_aside_at: tuple[int, float] | None = None  # the latest set-aside users hear of
+        try:
+            self.db = self._open()
+        except BaseException:
+            folder_lock.release()
+            raise
+        self._set_aside_at = self._recent_set_aside()
 
     def _open(self) -> Database:
         try:
             return self._connect_waiting()
         except _Corrupt as exc:
-            # A corrupt file is kept for recovery, never overwritten; the bot starts afresh.
+            # A corrupt file is kept for recovery, never overwritten; the bot starts afresh, and
+            # the new file remembers it so returning users are told (see storage_notice).
             aside = self._set_aside()
             log.error(
                 "database %s unreadable (%s); moved to %s. The bot starts with an empty database; "
@@ -227,12 +268,16 @@ class Store:
                 aside,
             )
             try:
-                return self._connect_waiting()
+                db = self._connect_waiting()
             except _Corrupt as again:  # a fresh file cannot be corrupt; the disk itself may be
                 raise StorageError(f"De database {self.path} is na apart zetten nog onleesbaar ({again}).") from again
+            db.execute(
+                "INSERT INTO set_aside (at, copy, reason) VALUES (?, ?, ?)", [time.time(), str(aside), str(exc)]
+            )
+            return db
 
     def _set_aside(self) -> Path:
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        aside = free_name(self.path, "corrupt")
         try:
             self.path.rename(aside)
             for suffix in ("-wal", "-shm"):
@@ -313,6 +358,30 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self.db.close()
+            self._folder_lock.release()
+
+    # --- after a set-aside ----------------------------------------------------------------
+    def _recent_set_aside(self) -> tuple[int, float] | None:
+        row = self.db.execute("SELECT id, at FROM set_aside ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None or row[1] < time.time() - NOTICE_DAYS * 86400:
+            return None
+        return int(row[0]), float(row[1])
+
+    def storage_notice(self, user: str) -> float | None:
+        """When the database was set aside, the first time this user writes after it; else None.
+
+        Users of the lost file cannot be read from it, so every user hears it once, for
+        NOTICE_DAYS: after that a new user would only be puzzled by it. Costs nothing when there
+        was no set-aside (the usual case)."""
+        if self._set_aside_at is None:
+            return None
+        event, at = self._set_aside_at
+        with self._lock:
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO storage_notices (user, event, shown) VALUES (?, ?, ?)",
+                [user, event, time.time()],
+            )
+        return at if cursor.rowcount else None
 
     # --- profile --------------------------------------------------------------------------
     def _row(self, sql: str, user: str) -> tuple[Any, ...] | None:

@@ -33,6 +33,16 @@ def make_db(path: Path, user: str = USER) -> None:
     store.close()
 
 
+def role_of(path: Path, user: str = USER) -> str | None:
+    """The user's role as a new start of the bot would read it (closed again: a Store open in
+    this test would count as a program using the database)."""
+    store = Store(path)
+    try:
+        return store.profile(user).role
+    finally:
+        store.close()
+
+
 def hold_lock(path: Path) -> sqlite3.Connection:
     """Another process writing in exclusive locking mode: even readers wait for it (WAL mode)."""
     conn = sqlite3.connect(path, isolation_level=None)
@@ -264,3 +274,99 @@ def test_a_killed_bot_leaves_no_stuck_lock(
     finally:
         holder.kill()
         holder.wait()
+
+
+# --- 3. a corrupt database: set aside, told, restorable ---------------------------------------
+def corrupt(path: Path) -> None:
+    """Overwrite SQLite's header: 'file is not a database'."""
+    content = path.read_bytes()
+    path.write_bytes(b"\0" * 100 + content[100:])
+
+
+def notice_today() -> str:
+    from datetime import date
+
+    from bot.replies import nl_date
+
+    return (
+        "Er ging iets mis met de opslag; je instellingen en casussen van vóór "
+        f"{nl_date(date.today())} zijn apart gezet."
+    )
+
+
+def test_a_corrupt_database_is_set_aside_logged_and_each_user_told_once(
+    content_dir: Path, data: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = data / "routeboek.db"
+    make_db(path)
+    make_db(path, "test:2")
+    corrupt(path)
+    with caplog.at_level("ERROR"):
+        engine = Engine(load_content(content_dir), Store(path))
+    (copy,) = copies(data)
+    assert any(r.levelname == "ERROR" and str(copy) in r.getMessage() for r in caplog.records)
+    first = engine.handle(USER, Command("start"))
+    assert first[0].text.startswith(notice_today()) and "beheerder" in first[0].text
+    assert "Wat is je rol?" in first[1].text  # and then the answer to what the user did
+    again = engine.handle(USER, Command("start"))
+    assert not any("apart gezet" in r.text for r in again)
+    other = engine.handle("test:2", Command("help"))
+    assert other[0].text.startswith(notice_today())
+    # A restart does not tell them again.
+    engine = Engine(load_content(content_dir), Store(path))
+    assert not any("apart gezet" in r.text for r in engine.handle("test:2", Command("help")))
+
+
+def set_aside_healthy(path: Path) -> Path:
+    """A healthy copy set aside, as the lock bug of earlier versions left them."""
+    copy = path.with_name(path.name + ".corrupt-1700000000")
+    path.rename(copy)
+    return copy
+
+
+def test_restore_lists_copies_and_restores_the_newest(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = data / "routeboek.db"
+    make_db(path)
+    copy = set_aside_healthy(path)
+    Store(path).close()  # the bot started afresh
+    assert main(["restore"]) == 0
+    listing = capsys.readouterr().out
+    assert str(copy) in listing and "in orde" in listing and "1 profiel" in listing
+    assert main(["restore", "--newest"]) == 0
+    assert role_of(path) == "ib"
+    assert copy.exists()  # the copy itself stays
+    assert [p for p in data.iterdir() if ".replaced-" in p.name]  # so does the database it replaced
+
+
+def test_restore_refuses_a_damaged_copy_and_to_overwrite_new_data_without_force(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = data / "routeboek.db"
+    make_db(path)
+    copy = set_aside_healthy(path)
+    make_db(path, "test:new")  # someone used the bot after the set-aside
+    assert main(["restore", str(copy)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert role_of(path, "test:new") == "ib"
+    assert main(["restore", str(copy), "--force"]) == 0
+    assert role_of(path) == "ib" and role_of(path, "test:new") is None
+    damaged = data / "routeboek.db.corrupt-1800000000"
+    damaged.write_bytes(b"\0" * 4096)
+    assert main(["restore", "--newest", "--force"]) == 1
+    assert "beschadigd" in capsys.readouterr().err
+    assert role_of(path) == "ib"
+
+
+def test_restore_refuses_while_a_bot_runs_on_the_folder(
+    bot_runs: list[str], data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = data / "routeboek.db"
+    make_db(path)
+    set_aside_healthy(path)
+    during: list[int] = []
+    monkeypatch.setattr(
+        "bot.telegram_app.run_telegram", lambda *a, **k: during.append(main(["restore", "--newest"])) or 0
+    )
+    assert main(["run"]) == 0
+    assert during == [2] and str(data) in capsys.readouterr().err
+    assert role_of(path) is None  # nothing was restored under the running bot
