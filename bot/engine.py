@@ -605,6 +605,10 @@ class Engine:
         """Reminders the adapters should deliver now; call `reminder_delivered` after each."""
         return self.cases.due_reminders(self.clock(), user)
 
+    def reminder_still_due(self, reminder: Reminder) -> bool:
+        """Ask right before sending each reminder of a run: the case may be gone by now."""
+        return self.cases.still_due(reminder)
+
     def reminder_delivered(self, reminder: Reminder) -> None:
         self.cases.mark_sent(reminder)
 

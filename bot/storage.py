@@ -28,6 +28,7 @@ from bot.locks import try_lock
 log = logging.getLogger(__name__)
 
 migrations = Migrations("routeboek")
+CASE_COLUMNS = "id, user, pseudonym, gemeente, sector, start, reminders, reached"
 # Names of the migrations this version knows, oldest first: a database with any other name was
 # migrated by a newer version (see Store._check_schema).
 KNOWN_MIGRATIONS: list[str] = []
@@ -92,7 +93,28 @@ def m004_set_aside_notices(db: Database) -> None:
     Table(db, "storage_notices").create({"user": str, "event": int, "shown": float}, pk=("user", "event"))
 
 
-CASE_COLUMNS = "id, user, pseudonym, gemeente, sector, start, reminders, reached"
+@migration
+def m005_case_ids_never_reused(db: Database) -> None:
+    # A plain INTEGER PRIMARY KEY hands the number of the newest deleted case to the next one, so
+    # a leftover reminders_sent row (or an old button) of a deleted case reached the new one.
+    # SQLite cannot add AUTOINCREMENT to a table: copy into a new one, numbers kept.
+    db.execute(
+        "CREATE TABLE cases_new (id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT, pseudonym TEXT, "
+        "gemeente TEXT, sector TEXT, start TEXT, reminders INTEGER, created FLOAT, reached TEXT)"
+    )
+    db.execute(f"INSERT INTO cases_new ({CASE_COLUMNS}, created) SELECT {CASE_COLUMNS}, created FROM cases")
+    # Numbers already seen anywhere are never handed out again, then records of deleted cases go.
+    db.execute("DELETE FROM sqlite_sequence WHERE name = 'cases_new'")
+    db.execute(
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'cases_new', max(coalesce((SELECT max(id) FROM cases), 0),"
+        " coalesce((SELECT max(case_id) FROM reminders_sent), 0))"
+    )
+    db.execute("DELETE FROM reminders_sent WHERE case_id NOT IN (SELECT id FROM cases)")
+    db.execute("DROP TABLE cases")
+    db.execute("ALTER TABLE cases_new RENAME TO cases")
+    db.execute("CREATE INDEX idx_cases_user ON cases (user)")
+
+
 
 
 @dataclass
@@ -479,6 +501,18 @@ class Store:
             self.db.execute("DELETE FROM reminders_sent WHERE case_id = ?", [case.id])
             self.db.execute("DELETE FROM cases WHERE id = ?", [case.id])
 
+    def reminder_still_due(self, case: Case, step: str, kind: str, due: str) -> bool:
+        """Whether a reminder the run listed may still go out: the case may have been deleted,
+        its reminders switched off or the reminder sent since (by /vergeet in the middle of a
+        burst, or by another run)."""
+        with self._lock:
+            row = self.db.execute(
+                "SELECT 1 FROM cases WHERE id = ? AND user = ? AND reminders = 1 AND NOT EXISTS ("
+                "SELECT 1 FROM reminders_sent WHERE case_id = ? AND step = ? AND kind = ? AND due = ?)",
+                [case.id, case.user, case.id, step, kind, due],
+            ).fetchone()
+        return row is not None
+
     def reminder_sent(self, case: Case, step: str, kind: str, due: str) -> bool:
         with self._lock:
             row = self.db.execute(
@@ -488,17 +522,13 @@ class Store:
         return row is not None
 
     def mark_reminder_sent(self, case: Case, step: str, kind: str, due: str) -> None:
+        """Record a sent reminder, but only while its case exists: one statement, so a /vergeet
+        or a deletion that came first leaves no record behind."""
         with self._lock:
-            Table(self.db, "reminders_sent").upsert(
-                {
-                    "case_id": case.id,
-                    "user": case.user,
-                    "step": step,
-                    "kind": kind,
-                    "due": due,
-                    "sent": time.time(),
-                },
-                pk=("case_id", "step", "kind", "due"),
+            self.db.execute(
+                "INSERT OR REPLACE INTO reminders_sent (case_id, user, step, kind, due, sent)"
+                " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ? AND user = ?)",
+                [case.id, case.user, step, kind, due, time.time(), case.id, case.user],
             )
 
     # --- privacy --------------------------------------------------------------------------
