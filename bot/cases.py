@@ -331,6 +331,13 @@ class CaseDesk:
                     reminders.append(Reminder(case, step.step, kind, due, reply))
         return reminders
 
+    def still_due(self, reminder: Reminder) -> bool:
+        """Checked right before each send: the list of a run is built first, and the user may
+        delete the case or everything (/vergeet) while it is being sent."""
+        return self.store.reminder_still_due(
+            reminder.case, reminder.step, reminder.kind, reminder.due.isoformat()
+        )
+
     def mark_sent(self, reminder: Reminder) -> None:
         self.store.mark_reminder_sent(reminder.case, reminder.step, reminder.kind, reminder.due.isoformat())
 

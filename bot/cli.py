@@ -175,22 +175,29 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace) -> Any:
+    """The engine on the content and the database, or the exit code when either cannot be used:
+    1 for content problems (printed as path:line), 2 for a database the bot must not touch."""
     from bot.engine import Engine
-    from bot.storage import Store
+    from bot.storage import StorageError, Store
 
     kb = _load(args)
     if kb is None:
-        return None
-    return Engine(kb, Store())
+        return 1
+    try:
+        store = Store()
+    except StorageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return Engine(kb, store)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.console import run_console
 
     engine = _engine(args)
-    if engine is None:
-        return 1
-    return run_console(engine)
+    if isinstance(engine, int):
+        return engine
+    return run_console(engine, sys.stdin, sys.stdout)  # the streams of now, not of import time
 
 
 BOTFATHER_HELP = """Er is geen TELEGRAM_BOT_TOKEN ingesteld.
@@ -208,12 +215,64 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("\nIntussen start de console-chat.\n", file=sys.stderr)
             return cmd_chat(args)
         return 2
+    from bot.locks import FolderBusy, hold_run_lock
+    from bot.storage import data_dir
     from bot.telegram_app import run_telegram
 
-    engine = _engine(args)
-    if engine is None:
-        return 1
-    return run_telegram(engine, token, webhook=args.webhook, port=args.port)
+    # Before the database is opened: a second bot must not even migrate or set aside the file.
+    try:
+        lock = hold_run_lock(data_dir())
+    except FolderBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"De bot kan de datamap {data_dir()} niet vergrendelen: {exc.strerror or exc}.", file=sys.stderr)
+        return 2
+    try:
+        engine = _engine(args)
+        if isinstance(engine, int):
+            return engine
+        return run_telegram(engine, token, webhook=args.webhook, port=args.port)
+    finally:
+        lock.release()
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """List set-aside copies of the database, or put one back: the operator's way back after
+    the bot set a database aside and started empty."""
+    from pathlib import Path
+
+    from bot.restore import SET_ASIDE, RestoreRefused, copies, restore
+    from bot.storage import data_dir
+
+    db_path = data_dir() / "routeboek.db"
+    found = copies(db_path)
+    if not args.path and not args.newest:
+        if not found:
+            print(f"Geen apart gezette kopieën naast {db_path}.")
+            return 0
+        print(f"Kopieën naast {db_path}, nieuwste eerst:")
+        for copy in found:
+            print(f"  {copy.describe()}")
+        print("Terugzetten: routeboek restore --newest (de nieuwste apart gezette), of routeboek restore PAD.")
+        return 0
+    if args.path:
+        source = Path(args.path)
+    else:
+        newest = [c for c in found if c.kind == SET_ASIDE]
+        if not newest:
+            print(f"Geen apart gezette kopie naast {db_path}.", file=sys.stderr)
+            return 1
+        source = newest[0].path
+    try:
+        print(restore(db_path, source, force=args.force))
+    except RestoreRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except OSError as exc:
+        print(f"Terugzetten mislukt: {exc.filename or db_path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -259,6 +318,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--webhook", action="store_true", help="webhook mode (WEBHOOK_URL, WEBHOOK_SECRET)")
     p.add_argument("--port", type=int, default=8443, help="webhook listen port (default 8443)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "restore",
+        help="list set-aside copies of the database, or restore one (never while a bot runs)",
+    )
+    p.add_argument("path", nargs="?", help="the copy to restore (default: only list the copies)")
+    p.add_argument("--newest", action="store_true", help="restore the newest copy set aside after a fault")
+    p.add_argument("--force", action="store_true", help="also when the current database has new data")
+    p.set_defaults(func=cmd_restore)
     return parser
 
 

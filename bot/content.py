@@ -94,8 +94,13 @@ class _Collector:
         self.problems.append(Problem(self.rel(path), line or 1, message))
 
     def parse(self, path: Path) -> Any:
+        """The file's data, or None after recording why not: an empty file is reported too, since
+        a region whose routeboek file lost its content must not quietly lose its answers."""
         try:
-            return load_yaml_file(path)
+            data = load_yaml_file(path)
+            if data is None:
+                self.add(path, 1, "the file is empty")
+            return data
         except YamlError as exc:
             self.add(path, exc.line, exc.message)
         except OSError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +24,7 @@ from bot.matcher import Matcher
 from bot.privacy import personal_data_kinds, refusal
 from bot.replies import Button as Button
 from bot.replies import Reply as Reply
-from bot.replies import bold, number, numbered, rows, short
+from bot.replies import bold, nl_date, number, numbered, rows, short
 from bot.schema import Document, Flow, GlossaryTerm, Node
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import fold, words
@@ -33,6 +34,12 @@ log = logging.getLogger(__name__)
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 MAX_TEXT = 1000
+
+STORAGE_FAILED = "Opslaan lukt nu niet, probeer het later."
+SET_ASIDE_NOTICE = (
+    "Er ging iets mis met de opslag; je instellingen en casussen van vóór {date} zijn apart gezet. "
+    "De beheerder van de bot kan ze terugzetten. Tot dan kun je met /start opnieuw beginnen."
+)
 
 # "wat is een lizzer?", "wat betekent MAZL", "wat bedoelen ze met de vier V's"
 DEFINITION_QUESTION = re.compile(
@@ -90,6 +97,7 @@ TABLE_NAMES = {
     "dialogue": "Waar je bent in het gesprek",
     "cases": "Casus",
     "reminders_sent": "Verstuurde herinnering",
+    "storage_notices": "Melding dat de opslag apart is gezet",
 }
 COLUMN_NAMES = {
     "role": "rol",
@@ -106,6 +114,8 @@ COLUMN_NAMES = {
     "due": "termijn",
     "sent": "verstuurd",
     "reached": "gezet t/m stap",
+    "event": "storing nummer",
+    "shown": "getoond",
 }
 VALUE_NAMES = {
     ("reminders", 1): "aan",
@@ -116,7 +126,7 @@ VALUE_NAMES = {
 
 
 def _shown(column: str, value: object) -> str:
-    if column in ("created", "updated", "sent") and isinstance(value, int | float):
+    if column in ("created", "updated", "sent", "shown") and isinstance(value, int | float):
         return datetime.fromtimestamp(value, LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
     if column == "role" and isinstance(value, str):
         return ROLES.get(value, value)
@@ -157,16 +167,29 @@ class Engine:
 
     # --- entry point ----------------------------------------------------------------------
     def handle(self, user: str, event: Event) -> list[Reply]:
-        """One user action in, the replies to send out. Never raises for bad input."""
+        """One user action in, the replies to send out. Never raises for bad input, nor for a
+        database that fails (a full disk, a read-only file): the user gets a short answer to try
+        later instead of silence, and the adapter keeps running."""
+        try:
+            notice = self.store.storage_notice(user)
+            replies = self._handle(user, event)
+        except sqlite3.Error as exc:
+            # The error class and SQLite's message only: never what the user wrote.
+            log.error("storage error while handling a %s: %s: %s", type(event).__name__, type(exc).__name__, exc)
+            return [Reply(STORAGE_FAILED)]
+        if notice is not None:
+            day = nl_date(datetime.fromtimestamp(notice, LOCAL_TIME).date())
+            replies.insert(0, Reply(SET_ASIDE_NOTICE.format(date=day)))
+        return replies
+
+    def _handle(self, user: str, event: Event) -> list[Reply]:
         profile = self.store.profile(user)
         state = self.store.dialogue(user)
         if isinstance(event, Command):
-            replies = self._command(user, profile, state, event)
-        elif isinstance(event, Press):
-            replies = self._press(user, profile, state, event.data)
-        else:
-            replies = self._text(user, profile, state, event.text)
-        return replies
+            return self._command(user, profile, state, event)
+        if isinstance(event, Press):
+            return self._press(user, profile, state, event.data)
+        return self._text(user, profile, state, event.text)
 
     def _save(self, user: str, profile: Profile | None = None, state: Dialogue | None = None) -> None:
         if profile is not None:
@@ -607,6 +630,10 @@ class Engine:
     def due_reminders(self, user: str | None = None) -> list[Reminder]:
         """Reminders the adapters should deliver now; call `reminder_delivered` after each."""
         return self.cases.due_reminders(self.clock(), user)
+
+    def reminder_still_due(self, reminder: Reminder) -> bool:
+        """Ask right before sending each reminder of a run: the case may be gone by now."""
+        return self.cases.still_due(reminder)
 
     def reminder_delivered(self, reminder: Reminder) -> None:
         self.cases.mark_sent(reminder)

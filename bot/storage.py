@@ -13,20 +13,38 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError, Table
 from sqlite_utils.migrations import Migrations
 
+from bot import __version__
+from bot.locks import try_lock
+
 log = logging.getLogger(__name__)
 
 migrations = Migrations("routeboek")
+CASE_COLUMNS = "id, user, pseudonym, gemeente, sector, start, reminders, reached"
+# Names of the migrations this version knows, oldest first: a database with any other name was
+# migrated by a newer version (see Store._check_schema).
+KNOWN_MIGRATIONS: list[str] = []
+
+MigrationFn = TypeVar("MigrationFn", bound=Callable[[Database], None])
 
 
-@migrations()
+def migration(fn: MigrationFn) -> MigrationFn:
+    """Register a migration and remember its name, so a database from a newer version is
+    recognised by the names it has and this version lacks."""
+    KNOWN_MIGRATIONS.append(fn.__name__)
+    registered: MigrationFn = migrations()(fn)
+    return registered
+
+
+@migration
 def m001_users_and_dialogue(db: Database) -> None:
     Table(db, "users").create(
         {"user": str, "role": str, "gemeente": str, "sector": str, "created": float, "updated": float},
@@ -35,7 +53,7 @@ def m001_users_and_dialogue(db: Database) -> None:
     Table(db, "dialogue").create({"user": str, "state": str, "updated": float}, pk="user")
 
 
-@migrations()
+@migration
 def m002_cases_and_reminders(db: Database) -> None:
     # A case is a pseudonym, a gemeente and sector, and the first day of the absence: enough to
     # compute its deadlines, nothing that identifies the child.
@@ -59,13 +77,44 @@ def m002_cases_and_reminders(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m003_case_progress(db: Database) -> None:
     # The last escalation step the user marked as taken: no reminders up to it any more.
     Table(db, "cases").add_column("reached", str)
 
 
-CASE_COLUMNS = "id, user, pseudonym, gemeente, sector, start, reminders, reached"
+@migration
+def m004_set_aside_notices(db: Database) -> None:
+    # When a corrupt database was set aside, and to which users that was said: who was in the
+    # lost file cannot be read from it, so every user hears it once, at their first message.
+    db.execute(
+        "CREATE TABLE set_aside (id INTEGER PRIMARY KEY AUTOINCREMENT, at FLOAT, copy TEXT, reason TEXT)"
+    )
+    Table(db, "storage_notices").create({"user": str, "event": int, "shown": float}, pk=("user", "event"))
+
+
+@migration
+def m005_case_ids_never_reused(db: Database) -> None:
+    # A plain INTEGER PRIMARY KEY hands the number of the newest deleted case to the next one, so
+    # a leftover reminders_sent row (or an old button) of a deleted case reached the new one.
+    # SQLite cannot add AUTOINCREMENT to a table: copy into a new one, numbers kept.
+    db.execute(
+        "CREATE TABLE cases_new (id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT, pseudonym TEXT, "
+        "gemeente TEXT, sector TEXT, start TEXT, reminders INTEGER, created FLOAT, reached TEXT)"
+    )
+    db.execute(f"INSERT INTO cases_new ({CASE_COLUMNS}, created) SELECT {CASE_COLUMNS}, created FROM cases")
+    # Numbers already seen anywhere are never handed out again, then records of deleted cases go.
+    db.execute("DELETE FROM sqlite_sequence WHERE name = 'cases_new'")
+    db.execute(
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'cases_new', max(coalesce((SELECT max(id) FROM cases), 0),"
+        " coalesce((SELECT max(case_id) FROM reminders_sent), 0))"
+    )
+    db.execute("DELETE FROM reminders_sent WHERE case_id NOT IN (SELECT id FROM cases)")
+    db.execute("DROP TABLE cases")
+    db.execute("ALTER TABLE cases_new RENAME TO cases")
+    db.execute("CREATE INDEX idx_cases_user ON cases (user)")
+
+
 
 
 @dataclass
@@ -134,40 +183,227 @@ def data_dir() -> Path:
     return Path(os.environ.get("ROUTEBOEK_DATA_DIR", "data"))
 
 
+NOTICE_DAYS = 90  # how long after a set-aside a user's first message is told about it
+
+
+def free_name(path: Path, kind: str) -> Path:
+    """`routeboek.db.<kind>-<unix time>`, not taken yet: a rename onto an existing copy would
+    silently destroy it."""
+    stamp = int(time.time())
+    candidate = path.with_name(f"{path.name}.{kind}-{stamp}")
+    while candidate.exists():
+        stamp += 1
+        candidate = path.with_name(f"{path.name}.{kind}-{stamp}")
+    return candidate
+
+
+BUSY_TIMEOUT = 5.0  # seconds SQLite waits for a lock before it gives up, per attempt
+OPEN_ATTEMPTS = 6  # a backup or the console chat writing holds the lock for moments, not minutes
+
+
+def _pause(seconds: float) -> None:
+    """Wait between attempts to open a locked database (a seam for tests, which must not sleep)."""
+    time.sleep(seconds)
+
+
+class StorageError(Exception):
+    """A database the bot cannot use as it is. The message is for the operator: what is wrong,
+    where, and what to do; the CLI prints it and exits 2 instead of showing a traceback."""
+
+
+class StoreLocked(StorageError):
+    """Another program kept the database locked for longer than the bot waited: its data is
+    fine, so the file is left alone."""
+
+
+class StoreUnwritable(StorageError):
+    """The data folder or the file may not be written (permissions, a read-only disk)."""
+
+
+class SchemaTooNew(StorageError):
+    """The database was written by a newer version: using it could break both versions' data."""
+
+
+class _Corrupt(Exception):
+    """Internal: the file is not a (healthy) SQLite database. Only this sets a file aside."""
+
+
+_LOCKED = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_UNWRITABLE = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM}
+
+
+def _error_code(exc: sqlite3.Error) -> int | None:
+    """SQLite's primary result code of an error; sqlite3 raises the same DatabaseError class for a
+    lock as for corruption, so the code is what tells them apart."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _unwritable(path: Path, detail: str) -> StoreUnwritable:
+    return StoreUnwritable(
+        f"De bot mag niet schrijven in de datamap {path.parent} ({path}: {detail}). "
+        "Geef de gebruiker van de bot schrijfrechten op die map, of kies met ROUTEBOEK_DATA_DIR "
+        "een andere map."
+    )
+
+
 class Store:
     """Serialised access to one SQLite file (safe from the event loop and worker threads)."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path else data_dir() / "routeboek.db"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _unwritable(self.path, exc.strerror or str(exc)) from exc
         self._lock = threading.RLock()
-        self.db = self._open()
+        # Shared with every other program that has this database open; `routeboek restore` needs
+        # it exclusively, so it never swaps the file under a running bot or console.
+        try:
+            folder_lock = try_lock(self.path.with_name(self.path.name + ".lock"), shared=True)
+        except OSError as exc:
+            raise _unwritable(self.path, exc.strerror or str(exc)) from exc
+        if folder_lock is None:
+            raise StoreLocked(f"De database {self.path} wordt nu teruggezet (routeboek restore). Probeer het zo opnieuw.")
+        self._folder_lock = folder_lock
+        self._set_aside_at: tuple[int, float] | None = None  # the latest set-aside users hear of
+        try:
+            self.db = self._open()
+        except BaseException:
+            folder_lock.release()
+            raise
+        self._set_aside_at = self._recent_set_aside()
 
     def _open(self) -> Database:
         try:
-            return self._connect()
-        except sqlite3.DatabaseError as exc:
-            # A corrupt file is kept for recovery, never overwritten; the bot starts afresh.
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-            log.error("database %s unreadable (%s); moved to %s", self.path, exc, aside)
+            return self._connect_waiting()
+        except _Corrupt as exc:
+            # A corrupt file is kept for recovery, never overwritten; the bot starts afresh, and
+            # the new file remembers it so returning users are told (see storage_notice).
+            aside = self._set_aside()
+            log.error(
+                "database %s unreadable (%s); moved to %s. The bot starts with an empty database; "
+                "`routeboek restore` lists and restores set-aside copies",
+                self.path,
+                exc,
+                aside,
+            )
+            try:
+                db = self._connect_waiting()
+            except _Corrupt as again:  # a fresh file cannot be corrupt; the disk itself may be
+                raise StorageError(f"De database {self.path} is na apart zetten nog onleesbaar ({again}).") from again
+            db.execute(
+                "INSERT INTO set_aside (at, copy, reason) VALUES (?, ?, ?)", [time.time(), str(aside), str(exc)]
+            )
+            return db
+
+    def _set_aside(self) -> Path:
+        aside = free_name(self.path, "corrupt")
+        try:
             self.path.rename(aside)
             for suffix in ("-wal", "-shm"):
                 extra = Path(str(self.path) + suffix)
                 if extra.exists():
                     extra.rename(Path(str(aside) + suffix))
-            return self._connect()
+        except OSError as exc:
+            raise _unwritable(self.path, f"apart zetten als {aside.name} mislukt: {exc.strerror or exc}") from exc
+        return aside
+
+    def _connect_waiting(self) -> Database:
+        """Connect, waiting out a lock a few times: a lock is another program at work, not a
+        broken file, so it must never lead to setting the database aside."""
+        for attempt in range(1, OPEN_ATTEMPTS + 1):
+            try:
+                return self._connect()
+            except StoreLocked as exc:
+                if attempt == OPEN_ATTEMPTS:
+                    raise
+                log.warning("database %s is locked (%s); attempt %d of %d", self.path, exc, attempt, OPEN_ATTEMPTS)
+                _pause(BUSY_TIMEOUT)
+        raise AssertionError("unreachable")
 
     def _connect(self) -> Database:
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        db = Database(conn)
-        db.execute("PRAGMA quick_check").fetchall()
-        db.enable_wal()
-        migrations.apply(db)
-        return db
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
+        try:
+            db = Database(conn)
+            check = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+            if check != ["ok"]:
+                raise _Corrupt("; ".join(str(c) for c in check[:3]))
+            self._check_schema(db)
+            db.enable_wal()
+            migrations.apply(db)
+            return db
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise self._classify(exc) from exc
+            raise
+
+    def _classify(self, exc: sqlite3.Error) -> Exception:
+        code = _error_code(exc)
+        text = str(exc)
+        if code in _LOCKED or "locked" in text:
+            return StoreLocked(
+                f"De database {self.path} is bezet ({text}): een ander programma (een back-up, de "
+                f"console-chat) hield hem langer dan {OPEN_ATTEMPTS} x {BUSY_TIMEOUT:g} s vast. De "
+                "gegevens zijn niet aangeraakt. Probeer het opnieuw als dat programma klaar is."
+            )
+        if code in _CORRUPT:
+            return _Corrupt(text)
+        if code in _UNWRITABLE:
+            return _unwritable(self.path, text)
+        return StorageError(f"De database {self.path} is nu niet te gebruiken ({text}).")
+
+    def _check_schema(self, db: Database) -> None:
+        """Refuse a database that a newer version migrated: its tables may hold columns and rules
+        this version does not know, and writing to them could break it for both versions."""
+        if not db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [migrations.migrations_table]
+        ).fetchone():
+            return
+        applied = [
+            row[0]
+            for row in db.execute(
+                f"SELECT name FROM [{migrations.migrations_table}] WHERE migration_set = ? ORDER BY rowid",
+                [migrations.name],
+            ).fetchall()
+        ]
+        unknown = [name for name in applied if name not in KNOWN_MIGRATIONS]
+        if unknown:
+            raise SchemaTooNew(
+                f"De database {self.path} komt van een nieuwere versie van routeboek-bot: hij heeft "
+                f"migratie(s) {', '.join(unknown)}, deze versie ({__version__}) kent t/m "
+                f"{KNOWN_MIGRATIONS[-1]}. Installeer de nieuwere versie, of zet een back-up terug."
+            )
 
     def close(self) -> None:
         with self._lock:
             self.db.close()
+            self._folder_lock.release()
+
+    # --- after a set-aside ----------------------------------------------------------------
+    def _recent_set_aside(self) -> tuple[int, float] | None:
+        row = self.db.execute("SELECT id, at FROM set_aside ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None or row[1] < time.time() - NOTICE_DAYS * 86400:
+            return None
+        return int(row[0]), float(row[1])
+
+    def storage_notice(self, user: str) -> float | None:
+        """When the database was set aside, the first time this user writes after it; else None.
+
+        Users of the lost file cannot be read from it, so every user hears it once, for
+        NOTICE_DAYS: after that a new user would only be puzzled by it. Costs nothing when there
+        was no set-aside (the usual case)."""
+        if self._set_aside_at is None:
+            return None
+        event, at = self._set_aside_at
+        with self._lock:
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO storage_notices (user, event, shown) VALUES (?, ?, ?)",
+                [user, event, time.time()],
+            )
+        return at if cursor.rowcount else None
 
     # --- profile --------------------------------------------------------------------------
     def _row(self, sql: str, user: str) -> tuple[Any, ...] | None:
@@ -265,6 +501,18 @@ class Store:
             self.db.execute("DELETE FROM reminders_sent WHERE case_id = ?", [case.id])
             self.db.execute("DELETE FROM cases WHERE id = ?", [case.id])
 
+    def reminder_still_due(self, case: Case, step: str, kind: str, due: str) -> bool:
+        """Whether a reminder the run listed may still go out: the case may have been deleted,
+        its reminders switched off or the reminder sent since (by /vergeet in the middle of a
+        burst, or by another run)."""
+        with self._lock:
+            row = self.db.execute(
+                "SELECT 1 FROM cases WHERE id = ? AND user = ? AND reminders = 1 AND NOT EXISTS ("
+                "SELECT 1 FROM reminders_sent WHERE case_id = ? AND step = ? AND kind = ? AND due = ?)",
+                [case.id, case.user, case.id, step, kind, due],
+            ).fetchone()
+        return row is not None
+
     def reminder_sent(self, case: Case, step: str, kind: str, due: str) -> bool:
         with self._lock:
             row = self.db.execute(
@@ -274,17 +522,13 @@ class Store:
         return row is not None
 
     def mark_reminder_sent(self, case: Case, step: str, kind: str, due: str) -> None:
+        """Record a sent reminder, but only while its case exists: one statement, so a /vergeet
+        or a deletion that came first leaves no record behind."""
         with self._lock:
-            Table(self.db, "reminders_sent").upsert(
-                {
-                    "case_id": case.id,
-                    "user": case.user,
-                    "step": step,
-                    "kind": kind,
-                    "due": due,
-                    "sent": time.time(),
-                },
-                pk=("case_id", "step", "kind", "due"),
+            self.db.execute(
+                "INSERT OR REPLACE INTO reminders_sent (case_id, user, step, kind, due, sent)"
+                " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ? AND user = ?)",
+                [case.id, case.user, step, kind, due, time.time(), case.id, case.user],
             )
 
     # --- privacy --------------------------------------------------------------------------

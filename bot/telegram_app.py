@@ -8,13 +8,14 @@ message text, and logs carry update types and error classes only, never what a u
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import os
 import re
 import time
 from collections import OrderedDict, defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -177,10 +178,17 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         key = 0
         if isinstance(update, Update) and update.effective_user:
             key = update.effective_user.id
+        async with self.user_lock(key):
+            await coroutine
+
+    @contextlib.asynccontextmanager
+    async def user_lock(self, key: int) -> AsyncIterator[None]:
+        """The lock of one user's updates; the reminder job takes it too, so a /vergeet never
+        runs between the check of a reminder and its sending."""
         lock = self._locks.setdefault(key, asyncio.Lock())
         try:
             async with lock:
-                await coroutine
+                yield
         finally:
             if not lock.locked() and len(self._locks) > 10_000:
                 self._locks.pop(key, None)
@@ -193,8 +201,11 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
 
 class TelegramBot:
-    def __init__(self, engine: Engine, flood_limit: int | None = FLOOD_MAX) -> None:
+    def __init__(
+        self, engine: Engine, flood_limit: int | None = FLOOD_MAX, processor: PerUserUpdateProcessor | None = None
+    ) -> None:
         self.engine = engine
+        self.processor = processor or PerUserUpdateProcessor()
         self.flood = FloodGuard(flood_limit) if flood_limit else None
         # The engine (matching, SQLite) runs off the event loop so a slow disk never stalls
         # other users, but in one thread: it is pure Python, so more threads would only fight
@@ -373,14 +384,21 @@ class TelegramBot:
             user = reminder.case.user
             if not user.startswith("tg:"):
                 continue  # a console user's case: the console shows it
-            try:
-                await self.send_to(context.bot, int(user[3:]), [reminder.reply])
-            except Forbidden:
-                log.info("reminder not delivered: the user blocked the bot")  # retrying cannot help
-            except TelegramError as error:
-                log.warning("reminder not delivered (%s); trying again at the next run", type(error).__name__)
-                continue
-            await self.in_engine(self.engine.reminder_delivered, reminder)
+            # Under the user's own lock, and checked again: the list was built before the
+            # burst, and a /vergeet or a deleted case in the meantime must stop its reminders.
+            async with self.processor.user_lock(int(user[3:])):
+                if not await self.in_engine(self.engine.reminder_still_due, reminder):
+                    continue
+                try:
+                    await self.send_to(context.bot, int(user[3:]), [reminder.reply])
+                except Forbidden:
+                    log.info("reminder not delivered: the user blocked the bot")  # retrying cannot help
+                except TelegramError as error:
+                    log.warning(
+                        "reminder not delivered (%s); trying again at the next run", type(error).__name__
+                    )
+                    continue
+                await self.in_engine(self.engine.reminder_delivered, reminder)
 
     async def post_shutdown(self, app: AnyApp) -> None:
         self._engine_thread.shutdown(wait=True)
@@ -416,7 +434,8 @@ def build_application(
     `rate_limit=False` and `flood_limit=None` only for measuring against a local emulator;
     `request` lets unit tests answer the Bot API offline.
     """
-    bot = TelegramBot(engine, flood_limit)
+    processor = PerUserUpdateProcessor()
+    bot = TelegramBot(engine, flood_limit, processor)
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(token)
@@ -429,7 +448,7 @@ def build_application(
         )
         .post_init(bot.post_init)
         .post_shutdown(bot.post_shutdown)
-        .concurrent_updates(PerUserUpdateProcessor())
+        .concurrent_updates(processor)
     )
     if rate_limit:
         # Telegram's flood limits: about 30 messages/s overall and 1/s per chat. Retry a

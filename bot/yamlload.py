@@ -4,6 +4,10 @@ Content errors must point at `file:line`, so every mapping and sequence remember
 each of its children. PyYAML would silently keep the last of two duplicate keys and turn
 `no`/`on`/dates into booleans and dates; here duplicates are errors and only the YAML 1.2 core
 scalars (true/false, null, ints, floats) are converted, everything else stays a string.
+
+Anchors and aliases are refused: an alias expands every time the loaded data is walked, so a few
+hundred bytes of nested aliases become billions of strings (an "alias bomb"). Content written by
+hand never needs them, and one refusal is simpler than a budget on expansion.
 """
 
 from __future__ import annotations
@@ -96,9 +100,26 @@ def _construct(node: Node) -> Any:
     raise YamlError(line, f"unsupported YAML node {type(node).__name__}")
 
 
+def _refuse_anchors(text: str) -> None:
+    """Raise at the first anchor or alias: they are checked on the event stream, before any node
+    is built, because composing an alias bomb is what costs the time and memory."""
+    for event in yaml.parse(text, Loader=_LOADER):
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError(
+                line, f"YAML aliases (*{event.anchor}) are not allowed: write the value out"
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise YamlError(
+                line, f"YAML anchors (&{anchor}) are not allowed: write the value out"
+            )
+
+
 def parse_yaml(text: str) -> Any:
     """Parse one YAML document into LineDict/LineList/plain scalars."""
     try:
+        _refuse_anchors(text)
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -298,3 +298,39 @@ def test_a_step_marked_as_taken_gets_no_more_reminders(engine: Engine, clock: Cl
     # A stale 'gezet' button (step 1 again) changes nothing.
     (stale,) = press(engine, created, "Stap 1 gezet")
     assert "eerder bericht" in stale.text and engine.store.cases(USER)[0].reached == "1"
+
+
+def test_a_deleted_cases_number_is_never_given_to_a_new_case(engine: Engine, clock: Clock) -> None:
+    created = new_case(engine, "5-1-2026")
+    (old,) = engine.store.cases(USER)
+    (confirm,) = press(engine, created, "Verwijderen")
+    press(engine, confirm, "Ja, verwijder")
+    new_case(engine, "5-1-2026")
+    (new,) = engine.store.cases(USER)
+    assert new.id != old.id  # an old button or a leftover record of the old case cannot reach it
+    clock.set(2026, 1, 26, 9)
+    assert [r.case.id for r in engine.due_reminders()] == [new.id]
+
+
+def test_the_migration_to_unreused_numbers_keeps_every_case(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from bot.storage import migrations
+
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m005_case_ids_never_reused")  # a database of the previous version
+    for i in (1, 2, 3):
+        db.execute(
+            "INSERT INTO cases (id, user, pseudonym, gemeente, sector, start, reminders, created, reached)"
+            " VALUES (?, ?, ?, 'Den Haag', 'vo', '2026-01-05', 1, 0, ?)",
+            [i, USER, f"C{i}", "1" if i == 2 else None],
+        )
+    db.execute("INSERT INTO reminders_sent VALUES (2, ?, '1', 'week', '2026-02-02', 0)", [USER])
+    db.execute("INSERT INTO reminders_sent VALUES (7, ?, '1', 'week', '2026-02-02', 0)", [USER])  # left over
+    db.execute("DELETE FROM cases WHERE id = 3")
+    db.close()
+    store = Store(path)
+    assert [(c.id, c.pseudonym, c.reached) for c in store.cases(USER)] == [(1, "C1", None), (2, "C2", "1")]
+    assert store.db.execute("SELECT case_id FROM reminders_sent").fetchall() == [(2,)]
+    assert store.add_case(USER, "C4", "Den Haag", "vo", "2026-01-05").id > 7

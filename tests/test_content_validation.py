@@ -170,3 +170,24 @@ def test_env_variable_selects_content(content_dir: Path, monkeypatch: pytest.Mon
 )
 def test_gemeente_spellings(content_dir: Path, typed: str, expected: str | None) -> None:
     assert load_content(content_dir).resolve_gemeente(typed) == expected
+
+
+@pytest.mark.parametrize("rel", ["knowledge/test-doc.yaml", "flows/testflow.yaml"])
+def test_an_empty_knowledge_or_flow_file_is_reported_not_dropped(
+    content_dir: Path, rel: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (content_dir / rel).write_text("# nog niets\n", encoding="utf-8")
+    assert main(["check", "--content", str(content_dir)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert f"{rel}:1: the file is empty" in out
+
+
+def test_an_alias_bomb_in_content_is_a_check_error_with_path_and_line(
+    content_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (content_dir / "flows/bomb.yaml").write_text(
+        "id: bomb\ntitle: &t [lol, lol]\nstart: &s [*t, *t]\n", encoding="utf-8"
+    )
+    assert main(["check", "--content", str(content_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "flows/bomb.yaml:2: YAML anchors (&t) are not allowed" in out

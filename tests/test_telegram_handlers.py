@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
 from bot.content import load_content
-from bot.engine import Engine
+from bot.engine import Engine, Press
 from bot.storage import Profile, Store
 from bot.telegram_app import AnyApp, build_application
 
@@ -271,3 +271,42 @@ async def test_a_photo_or_voice_message_gets_a_clear_answer_and_nothing_is_store
     (sent,) = request.sent()
     assert "alleen tekst" in sent["text"] and "persoonsgegevens" in sent["text"]
     assert engine.store.export("tg:42") == {}
+
+
+class ForgetMidBurst(OfflineRequest):
+    """The user presses 'Ja, wis alles' while the second reminder of a burst is on its way."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
+        self.reminders = 0
+        self.order: list[str] = []
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **kw: Any) -> Any:
+        params = request_data.parameters if request_data else {}
+        if url.endswith("/sendMessage") and "Herinnering casus" in str(params.get("text")):
+            self.order.append("reminder")
+            self.reminders += 1
+            if self.reminders == 2:
+                (gone,) = self.engine.handle("tg:42", Press("fg:ja"))
+                self.order.append(gone.text)
+        return await super().do_request(url, method, request_data, **kw)
+
+
+async def test_vergeet_in_the_middle_of_a_reminder_burst_leaves_nothing_and_stops_the_burst(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    monday = datetime(2026, 1, 26, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    engine = Engine(load_content(content_dir), Store(tmp_path / "db.sqlite"), clock=lambda: monday)
+    engine.store.save_profile(Profile("tg:42", "ib", "Den Haag", "vo"))
+    for code in ("K7MX", "P3RT", "W4NA", "H9CE"):
+        engine.store.add_case("tg:42", code, "Den Haag", "vo", "2026-01-05")  # each one due now
+    request = ForgetMidBurst(engine)
+    app = build_application(engine, "1:TEST", rate_limit=False, request=request)
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name("reminders")
+    async with app:
+        await job.run(app)
+    assert request.order == ["reminder", "reminder", "Alles is gewist. Typ /start als je opnieuw wilt beginnen."]
+    assert engine.store.export("tg:42") == {}
+    assert engine.store.db.execute("SELECT count(*) FROM reminders_sent").fetchone() == (0,)

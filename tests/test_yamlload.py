@@ -38,3 +38,17 @@ def test_syntax_error_line() -> None:
     with pytest.raises(YamlError) as info:
         parse_yaml("a: 1\nb: [1, 2\nc: 3\n")
     assert info.value.line >= 2 and "syntax" in info.value.message
+
+
+BOMB = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n"
+
+
+def test_an_alias_bomb_is_refused_at_the_line_of_its_first_anchor() -> None:
+    # Nine levels of this are 9**9 strings from a few hundred bytes; three levels show the refusal.
+    with pytest.raises(YamlError) as info:
+        parse_yaml(BOMB)
+    assert info.value.line == 1 and "anchor" in info.value.message
+
+
+def test_the_loader_still_reads_plain_content_with_ampersands_and_stars() -> None:
+    assert parse_yaml("a: A&A en *belangrijk*\nb: '&x'\n") == {"a": "A&A en *belangrijk*", "b": "&x"}
