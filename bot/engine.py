@@ -191,6 +191,20 @@ class Engine:
             return self._press(user, profile, state, event.data)
         return self._text(user, profile, state, event.text)
 
+    def personal_data(self, text: str) -> Reply | None:
+        """The refusal when user text holds personal data, else None.
+
+        Every path that takes text from a user passes here first (questions, command arguments,
+        dialogue input, inline queries), so no such text is answered, echoed, stored or logged.
+        """
+        if not text.strip():
+            return None
+        kinds = personal_data_kinds(text, self._known_words, self.clock().date())
+        if not kinds:
+            return None
+        log.info("refused a message with personal data (%s)", ", ".join(kinds))
+        return Reply(refusal(kinds))
+
     def _save(self, user: str, profile: Profile | None = None, state: Dialogue | None = None) -> None:
         if profile is not None:
             self.store.save_profile(profile)
@@ -200,6 +214,9 @@ class Engine:
     # --- commands -------------------------------------------------------------------------
     def _command(self, user: str, profile: Profile, state: Dialogue, cmd: Command) -> list[Reply]:
         name = cmd.name.lower().split("@", 1)[0]
+        refused = self.personal_data(cmd.arg)
+        if refused is not None:  # "/begrip Sanne Jansen" would be echoed back
+            return [refused]
         if name == "start":
             return self._start(user, profile, state)
         if name == "help":
@@ -446,6 +463,9 @@ class Engine:
                     f"{MAX_TEXT} tekens, zonder namen of andere persoonsgegevens."
                 )
             ]
+        refused = self.personal_data(text)
+        if refused is not None:  # before any dialogue step reads it: a typed date may be a birth date
+            return [refused]
         if state.awaiting == "timeline-start":
             deadlines = self.escalation.start_text(user, profile, state, text)
             if deadlines is not None:
@@ -454,10 +474,6 @@ class Engine:
             answered = self.cases.start_text(user, state, text, self.clock().date())
             if answered is not None:
                 return answered
-        kinds = personal_data_kinds(text, self._known_words)
-        if kinds:
-            log.info("refused a message with personal data (%s)", ", ".join(kinds))
-            return [Reply(refusal(kinds))]
         if state.onboarding == "gemeente":
             gemeente = self.kb.resolve_gemeente(text)
             if gemeente:

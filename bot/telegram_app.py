@@ -338,7 +338,23 @@ class TelegramBot:
         await query.answer(results, cache_time=60, is_personal=True)
 
     def inline_results(self, user: str, text: str) -> list[InlineQueryResultArticle]:
-        """The best passages for an inline query, each an article with its source."""
+        """The best passages for an inline query, each an article with its source.
+
+        A query with personal data gets one article that explains the refusal instead: the
+        user sees why nothing is found, and choosing it posts only the explanation.
+        """
+        refused = self.engine.personal_data(text)
+        if refused is not None:
+            return [
+                InlineQueryResultArticle(
+                    id="privacy",
+                    title="Geen persoonsgegevens, graag",
+                    description="Stel je vraag zonder naam, geboortedatum, BSN of contactgegevens.",
+                    input_message_content=InputTextMessageContent(
+                        to_html(refused.text), parse_mode=ParseMode.HTML
+                    ),
+                )
+            ]
         profile = self.engine.store.profile(user)
         results = []
         # A declined question gets no results; an ask-back shows both candidates, card first.

@@ -101,6 +101,8 @@ def test_the_first_day_is_checked_and_a_question_moves_on(engine: Engine, clock:
     (reply,) = engine.handle(USER, TextIn("31-2-2026"))
     assert "bestaat niet" in reply.text
     (reply,) = engine.handle(USER, TextIn("12-3-2012"))  # a birth date, not a first day
+    assert "geboortedatum" in reply.text  # the personal-data guard reads dialogue input first
+    (reply,) = engine.handle(USER, TextIn("12-3-2023"))
     assert "twee jaar" in reply.text and "geboortedatum" in reply.text
     (reply,) = engine.handle(USER, TextIn("1-6-2026"))
     assert "toekomst" in reply.text

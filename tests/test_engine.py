@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from bot.console import CONSOLE_USER, parse_line, plain, run_console
 from bot.content import load_content
-from bot.engine import Button, Command, Engine, Press, Reply, TextIn
+from bot.engine import LOCAL_TIME, Button, Command, Engine, Press, Reply, TextIn
 from bot.storage import Store
 
 USER = "test:1"
@@ -17,7 +18,9 @@ USER = "test:1"
 
 @pytest.fixture
 def engine(content_dir: Path, tmp_path: Path) -> Engine:
-    return Engine(load_content(content_dir), Store(tmp_path / "db" / "routeboek.db"))
+    # A fixed day: dates typed in these tests must stay recent (older ones read as birth dates).
+    today = datetime(2026, 11, 16, 10, 0, tzinfo=LOCAL_TIME)
+    return Engine(load_content(content_dir), Store(tmp_path / "db" / "routeboek.db"), clock=lambda: today)
 
 
 def press(engine: Engine, reply: Reply, label: str, user: str = USER) -> list[Reply]:
@@ -263,3 +266,42 @@ def test_declined_question_shows_no_passage(engine: Engine) -> None:
     onboard(engine)
     (reply,) = engine.handle(USER, TextIn("hoe vraag ik een nieuwe laptop aan bij de ict-afdeling?"))
     assert "routeboek niet over" in reply.text and "Bron:" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("command", "arg", "secret"),
+    [
+        ("begrip", "Sanne Jansen", "Sanne"),
+        ("opschaling", "2511ab", "2511ab"),
+        ("opschaling", "Mohammed komt niet", "Mohammed"),
+        ("begrip", "06 12 34 56 78", "56 78"),
+        ("wie", "bsn 860-129-044", "860"),
+    ],
+)
+def test_command_arguments_with_personal_data_are_refused_not_echoed(
+    engine: Engine, command: str, arg: str, secret: str
+) -> None:
+    onboard(engine)
+    (reply,) = engine.handle(USER, Command(command, arg))
+    assert "persoonsgegevens" in reply.text and secret not in reply.text
+    assert secret not in repr(engine.store.export(USER))
+
+
+def test_command_arguments_are_checked_before_onboarding_too(engine: Engine) -> None:
+    (reply,) = engine.handle(USER, Command("privacy", "zoon daan, geb 3-3-2012"))
+    assert reply.text.startswith("Je bericht lijkt") and "daan" not in reply.text
+
+
+def test_dialogue_input_passes_the_guard(engine: Engine) -> None:
+    (first,) = engine.handle(USER, Command("start"))
+    press(engine, first, "Mentor of leerkracht")
+    (reply,) = engine.handle(USER, TextIn("Fenna van Dam"))  # typed where a gemeente is asked
+    assert "persoonsgegevens" in reply.text and "Fenna" not in reply.text
+    assert engine.store.profile(USER).gemeente is None
+    engine.handle(USER, TextIn("Den Haag"))
+    (table,) = engine.handle(USER, Command("opschaling"))
+    (ask,) = press(engine, table, "Termijnen voor een casus")
+    assert "datum" in ask.text
+    (reply,) = engine.handle(USER, TextIn("12-03-2012"))  # a child's birth date, not a first day
+    assert reply.text.startswith("Je bericht lijkt") and "2012" not in reply.text
+    assert "2012" not in repr(engine.store.export(USER))

@@ -310,3 +310,82 @@ async def test_vergeet_in_the_middle_of_a_reminder_burst_leaves_nothing_and_stop
     assert request.order == ["reminder", "reminder", "Alles is gewist. Typ /start als je opnieuw wilt beginnen."]
     assert engine.store.export("tg:42") == {}
     assert engine.store.db.execute("SELECT count(*) FROM reminders_sent").fetchone() == (0,)
+
+
+def inline_update(query: str, update_id: int = 7) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "inline_query": {
+            "id": f"iq{update_id}",
+            "from": {"id": 42, "is_bot": False, "first_name": "Test"},
+            "query": query,
+            "offset": "",
+        },
+    }
+
+
+async def test_an_inline_query_with_personal_data_gets_only_the_refusal(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, engine = offline
+    async with app:
+        await process(app, inline_update("Sanne Jansen is al 3 weken ziek, wat nu?"))
+        await process(app, inline_update("bel 06 12 34 56 78 over verzuim", update_id=8))
+    for call in request.sent("answerInlineQuery"):
+        (result,) = call["results"]
+        assert result["id"] == "privacy"
+        shown = json.dumps(call)
+        assert "Sanne" not in shown and "56 78" not in shown
+        assert "persoonsgegevens" in result["input_message_content"]["message_text"]
+    assert len(request.sent("answerInlineQuery")) == 2
+    assert engine.store.export("tg:42") == {}
+
+
+async def test_an_ordinary_inline_query_is_still_answered(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, _ = offline
+    async with app:
+        await process(app, inline_update("wanneer meldt de school ziekteverzuim bij de jgz?"))
+    (call,) = request.sent("answerInlineQuery")
+    assert call["results"] and all(r["id"] != "privacy" for r in call["results"])
+
+
+@pytest.mark.parametrize("chat_type", ["private", "group"])
+async def test_a_command_argument_with_personal_data_is_not_echoed(
+    offline: tuple[AnyApp, OfflineRequest, Engine], chat_type: str
+) -> None:
+    app, request, engine = offline
+    engine.store.save_profile(Profile("tg:42", "mentor", "Den Haag", "vo"))
+    chat_id = 42 if chat_type == "private" else -100
+    async with app:
+        await process(app, message_update("/opschaling Mohammed komt niet", chat_type, chat_id))
+        await process(app, message_update("/begrip@routeboek_bot piet(at)ziggo.nl", chat_type, chat_id))
+    sent = request.sent()
+    assert len(sent) == 2
+    for message in sent:
+        assert "persoonsgegevens" in message["text"]
+        assert "Mohammed" not in message["text"] and "ziggo" not in message["text"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("contact", {"phone_number": "+31612345678", "first_name": "Sanne"}),
+        ("location", {"latitude": 52.08, "longitude": 4.31}),
+        ("document", {"file_id": "d1", "file_unique_id": "u2", "file_name": "dossier.pdf"}),
+    ],
+)
+async def test_shared_contacts_locations_and_files_get_a_clear_refusal(
+    offline: tuple[AnyApp, OfflineRequest, Engine], field: str, value: dict[str, Any]
+) -> None:
+    app, request, engine = offline
+    update = message_update("")
+    del update["message"]["text"]
+    update["message"][field] = value
+    async with app:
+        await process(app, update)
+    (sent,) = request.sent()
+    assert "alleen tekst" in sent["text"] and "persoonsgegevens" in sent["text"]
+    assert "Sanne" not in sent["text"]
+    assert engine.store.export("tg:42") == {}
