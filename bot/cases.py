@@ -15,8 +15,21 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.actions import (
+    CaseAction,
+    CaseCancel,
+    CaseChooseGemeente,
+    CaseGemeente,
+    CaseNew,
+    Cases,
+    CaseSector,
+    CaseToday,
+    Menu,
+    button,
+    gemeente_buttons,
+)
 from bot.knowledge import EscalationView, Knowledge, step_details
-from bot.replies import Button, Reply, bold, nl_date, number, numbered, rows
+from bot.replies import Button, Reply, bold, nl_date, rows
 from bot.storage import Case, Dialogue, Profile, Store
 from bot.timeline import (
     Timeline,
@@ -28,6 +41,10 @@ from bot.timeline import (
     parse_date,
     timeline_picture,
 )
+
+# The presses this desk answers (bot/actions.py).
+CasePress = Cases | CaseNew | CaseChooseGemeente | CaseGemeente | CaseSector | CaseToday | CaseCancel | CaseAction
+MENU_BUTTON = button("Menu", Menu())
 
 # Codes without look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B), so they survive being copied by hand.
 CODE_ALPHABET = "ACDEFHJKMNPRTVWXY34679"
@@ -79,7 +96,7 @@ class CaseDesk:
                 "gemeente uit. Ik stuur je een herinnering een week vóór elke termijn en op de dag "
                 "zelf.\n\nEen casus krijgt een code van mij; ik bewaar geen naam, alleen de code, "
                 "de gemeente, de sector en de eerste dag van het verzuim.",
-                [[Button("Nieuwe casus", "cs:new"), Button("Menu", "menu")]],
+                [[button("Nieuwe casus", CaseNew()), MENU_BUTTON]],
             )
         lines = [bold(f"Je casussen ({len(cases)})")]
         for case in cases:
@@ -95,67 +112,60 @@ class CaseDesk:
                 lines.append("Geen lopende termijnen meer.")
             if not case.reminders:
                 lines.append("Herinneringen: uit")
-        buttons = [Button(f"Casus {c.pseudonym}", f"cs:v:{c.id}") for c in cases]
+        buttons = [button(f"Casus {c.pseudonym}", CaseAction("v", c.id)) for c in cases]
         return Reply(
-            "\n".join(lines), [*rows(buttons, 3), [Button("Nieuwe casus", "cs:new"), Button("Menu", "menu")]]
+            "\n".join(lines), [*rows(buttons, 3), [button("Nieuwe casus", CaseNew()), MENU_BUTTON]]
         )
 
-    def press(self, user: str, profile: Profile, state: Dialogue, data: str, today: date) -> list[Reply]:
-        parts = data.split(":")
-        action = parts[1] if len(parts) > 1 else ""
-        arg = parts[2] if len(parts) > 2 else ""
-        if data == "cs":
-            return [self.overview(user, today)]
-        if action == "new":
-            full = self._full(user)
-            return full or self._ask_start(user, state, profile.gemeente or "", profile.sector)
-        if action == "g" and not arg:
-            return [Reply(bold("In welke gemeente speelt de casus?"), numbered(self.kb.gemeenten, "cs:g:"))]
-        arg_number = number(arg)
-        if action == "g" and arg_number is not None and arg_number < len(self.kb.gemeenten):
-            gemeente = self.kb.gemeenten[arg_number]
-            sectors = self.kb.sectors_of(gemeente)
-            if len(sectors) > 1:
-                state.for_gemeente = gemeente
-                self.store.save_dialogue(user, state)
-                buttons = [Button(s.upper(), f"cs:s:{s}") for s in sectors]
-                return [Reply(bold("Primair (PO) of voortgezet onderwijs (VO)?"), [buttons])]
-            return self._ask_start(user, state, gemeente, sectors[0] if sectors else None)
-        if action == "s" and state.for_gemeente and arg in self.kb.sectors_of(state.for_gemeente):
-            return self._ask_start(user, state, state.for_gemeente, arg)
-        if action == "today" and state.awaiting == "case-start":
-            return self._create(user, state, today, today)
-        if action == "x":
-            self._stop_asking(user, state)
-            return [
-                Reply(
-                    "Er is geen casus aangemaakt.", [[Button("Mijn casussen", "cs"), Button("Menu", "menu")]]
-                )
-            ]
-        if action in ("g", "s", "today"):  # a button of an earlier registration
-            return [Reply("Deze knop hoort bij een eerder bericht.", [[Button("Nieuwe casus", "cs:new")]])]
-        case = self.store.case(user, arg_number) if arg_number is not None else None
-        if case is None:
-            return [Reply("Deze casus bestaat niet (meer).", [[Button("Mijn casussen", "cs")]])]
-        if action == "v":
-            return [self._show(case, today)]
-        if action in ("st", "un"):
-            return [self._mark_taken(case, action, number(parts[3]) if len(parts) > 3 else None, today)]
-        if action in ("on", "off"):
-            case.reminders = action == "on"
+    def press(self, user: str, profile: Profile, state: Dialogue, action: CasePress, today: date) -> list[Reply]:
+        """A press on a case screen; a case number is looked up among the user's own cases only."""
+        match action:
+            case Cases():
+                return [self.overview(user, today)]
+            case CaseNew():
+                full = self._full(user)
+                return full or self._ask_start(user, state, profile.gemeente or "", profile.sector)
+            case CaseChooseGemeente():
+                return [Reply(bold("In welke gemeente speelt de casus?"), gemeente_buttons(self.kb, CaseGemeente))]
+            case CaseGemeente(slug) if (gemeente := self.kb.gemeente_by_id(slug)):
+                sectors = self.kb.sectors_of(gemeente)
+                if len(sectors) > 1:
+                    state.for_gemeente = gemeente
+                    self.store.save_dialogue(user, state)
+                    buttons = [button(s.upper(), CaseSector(s)) for s in sectors]
+                    return [Reply(bold("Primair (PO) of voortgezet onderwijs (VO)?"), [buttons])]
+                return self._ask_start(user, state, gemeente, sectors[0] if sectors else None)
+            case CaseSector(sector) if state.for_gemeente and sector in self.kb.sectors_of(state.for_gemeente):
+                return self._ask_start(user, state, state.for_gemeente, sector)
+            case CaseToday() if state.awaiting == "case-start":
+                return self._create(user, state, today, today)
+            case CaseCancel():
+                self._stop_asking(user, state)
+                return [Reply("Er is geen casus aangemaakt.", [[button("Mijn casussen", Cases()), MENU_BUTTON]])]
+            case CaseAction(verb, number, step):
+                case = self.store.case(user, number)
+                if case is None:
+                    return [Reply("Deze casus bestaat niet (meer).", [[button("Mijn casussen", Cases())]])]
+                return [self._act(case, verb, step, today)]
+        # A button of an earlier registration (its gemeente or sector no longer fits).
+        return [Reply("Deze knop hoort bij een eerder bericht.", [[button("Nieuwe casus", CaseNew())]])]
+
+    def _act(self, case: Case, verb: str, step: int | None, today: date) -> Reply:
+        if verb in ("st", "un"):
+            return self._mark_taken(case, verb, step, today)
+        if verb in ("on", "off"):
+            case.reminders = verb == "on"
             self.store.set_reminders(case, case.reminders)
-            return [self._show(case, today)]
-        if action == "d":
-            return [
-                Reply(
-                    f"Casus {case.pseudonym} verwijderen? De termijnen en herinneringen verdwijnen.",
-                    [[Button("Ja, verwijder", f"cs:dd:{case.id}"), Button("Nee", f"cs:v:{case.id}")]],
-                )
-            ]
-        if action == "dd":
+            return self._show(case, today)
+        if verb == "d":
+            return Reply(
+                f"Casus {case.pseudonym} verwijderen? De termijnen en herinneringen verdwijnen.",
+                [[button("Ja, verwijder", CaseAction("dd", case.id)), button("Nee", CaseAction("v", case.id))]],
+            )
+        if verb == "dd":
             self.store.delete_case(case)
-            return [Reply(f"Casus {case.pseudonym} is verwijderd.", [[Button("Mijn casussen", "cs")]])]
-        return [Reply("Deze knop werkt niet meer.", [[Button("Mijn casussen", "cs")]])]
+            return Reply(f"Casus {case.pseudonym} is verwijderd.", [[button("Mijn casussen", Cases())]])
+        return self._show(case, today)
 
     def start_text(self, user: str, state: Dialogue, text: str, today: date) -> list[Reply] | None:
         """The first day of a new case, typed; None when the text is not a date at all (the user
@@ -190,7 +200,7 @@ class CaseDesk:
                 Reply(
                     f"Voor {gemeente or 'deze gemeente'} staat geen opschalingstabel met termijnen in de "
                     "routeboeken, dus ik kan geen termijnen uitrekenen.",
-                    [[Button("Andere gemeente", "cs:g"), Button("Menu", "menu")]],
+                    [[button("Andere gemeente", CaseChooseGemeente()), MENU_BUTTON]],
                 )
             ]
         state.awaiting = "case-start"
@@ -208,8 +218,8 @@ class CaseDesk:
     @staticmethod
     def _start_buttons() -> list[list[Button]]:
         return [
-            [Button("Vandaag", "cs:today"), Button("Andere gemeente", "cs:g")],
-            [Button("Annuleren", "cs:x")],
+            [button("Vandaag", CaseToday()), button("Andere gemeente", CaseChooseGemeente())],
+            [button("Annuleren", CaseCancel())],
         ]
 
     def _stop_asking(self, user: str, state: Dialogue) -> None:
@@ -222,7 +232,7 @@ class CaseDesk:
         return [
             Reply(
                 f"Je volgt al {MAX_CASES} casussen, het maximum. Verwijder eerst een afgeronde casus.",
-                [[Button("Mijn casussen", "cs")]],
+                [[button("Mijn casussen", Cases())]],
             )
         ]
 
@@ -230,7 +240,7 @@ class CaseDesk:
         gemeente, sector = state.for_gemeente, state.for_sector
         self._stop_asking(user, state)
         if not gemeente or not sector:
-            return [Reply("Begin opnieuw met een nieuwe casus.", [[Button("Nieuwe casus", "cs:new")]])]
+            return [Reply("Begin opnieuw met een nieuwe casus.", [[button("Nieuwe casus", CaseNew())]])]
         if full := self._full(user):  # also when two registrations were started side by side
             return full
         taken = {c.pseudonym for c in self.store.cases(user)}
@@ -278,21 +288,21 @@ class CaseDesk:
                     f"Gezet: t/m stap {timeline.steps[taken].step} (geen herinneringen meer tot en met die stap)"
                 )
                 progress.append(
-                    Button(f"Stap {timeline.steps[taken].step} toch niet gezet", f"cs:un:{case.id}")
+                    button(f"Stap {timeline.steps[taken].step} toch niet gezet", CaseAction("un", case.id))
                 )
             if taken + 1 < len(timeline.steps):
                 step = timeline.steps[taken + 1].step
-                progress.insert(0, Button(f"Stap {step} gezet", f"cs:st:{case.id}:{taken + 1}"))
+                progress.insert(0, button(f"Stap {step} gezet", CaseAction("st", case.id, taken + 1)))
             lines += describe_timeline(self.kb, timeline, today, taken)
             title = f"Casus {case.pseudonym}: {case.gemeente} ({case.sector.upper()})"
             caption = f"Termijnen casus {case.pseudonym}"
             picture = timeline_picture(self.kb, timeline, today, title, caption, taken)
-        toggle = Button("Herinneringen uit", f"cs:off:{case.id}")
+        toggle = button("Herinneringen uit", CaseAction("off", case.id))
         if not case.reminders:
-            toggle = Button("Herinneringen aan", f"cs:on:{case.id}")
+            toggle = button("Herinneringen aan", CaseAction("on", case.id))
         buttons = [
-            [toggle, Button("Verwijderen", f"cs:d:{case.id}")],
-            [Button("Mijn casussen", "cs"), Button("Menu", "menu")],
+            [toggle, button("Verwijderen", CaseAction("d", case.id))],
+            [button("Mijn casussen", Cases()), MENU_BUTTON],
         ]
         return Reply("\n".join(lines), [progress, *buttons] if progress else buttons, picture=picture)
 
@@ -388,7 +398,7 @@ class CaseDesk:
         return Reply(
             "\n".join(lines),
             [
-                [Button(f"Stap {step.step} gezet", f"cs:st:{case.id}:{index}")],
-                [Button("Bekijk casus", f"cs:v:{case.id}"), Button("Herinneringen uit", f"cs:off:{case.id}")],
+                [button(f"Stap {step.step} gezet", CaseAction("st", case.id, index))],
+                [button("Bekijk casus", CaseAction("v", case.id)), button("Herinneringen uit", CaseAction("off", case.id))],
             ],
         )

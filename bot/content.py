@@ -179,6 +179,7 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
     regions: list[Region] = list(regions_file.regions) if regions_file else []
     region_ids = {r.id for r in regions}
     gemeente_names: set[str] = set()
+    gemeente_ids: set[str] = set()
     for i, region in enumerate(regions):
         for j, gem in enumerate(region.gemeenten):
             if gem.name in gemeente_names:
@@ -187,7 +188,14 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
                     _at(regions_raw, "regions", i, "gemeenten", j),
                     f"gemeente '{gem.name}' listed twice",
                 )
+            if not gem.slug or gem.slug in gemeente_ids:
+                col.add(
+                    regions_path,
+                    _at(regions_raw, "regions", i, "gemeenten", j),
+                    f"gemeente id '{gem.slug}' is empty or used twice; give it an `id:` of its own",
+                )
             gemeente_names.add(gem.name)
+            gemeente_ids.add(gem.slug)
 
     calendars: dict[str, Calendar] = {}
     cal_path = kdir / CALENDARS_FILE

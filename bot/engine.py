@@ -15,6 +15,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.actions import (
+    WITHOUT_PROFILE,
+    AskHelp,
+    Begin,
+    Cases,
+    ChooseGemeente,
+    ChooseRole,
+    ChooseSector,
+    ChooseTableGemeente,
+    FlowStep,
+    Forget,
+    Menu,
+    Roles,
+    Routes,
+    Settings,
+    ShowCard,
+    ShowSection,
+    ShowTable,
+    StartFlow,
+    TimelineStart,
+    button,
+    decode,
+    gemeente_buttons,
+)
 from bot.answer import build_answer
 from bot.cases import CaseDesk, Reminder
 from bot.decision import Decider, not_held_message
@@ -24,7 +48,7 @@ from bot.matcher import Matcher
 from bot.privacy import personal_data_kinds, refusal
 from bot.replies import Button as Button
 from bot.replies import Reply as Reply
-from bot.replies import bold, nl_date, number, numbered, rows, short
+from bot.replies import bold, nl_date, rows, short
 from bot.schema import Document, Flow, GlossaryTerm, Node
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import fold, words
@@ -34,6 +58,11 @@ log = logging.getLogger(__name__)
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 MAX_TEXT = 1000
+
+ASK_HELP = (
+    "Typ je vraag in gewone woorden, zonder namen. Bijvoorbeeld: "
+    "'wie meldt een thuiszitter aan?' of 'wat is een lizzer?'"
+)
 
 STORAGE_FAILED = "Opslaan lukt nu niet, probeer het later."
 SET_ASIDE_NOTICE = (
@@ -150,20 +179,6 @@ class Engine:
         self.clock = clock  # local time: deadlines and reminders are in Dutch days
         # Capitalised words the routeboeken use are organisations and places, not names.
         self._known_words = frozenset(self.matcher.vocabulary) | {w for g in kb.gemeenten for w in words(g)}
-        self._press_handlers: list[tuple[str, Callable[[str, Profile, Dialogue, str], list[Reply]]]] = [
-            ("menu", self._press_menu),
-            ("on:", self._press_onboarding),
-            ("set:", self._press_settings),
-            ("rt", self._press_route),
-            ("f:", self._press_flow),
-            ("s:", self._press_section),
-            ("esc", lambda user, profile, state, data: self.escalation.press(profile, data)),
-            ("tl", self.escalation.ask_start),
-            ("cs", self._press_case),
-            ("w", self._press_roles),
-            ("fg:", self._press_forget),
-            ("ask", self._press_ask),
-        ]
 
     # --- entry point ----------------------------------------------------------------------
     def handle(self, user: str, event: Event) -> list[Reply]:
@@ -225,7 +240,7 @@ class Engine:
             return [self._menu()]
         if not profile.complete and name not in ("privacy", "mijngegevens", "vergeet"):
             return [
-                Reply("Kies eerst je rol, gemeente en sector: typ /start.", [[Button("Begin", "on:begin")]])
+                Reply("Kies eerst je rol, gemeente en sector: typ /start.", [[button("Begin", Begin())]])
             ]
         handlers: dict[str, Callable[[], list[Reply]]] = {
             "route": lambda: self._route_list(profile),
@@ -266,7 +281,7 @@ class Engine:
                 "jouw regio: wie wat doet, wanneer, en waar een vastgelopen casus heen gaat.\n\n"
                 "Ik bewaar alleen je rol, gemeente en sector. Stuur nooit namen of andere "
                 "persoonsgegevens van leerlingen.\n\n" + bold("Wat is je rol?"),
-                rows([Button(label, f"on:r:{key}") for key, label in ROLES.items()]),
+                rows([button(label, ChooseRole(key)) for key, label in ROLES.items()]),
             )
         ]
 
@@ -275,7 +290,7 @@ class Engine:
         self._save(user, state=state)
         return [
             Reply(
-                bold("In welke gemeente werk je?") + " (of typ de naam)", numbered(self.kb.gemeenten, "on:g:")
+                bold("In welke gemeente werk je?") + " (of typ de naam)", gemeente_buttons(self.kb, ChooseGemeente)
             )
         ]
 
@@ -284,7 +299,7 @@ class Engine:
         self._save(user, state=state)
         named = self.kb.sectors_named(gemeente)
         buttons = [
-            Button(s.upper() + (" (primair)" if s == "po" else " (voortgezet)"), f"on:s:{s}") for s in named
+            button(s.upper() + (" (primair)" if s == "po" else " (voortgezet)"), ChooseSector(s)) for s in named
         ]
         lacking = [gap for s in named if (gap := self.kb.not_held(gemeente, s))]
         note = "".join(
@@ -326,9 +341,9 @@ class Engine:
 
     def _menu_buttons(self) -> list[list[Button]]:
         return [
-            [Button("Vraag stellen", "ask"), Button("Stap voor stap", "rt")],
-            [Button("Opschaling", "esc"), Button("Wie doet wat", "w")],
-            [Button("Casussen", "cs"), Button("Instellingen", "set:menu")],
+            [button("Vraag stellen", AskHelp()), button("Stap voor stap", Routes())],
+            [button("Opschaling", ShowTable()), button("Wie doet wat", Roles())],
+            [button("Casussen", Cases()), button("Instellingen", Settings("menu"))],
         ]
 
     def _menu(self) -> Reply:
@@ -336,52 +351,65 @@ class Engine:
 
     # --- button presses -------------------------------------------------------------------
     def _press(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        for prefix, handler in self._press_handlers:
-            if data == prefix or (
-                data.startswith(prefix) and (prefix.endswith(":") or data[len(prefix)] == ":")
-            ):
-                if not profile.complete and prefix not in ("on:", "fg:", "menu"):
-                    return self._ask_role(user, state)
-                return handler(user, profile, state, data)
-        return self._stale()
+        """A button press: its data decoded by the one protocol (bot/actions.py), then routed."""
+        action = decode(data, self.kb)
+        if action is None:
+            return self._stale()
+        if not profile.complete and not isinstance(action, WITHOUT_PROFILE):
+            return self._ask_role(user, state)
+        today = self.clock().date()
+        match action:
+            case Menu():
+                return self._ask_role(user, state) if not profile.complete else [self._menu()]
+            case AskHelp():
+                return [Reply(ASK_HELP)]
+            case Begin() | ChooseRole() | ChooseGemeente() | ChooseSector():
+                return self._press_onboarding(user, profile, state, action)
+            case Settings(screen):
+                return self._press_settings(user, profile, state, screen)
+            case Routes():
+                return self._route_list(profile)
+            case StartFlow(flow_id):
+                return self._start_flow(user, profile, state, flow_id)
+            case FlowStep():
+                return self._press_flow(user, profile, state, action)
+            case ShowSection(section_id):
+                return self._show_section(profile, section_id)
+            case ShowCard(section_id):
+                return self._show_card(profile, section_id)
+            case ShowTable() | ChooseTableGemeente():
+                return self.escalation.press(profile, action)
+            case TimelineStart():
+                return self.escalation.ask_start(user, profile, state, action)
+            case Roles(role_id):
+                return self._roles(profile, role_id)
+            case Forget(confirm):
+                return self._press_forget(user, confirm)
+            case _:
+                return self.cases.press(user, profile, state, action, today)
 
     def _stale(self, note: str = "") -> list[Reply]:
-        text = note or "Deze knop hoort bij een ouder bericht en werkt niet meer."
+        text = note or "Deze knop is verouderd: hij hoort bij een ouder bericht."
         return [Reply(text + " Kies opnieuw:", self._menu_buttons())]
 
-    def _press_menu(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        if not profile.complete:
-            return self._ask_role(user, state)
-        return [self._menu()]
-
-    def _press_ask(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        return [
-            Reply(
-                "Typ je vraag in gewone woorden, zonder namen. Bijvoorbeeld: "
-                "'wie meldt een thuiszitter aan?' of 'wat is een lizzer?'"
-            )
-        ]
-
-    def _press_onboarding(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        parts = data.split(":")
-        if data == "on:begin":
-            return self._ask_role(user, state)
-        if len(parts) != 3:
-            return self._stale()
-        kind, value = parts[1], parts[2]
+    def _press_onboarding(
+        self, user: str, profile: Profile, state: Dialogue, action: Begin | ChooseRole | ChooseGemeente | ChooseSector
+    ) -> list[Reply]:
         changing = state.onboarding == "change"
-        if kind == "r" and value in ROLES:
-            profile.role = value
-            if changing or profile.gemeente:
+        match action:
+            case Begin():
+                return self._ask_role(user, state)
+            case ChooseRole(role) if role in ROLES:
+                profile.role = role
+                if changing or profile.gemeente:
+                    return self._after_setting(user, profile, state)
+                self._save(user, profile)
+                return self._ask_gemeente(user, state)
+            case ChooseGemeente(slug) if (gemeente := self.kb.gemeente_by_id(slug)):
+                return self._set_gemeente(user, profile, state, gemeente)
+            case ChooseSector(sector) if profile.gemeente and sector in self.kb.sectors_named(profile.gemeente):
+                profile.sector = sector
                 return self._after_setting(user, profile, state)
-            self._save(user, profile)
-            return self._ask_gemeente(user, state)
-        index = number(value)
-        if kind == "g" and index is not None and index < len(self.kb.gemeenten):
-            return self._set_gemeente(user, profile, state, self.kb.gemeenten[index])
-        if kind == "s" and profile.gemeente and value in self.kb.sectors_named(profile.gemeente):
-            profile.sector = value
-            return self._after_setting(user, profile, state)
         return self._stale()
 
     def _set_gemeente(self, user: str, profile: Profile, state: Dialogue, gemeente: str) -> list[Reply]:
@@ -420,26 +448,26 @@ class Engine:
         return Reply(
             text,
             [
-                [Button("Rol", "set:r"), Button("Gemeente", "set:g"), Button("Sector", "set:s")],
-                [Button("Menu", "menu")],
+                [button("Rol", Settings("r")), button("Gemeente", Settings("g")), button("Sector", Settings("s"))],
+                [button("Menu", Menu())],
             ],
         )
 
-    def _press_settings(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        if data == "set:menu":
+    def _press_settings(self, user: str, profile: Profile, state: Dialogue, screen: str) -> list[Reply]:
+        if screen == "menu":
             return [self._settings(profile)]
         state.onboarding = "change"
         self._save(user, state=state)
-        if data == "set:r":
+        if screen == "r":
             return [
                 Reply(
                     bold("Wat is je rol?"),
-                    rows([Button(label, f"on:r:{key}") for key, label in ROLES.items()]),
+                    rows([button(label, ChooseRole(key)) for key, label in ROLES.items()]),
                 )
             ]
-        if data == "set:g":
+        if screen == "g":
             return self._ask_gemeente(user, state)
-        if data == "set:s" and profile.gemeente:
+        if screen == "s" and profile.gemeente:
             sectors = self.kb.sectors_named(profile.gemeente)
             if len(sectors) == 1:
                 return [
@@ -481,7 +509,7 @@ class Engine:
             return [
                 Reply(
                     "Die gemeente ken ik niet. Kies een van deze:",
-                    numbered(self.kb.gemeenten, "on:g:"),
+                    gemeente_buttons(self.kb, ChooseGemeente),
                 )
             ]
         if state.onboarding in ("role", "sector"):
@@ -501,7 +529,7 @@ class Engine:
         hits = decision.hits
         if decision.clarify is not None:
             options = [
-                [Button(short(label), f"s:{section_id}")] for label, section_id in decision.clarify.options
+                [button(short(label), ShowCard(section_id))] for label, section_id in decision.clarify.options
             ]
             return [Reply(decision.clarify.question, options)]
         best = hits[0]
@@ -515,14 +543,14 @@ class Engine:
                 text_out = self._term_text(found[:2]) + "\n\n" + text_out
         if gemeente and gemeente != profile.gemeente:
             text_out = f"(Antwoord voor {gemeente}, zoals je vroeg.)\n\n" + text_out
-        buttons: list[list[Button]] = [[Button("Lees het hele stuk", f"s:{best.view.id}")]]
+        buttons: list[list[Button]] = [[button("Lees het hele stuk", ShowSection(best.view.id))]]
         if Matcher.is_ambiguous(hits):
             text_out += "\n\nBedoelde je misschien iets anders?"
-            buttons += [[Button(short(h.view.section.title), f"s:{h.view.id}")] for h in hits[1:3]]
+            buttons += [[button(short(h.view.section.title), ShowCard(h.view.id))] for h in hits[1:3]]
         buttons += self._related_buttons(best.view.section.related)
         if not profile.complete:
             text_out += "\n\nTip: kies met /start je gemeente, dan krijg je het antwoord uit jouw routeboek."
-        buttons.append([Button("Menu", "menu")])
+        buttons.append([button("Menu", Menu())])
         return [Reply(text_out, buttons)]
 
     def _related_buttons(self, ids: list[str]) -> list[list[Button]]:
@@ -530,15 +558,26 @@ class Engine:
         for section_id in ids[:3]:
             view = self.kb.section(section_id)
             if view is not None:
-                rows.append([Button(short("Lees verder: " + view.section.title), f"s:{section_id}")])
+                rows.append([button(short("Lees verder: " + view.section.title), ShowSection(section_id))])
         return rows
 
-    def _press_section(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        view = self.kb.section(data[2:])
+    def _show_section(self, profile: Profile, section_id: str) -> list[Reply]:
+        """The full passage: "Lees het hele stuk" and "Lees verder"."""
+        view = self.kb.section(section_id)
         if view is None:
             return self._stale("Dit onderdeel bestaat niet meer.")
         text = build_answer(self.kb, view, profile.gemeente).render(bold)
-        return [Reply(text, [*self._related_buttons(view.section.related), [Button("Menu", "menu")]])]
+        return [Reply(text, [*self._related_buttons(view.section.related), [button("Menu", Menu())]])]
+
+    def _show_card(self, profile: Profile, section_id: str) -> list[Reply]:
+        """The card of one section, with its full passage one press away: the answer after an
+        ask-back or a "Bedoelde je misschien" choice."""
+        view = self.kb.section(section_id)
+        if view is None:
+            return self._stale("Dit onderdeel bestaat niet meer.")
+        card = build_answer(self.kb, view, profile.gemeente).card(bold)
+        buttons = [[button("Lees het hele stuk", ShowSection(view.id))], *self._related_buttons(view.section.related)]
+        return [Reply(card, [*buttons, [button("Menu", Menu())]])]
 
     # --- walk-throughs --------------------------------------------------------------------
     def _route_list(self, profile: Profile) -> list[Reply]:
@@ -548,13 +587,11 @@ class Engine:
         flows = self.kb.flows_for(profile.gemeente, profile.sector)
         if not flows:
             return [Reply("Voor jouw gemeente zijn nog geen stap-voor-stap-routes.", self._menu_buttons())]
-        buttons = [[Button(short(f.title), f"rt:{f.id}")] for f in flows]
-        return [Reply(bold("Stap voor stap") + "\nKies een onderwerp:", [*buttons, [Button("Menu", "menu")]])]
+        buttons = [[button(short(f.title), StartFlow(f.id))] for f in flows]
+        return [Reply(bold("Stap voor stap") + "\nKies een onderwerp:", [*buttons, [button("Menu", Menu())]])]
 
-    def _press_route(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        if data == "rt":
-            return self._route_list(profile)
-        flow = self.kb.flows.get(data[3:])
+    def _start_flow(self, user: str, profile: Profile, state: Dialogue, flow_id: str) -> list[Reply]:
+        flow = self.kb.flows.get(flow_id)
         if flow is None:
             return self._stale("Deze route bestaat niet meer.")
         state.flow, state.node, state.history = flow.id, flow.start, []
@@ -580,18 +617,18 @@ class Engine:
         node_id = state.node or flow.start
         node = flow.nodes[node_id]
         # At the first question "terug" leads back to the list of walk-throughs.
-        back = Button("Terug", f"f:{state.epoch}:b") if state.history else Button("Terug", "rt")
-        nav = [back, Button("Opnieuw", f"f:{state.epoch}:r")]
+        back = button("Terug", FlowStep(state.epoch, "b")) if state.history else button("Terug", Routes())
+        nav = [back, button("Opnieuw", FlowStep(state.epoch, "r"))]
         if node.type == "question":
             done = len(state.history) + 1
             total = done + self._depth(flow, node_id) - 1
             head = f"{bold(flow.title)} · vraag {done} van max. {total}"
             options = self._options(node, profile.gemeente)
-            buttons = [[Button(short(label), f"f:{state.epoch}:{i}")] for i, label in options]
+            buttons = [[button(short(label), FlowStep(state.epoch, i))] for i, label in options]
             return Reply(f"{head}\n\n{node.text}", [*buttons, nav])
         return Reply(
             self._end_text(profile, flow, node),
-            [*self._related_buttons(node.related), nav, [Button("Menu", "menu")]],
+            [*self._related_buttons(node.related), nav, [button("Menu", Menu())]],
         )
 
     def _end_text(self, profile: Profile, flow: Flow, node: Node) -> str:
@@ -614,23 +651,20 @@ class Engine:
             lines += ["", f"{bold('Bron:')} {self.kb.document_label(source.document)}, {source.section}"]
         return "\n".join(lines)
 
-    def _press_flow(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        parts = data.split(":")
+    def _press_flow(self, user: str, profile: Profile, state: Dialogue, step: FlowStep) -> list[Reply]:
         flow = self.kb.flows.get(state.flow or "")
-        if len(parts) != 3 or flow is None or parts[1] != str(state.epoch) or state.node not in flow.nodes:
+        if flow is None or step.epoch != state.epoch or state.node not in flow.nodes:
             return self._stale("Deze knop hoort bij een eerdere stap.") + (
                 [self._show_node(profile, state, flow)] if flow and state.node in flow.nodes else []
             )
-        action = parts[2]
         node = flow.nodes[state.node or flow.start]
-        if action == "b":
+        choice = step.choice
+        if choice == "b":
             if state.history:
                 state.node = state.history.pop()
-        elif action == "r":
+        elif choice == "r":
             state.node, state.history = flow.start, []
-        elif (choice := number(action)) is not None and any(
-            i == choice for i, _ in self._options(node, profile.gemeente)
-        ):
+        elif any(i == choice for i, _ in self._options(node, profile.gemeente)):
             state.history.append(state.node or flow.start)
             state.node = node.options[choice].next
         else:
@@ -640,9 +674,6 @@ class Engine:
         return [self._show_node(profile, state, flow)]
 
     # --- cases and reminders ---------------------------------------------------------------
-    def _press_case(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        return self.cases.press(user, profile, state, data, self.clock().date())
-
     def due_reminders(self, user: str | None = None) -> list[Reminder]:
         """Reminders the adapters should deliver now; call `reminder_delivered` after each."""
         return self.cases.due_reminders(self.clock(), user)
@@ -662,13 +693,13 @@ class Engine:
             for v in views:
                 seen.setdefault(v.role.id, v.role.name)
             buttons = [
-                Button(short(name, 30), f"w:{rid}")
+                button(short(name, 30), Roles(rid))
                 for rid, name in sorted(seen.items(), key=lambda x: x[1].lower())
             ]
             return [
                 Reply(
                     bold("Wie doet wat?") + f"\nPartners in het routeboek van {profile.gemeente}:",
-                    [*rows(buttons, 2), [Button("Menu", "menu")]],
+                    [*rows(buttons, 2), [button("Menu", Menu())]],
                 )
             ]
         chosen = [v for v in views if v.role.id == role_id]
@@ -681,10 +712,7 @@ class Engine:
                 f"{bold('Taken')} ({self.kb.document_label(v.document.key)}, {v.role.source.section}):",
             ]
             lines += [f"- {task}" for task in v.role.tasks] or ["- (geen taken genoemd)"]
-        return [Reply("\n".join(lines), [[Button("Wie doet wat", "w"), Button("Menu", "menu")]])]
-
-    def _press_roles(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        return self._roles(profile, data[2:] if data.startswith("w:") else None)
+        return [Reply("\n".join(lines), [[button("Wie doet wat", Roles()), button("Menu", Menu())]])]
 
     def _terms(self, profile: Profile, query: str) -> list[Reply]:
         terms = self.kb.terms_for(profile.gemeente)
@@ -757,11 +785,11 @@ class Engine:
     def _forget_confirm(self) -> Reply:
         return Reply(
             "Weet je zeker dat je alles wilt wissen wat over jou bewaard is?",
-            [[Button("Ja, wis alles", "fg:ja"), Button("Nee", "fg:nee")]],
+            [[button("Ja, wis alles", Forget(True)), button("Nee", Forget(False))]],
         )
 
-    def _press_forget(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        if data == "fg:ja":
+    def _press_forget(self, user: str, confirm: bool) -> list[Reply]:
+        if confirm:
             self.store.forget(user)
             return [Reply("Alles is gewist. Typ /start als je opnieuw wilt beginnen.")]
         return [Reply("Er is niets gewist.", self._menu_buttons())]

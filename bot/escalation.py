@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.actions import ChooseTableGemeente, Menu, ShowTable, TimelineStart, button, gemeente_buttons
 from bot.knowledge import EscalationView, Knowledge, step_details
-from bot.replies import Button, Card, Picture, Reply, bold, nl_date, number, numbered
+from bot.replies import Button, Card, Picture, Reply, bold, nl_date
 from bot.storage import Dialogue, Profile, Store
 from bot.timeline import build_timeline, describe_timeline, parse_date
 
-MENU = [Button("Menu", "menu")]
+MENU = [button("Menu", Menu())]
 
 
 class EscalationDesk:
@@ -31,7 +32,7 @@ class EscalationDesk:
         if sector not in sectors:
             sector = profile.sector if profile.sector in sectors else (sectors[0] if sectors else None)
         table = self.kb.escalation_for(gemeente, sector)
-        other_or_menu = [Button("Andere gemeente", "esc:g"), *MENU]
+        other_or_menu = [button("Andere gemeente", ChooseTableGemeente()), *MENU]
         if table is None:
             return [
                 Reply(
@@ -51,12 +52,12 @@ class EscalationDesk:
             lines += ["", bold(f"Stap {step.step}: {step.name}")]
             lines += [f"{label}: {value}" for label, value in step_details(step)]
         lines += ["", f"{bold('Bron:')} {self.kb.document_label(t.source.document)}, {t.source.section}"]
-        index = self.kb.gemeenten.index(table.gemeente)
+        slug = self.kb.gemeente_id(table.gemeente) or ""
         buttons = []
         if any(step.term for step in t.steps):
-            buttons.append([Button("Termijnen voor een casus", f"tl:{index}:{table.sector}")])
+            buttons.append([button("Termijnen voor een casus", TimelineStart(slug, table.sector))])
         buttons += [
-            [Button(f"{s.upper()}-tabel", f"esc:t:{index}:{s}")] for s in sectors if s != table.sector
+            [button(f"{s.upper()}-tabel", ShowTable(slug, s))] for s in sectors if s != table.sector
         ]
         buttons.append(other_or_menu)
         return [Reply("\n".join(lines), buttons, picture=self.picture(table))]
@@ -70,17 +71,12 @@ class EscalationDesk:
             return [Reply(f"De gemeente '{arg[:40]}' ken ik niet. Kies een gemeente:", self._gemeenten())]
         return self.table(profile, gemeente)
 
-    def press(self, profile: Profile, data: str) -> list[Reply]:
-        """'esc' (own table), 'esc:g' (choose a gemeente), 'esc:t:<gemeente>[:<sector>]'."""
-        parts = data.split(":")
-        if data == "esc:g":
+    def press(self, profile: Profile, action: ShowTable | ChooseTableGemeente) -> list[Reply]:
+        """The user's own table, the gemeente list, or the table of the gemeente pressed."""
+        if isinstance(action, ChooseTableGemeente):
             return [Reply(bold("Van welke gemeente wil je de opschalingstabel zien?"), self._gemeenten())]
-        if len(parts) >= 3 and parts[1] == "t":
-            index = number(parts[2])
-            if index is None or index >= len(self.kb.gemeenten):
-                return [Reply("Deze knop werkt niet meer. Kies opnieuw:", self._gemeenten())]
-            return self.table(profile, self.kb.gemeenten[index], parts[3] if len(parts) > 3 else None)
-        return self.table(profile)
+        gemeente = self.kb.gemeente_by_id(action.gemeente) if action.gemeente else None
+        return self.table(profile, gemeente, action.sector)
 
     def picture(self, table: EscalationView) -> Picture:
         cards = []
@@ -98,17 +94,15 @@ class EscalationDesk:
         )
 
     def _gemeenten(self) -> list[list[Button]]:
-        return numbered(self.kb.gemeenten, "esc:t:")
+        return gemeente_buttons(self.kb, ShowTable)
 
     # --- deadline calculator ----------------------------------------------------------------
-    def ask_start(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
-        """'tl' (the user's own gemeente) or 'tl:<gemeente index>:<sector>' (the table on screen)."""
-        parts = data.split(":")
-        index = number(parts[1]) if len(parts) == 3 else None
-        gemeente = self.kb.gemeenten[index] if index is not None and index < len(self.kb.gemeenten) else None
+    def ask_start(self, user: str, profile: Profile, state: Dialogue, action: TimelineStart) -> list[Reply]:
+        """The deadline calculator for the user's own gemeente, or for the table on screen."""
+        gemeente = self.kb.gemeente_by_id(action.gemeente) if action.gemeente else None
         state.awaiting = "timeline-start"
         state.for_gemeente = gemeente or profile.gemeente
-        state.for_sector = parts[2] if gemeente else profile.sector
+        state.for_sector = action.sector if gemeente else profile.sector
         self.store.save_dialogue(user, state)
         return [
             Reply(
@@ -134,4 +128,4 @@ class EscalationDesk:
             return [Reply(f"Voor {gemeente} staat geen opschalingstabel in de routeboeken.", [MENU])]
         lines = [bold(f"Termijnen {timeline.gemeente} ({timeline.sector.upper()}), start {nl_date(start)}")]
         lines += describe_timeline(self.kb, timeline)
-        return [Reply("\n".join(lines), [[Button("Opschalingstabel", "esc"), *MENU]])]
+        return [Reply("\n".join(lines), [[button("Opschalingstabel", ShowTable()), *MENU]])]

@@ -111,6 +111,14 @@ class Knowledge:
     def gemeenten(self) -> list[str]:
         return [g.name for region in self.regions for g in region.gemeenten]
 
+    def gemeente_id(self, name: str) -> str | None:
+        """The stable id of a gemeente, for button data and links (never its list position)."""
+        return next((g.slug for r in self.regions for g in r.gemeenten if g.name == name), None)
+
+    def gemeente_by_id(self, slug: str) -> str | None:
+        """The gemeente a stable id names; None for an id no longer in the content."""
+        return next((g.name for r in self.regions for g in r.gemeenten if g.slug == slug), None)
+
     def region_of(self, gemeente: str) -> Region | None:
         for region in self.regions:
             if any(g.name == gemeente for g in region.gemeenten):
@@ -205,6 +213,7 @@ class Knowledge:
                     "name": r.name,
                     "gemeenten": [g.name for g in r.gemeenten],
                     "aliases": {g.name: list(g.aliases) for g in r.gemeenten},
+                    "ids": {g.name: g.slug for g in r.gemeenten},
                     "sectors": list(r.sectors),
                     "calendar": r.calendar,
                 }

@@ -6,6 +6,8 @@ lost content, and reports all problems of a file at once.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -26,8 +28,21 @@ class Source(Strict):
 
 
 class Gemeente(Strict):
+    # A stable id for button data and links ("den-haag"); by default the name as a slug. Keep
+    # it when the name changes: buttons in users' chats carry it.
+    id: Id | None = None
     name: Text
     aliases: list[Text] = []
+
+    @property
+    def slug(self) -> str:
+        return self.id or slugify(self.name)
+
+
+def slugify(name: str) -> str:
+    """A gemeente's name as an id: "Leidschendam-Voorburg" -> "leidschendam-voorburg"."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 class NotHeld(Strict):

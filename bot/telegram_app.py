@@ -47,6 +47,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.actions import PRIVATE_ONLY as PRIVATE_ONLY_ACTIONS
+from bot.actions import decode
 from bot.answer import build_answer
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.http_request import AiohttpRequest
@@ -62,7 +64,6 @@ T = TypeVar("T")
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 GROUP_COMMANDS = {"start", "help", "opschaling", "wie", "begrip", "privacy"}
-PRIVATE_PRESSES = ("cs",)  # buttons that show a user's own cases
 PRIVATE_ONLY = (
     "Dat doe ik alleen in een privégesprek met mij: daar ziet niemand anders het. "
     "Open mijn profiel en tik op Bericht."
@@ -317,7 +318,8 @@ class TelegramBot:
         if query is None:
             return
         chat = update.effective_chat
-        if chat and chat.type != ChatType.PRIVATE and (query.data or "").startswith(PRIVATE_PRESSES):
+        pressed = decode(query.data or "", self.engine.kb)
+        if chat and chat.type != ChatType.PRIVATE and isinstance(pressed, PRIVATE_ONLY_ACTIONS):
             # Only the presser sees this; their cases never show up in the group.
             await query.answer(PRIVATE_ONLY, show_alert=True)
             return

@@ -77,3 +77,18 @@ def test_a_gemeente_with_both_routeboeken_has_no_gap_note(engine: Engine) -> Non
     (reply,) = press(engine, reply, "IB'er")
     (reply,) = engine.handle(USER, TextIn("Apeldoorn"))
     assert "heb ik niet" not in reply.text
+
+
+def test_after_an_ask_back_the_press_gives_that_situations_card(engine: Engine) -> None:
+    (reply,) = engine.handle(USER, Command("start"))
+    (reply,) = press(engine, reply, "IB'er")
+    (sector,) = engine.handle(USER, TextIn("Rijswijk"))
+    press(engine, sector, "VO")
+    (asked,) = engine.handle(USER, TextIn("ll is al bijna twee weken ziek thuis en reageert niet, wat nu?"))
+    assert asked.text.startswith("Gaat het om")
+    (card,) = press(engine, asked, "Ziekteverzuim")
+    assert "Bron:" in card.text and len(card.text) <= 700 + 40  # the card, with bold markers
+    labels = [b.label for row in card.buttons for b in row]
+    assert "Lees het hele stuk" in labels
+    (full,) = press(engine, card, "Lees het hele stuk")
+    assert len(full.text) > len(card.text)

@@ -108,7 +108,7 @@ async def test_walk_through_escalation_picture_and_bad_input(emu: Emulator, make
         # A forged button.
         await user.press("on:g:9999", end, forged=True)
         forged = await reply(user)
-        assert forged.text and "werkt niet meer" in forged.text
+        assert forged.text and "verouderd" in forged.text
         # /opschaling: a picture of the table, then the text.
         await user.send_command("/opschaling")
         messages = await user.wait_for_messages(2)
