@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import io
-import textwrap
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -30,10 +30,13 @@ CARD_BG = (241, 245, 250)
 BADGE_BG = (255, 196, 37)
 MARKED_BG = (255, 243, 205)
 MUTED_BADGE = (200, 205, 212)
-LINE_H, HEAD_H, SOURCE_H = 30, 34, 26
-HEADER_H = 80
+LINE_H, HEAD_H, SOURCE_H, TITLE_H = 30, 34, 26, 44
+TITLE_TOP = 22
+HEADER_H = 80  # with a one-line title; a longer title makes the header taller
 BADGE_W = 10
-TEXT_INSET = 28  # from a card's left edge (past the badge) to its text
+TEXT_INSET = 28  # from a card's left and right edges (past the badge) to its text
+PAGE_TEXT_W = WIDTH - 2 * MARGIN  # title, note and source
+CARD_TEXT_W = WIDTH - 2 * MARGIN - 2 * TEXT_INSET
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 Colour = tuple[int, int, int]
@@ -70,8 +73,47 @@ def drawable(text: str, full_font: bool) -> str:
     return spelled.encode("ascii", "ignore").decode()
 
 
-def _wrap(text: str, chars: int) -> list[str]:
-    return textwrap.wrap(text, width=chars, break_long_words=True) or [""]
+# A hyphenated word may break after its hyphen ("SWV-medewerker", "KDC-ASVZ"), as textwrap does;
+# a date or range ("2-3-2026", "4-8") may not.
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_]{2})")
+
+
+def wrap(text: str, font: Font, width: float) -> list[str]:
+    """The text in lines no wider than `width` pixels in this font.
+
+    Measured with `font.getlength`, not counted in characters: a line of 68 wide letters
+    ("ondersteuningscoördinator ... gemandateerde") ran 22 px past its card, and Pillow's
+    default font is narrower than DejaVu, so no character count fits every font. A word wider
+    than a line is broken where it no longer fits.
+    """
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        for i, piece in enumerate(_HYPHEN_BREAK.split(word)):
+            glued = line + piece if i else (f"{line} {piece}" if line else piece)
+            if font.getlength(glued) <= width:
+                line = glued
+                continue
+            if line:
+                lines.append(line)
+            line = piece
+            while font.getlength(line) > width and len(line) > 1:
+                cut = max(1, _fitting(line, font, width))
+                lines.append(line[:cut])
+                line = line[cut:]
+    return [*lines, line] if line or not lines else lines
+
+
+def _fitting(text: str, font: Font, width: float) -> int:
+    """How many leading characters of the text fit in `width` pixels (a binary search)."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if font.getlength(text[:middle]) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 @dataclass(frozen=True)
@@ -111,14 +153,17 @@ class Layout:
     boxes: tuple[Box, ...]
 
 
-def _lines(texts: list[str], x: int, y: int, step: int, font: Font, colour: Colour | str) -> tuple[TextLine, ...]:
+def _lines(
+    texts: list[str], x: int, y: int, step: int, font: Font, colour: Colour | str
+) -> tuple[TextLine, ...]:
     return tuple(TextLine(text, x, y + i * step, font, colour) for i, text in enumerate(texts))
 
 
 def _card(card: Card, y: int, full: bool) -> Box:
+    """A card as tall as its wrapped lines make it."""
     head_font, body_font = _font(26), _font(22)
-    head = _wrap(drawable(card.heading, full), 52)
-    body = [line for text in card.lines for line in _wrap(drawable(text, full), 68)]
+    head = wrap(drawable(card.heading, full), head_font, CARD_TEXT_W)
+    body = [line for text in card.lines for line in wrap(drawable(text, full), body_font, CARD_TEXT_W)]
     colour = MUTED if card.muted else TEXT_COLOUR
     x = MARGIN + TEXT_INSET
     lines = _lines(head, x, y + 24, HEAD_H, head_font, colour)
@@ -135,23 +180,28 @@ def _card(card: Card, y: int, full: bool) -> Box:
 
 
 def layout(picture: Picture) -> Layout:
-    """Where every box and line of the picture goes."""
+    """Where every box and line of the picture goes. The note and the source sit on the page:
+    their box is the white band they share with the margins around them."""
     full = font_file() is not None
-    title = TextLine(drawable(picture.title, full), MARGIN, 22, _font(34), "white")
-    boxes = [Box((0, 0, WIDTH, HEADER_H), (title,), fill=HEADER_BG)]
-    y = HEADER_H + 10
+    title_font, note_font, source_font = _font(34), _font(22), _font(20)
+    title = wrap(drawable(picture.title, full), title_font, PAGE_TEXT_W)
+    header_h = HEADER_H + (len(title) - 1) * TITLE_H
+    title_lines = _lines(title, MARGIN, TITLE_TOP, TITLE_H, title_font, "white")
+    boxes = [Box((0, 0, WIDTH, header_h), title_lines, HEADER_BG)]
+    y = header_h + 10
     if picture.note:
-        note = _lines(_wrap(drawable(picture.note, full), 72), MARGIN, y, LINE_H, _font(22), MUTED)
-        boxes.append(Box((0, y, WIDTH, y + len(note) * LINE_H), note))
+        note = wrap(drawable(picture.note, full), note_font, PAGE_TEXT_W)
+        lines = _lines(note, MARGIN, y, LINE_H, note_font, MUTED)
         y += len(note) * LINE_H + 6
-    for card in picture.cards:
+        boxes.append(Box((0, header_h, WIDTH, y), lines))
+    for i, card in enumerate(picture.cards):
         box = _card(card, y, full)
         boxes.append(box)
-        y = box.rect[3] + 16
-    source = _lines(_wrap(drawable(picture.source, full), 80), MARGIN, y, SOURCE_H, _font(20), MUTED)
-    boxes.append(Box((0, y, WIDTH, y + len(source) * SOURCE_H), source))
-    y += len(source) * SOURCE_H
-    return Layout(WIDTH, y + MARGIN, tuple(boxes))
+        y = box.rect[3] + (16 if i < len(picture.cards) - 1 else 0)
+    source = wrap(drawable(picture.source, full), source_font, PAGE_TEXT_W)
+    height = y + 16 + len(source) * SOURCE_H + MARGIN
+    boxes.append(Box((0, y, WIDTH, height), _lines(source, MARGIN, y + 16, SOURCE_H, source_font, MUTED)))
+    return Layout(WIDTH, height, tuple(boxes))
 
 
 def render(picture: Picture) -> bytes:
