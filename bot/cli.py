@@ -176,10 +176,17 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 def _engine(args: argparse.Namespace) -> Any:
     """The engine on the content and the database, or the exit code when either cannot be used:
-    1 for content problems (printed as path:line), 2 for a database the bot must not touch."""
+    1 for content problems (printed as path:line), 2 for a database the bot must not touch (or a
+    malformed test-only ROUTEBOEK_CLOCK, see bot/testhooks.py)."""
     from bot.engine import Engine
     from bot.storage import StorageError, Store
+    from bot.testhooks import fixed_clock
 
+    try:
+        clock = fixed_clock()
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     kb = _load(args)
     if kb is None:
         return 1
@@ -188,7 +195,7 @@ def _engine(args: argparse.Namespace) -> Any:
     except StorageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    return Engine(kb, store)
+    return Engine(kb, store, clock=clock) if clock else Engine(kb, store)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

@@ -54,6 +54,7 @@ from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Pre
 from bot.http_request import AiohttpRequest
 from bot.replies import Picture
 from bot.table_image import render
+from bot.testhooks import reminder_interval
 from bot.webhook import serve_webhook
 
 log = logging.getLogger(__name__)
@@ -434,9 +435,9 @@ class TelegramBot:
         app.add_handler(InlineQueryHandler(self.on_inline))
         app.add_error_handler(self.on_error)
         if app.job_queue is not None:
-            app.job_queue.run_repeating(
-                self.send_reminders, interval=REMINDER_EVERY, first=REMINDER_FIRST, name="reminders"
-            )
+            every = reminder_interval()
+            interval, first = (every, every) if every else (REMINDER_EVERY, REMINDER_FIRST)
+            app.job_queue.run_repeating(self.send_reminders, interval=interval, first=first, name="reminders")
 
 
 def build_application(
