@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from bot.knowledge import Knowledge
-from bot.replies import Button
+from bot.replies import Button, number, rows
 
 MAX_DATA = 64  # bytes, Telegram's limit for callback_data
 
@@ -233,8 +233,7 @@ def button(label: str, action: Action) -> Button:
 
 def gemeente_buttons(kb: Knowledge, make: Callable[[str], Action], per_row: int = 2) -> list[list[Button]]:
     """A button per gemeente, carrying its stable id: `make` builds the action from the id."""
-    row = [button(name, make(slug)) for name in kb.gemeenten if (slug := kb.gemeente_id(name))]
-    return [row[i : i + per_row] for i in range(0, len(row), per_row)]
+    return rows([button(name, make(slug)) for name in kb.gemeenten if (slug := kb.gemeente_id(name))], per_row)
 
 
 def encode(action: Action) -> str:
@@ -307,8 +306,8 @@ def decode(data: str, kb: Knowledge) -> Action | None:
             return ShowCard(section)
         case "rt", [flow] if flow in kb.flows:
             return StartFlow(flow)
-        case "f", [epoch, choice] if (run := _number(epoch)) is not None:
-            move = _number(choice)
+        case "f", [epoch, choice] if (run := number(epoch)) is not None:
+            move = number(choice)
             if move is not None:
                 return FlowStep(run, move)
             if choice in get_args(FlowMove):
@@ -325,22 +324,15 @@ def decode(data: str, kb: Knowledge) -> Action | None:
         case "cs", ["s", sector] if _sector(kb, sector):
             return CaseSector(sector)
         case "cs", [verb, case, *step] if verb in get_args(CaseVerb) and len(step) <= 1:
-            number, index = _number(case), (_number(step[0]) if step else None)
-            if number is None or (step and index is None) or ((verb == "st") != bool(step)):
+            case_id, index = number(case), (number(step[0]) if step else None)
+            if case_id is None or (step and index is None) or ((verb == "st") != bool(step)):
                 return None
-            return CaseAction(verb, number, index)  # type: ignore[arg-type]
+            return CaseAction(verb, case_id, index)  # type: ignore[arg-type]
         case "w", [role] if any(view.role.id == role for view in kb.roles):
             return Roles(role)
     return None
 
 
 def _sector(kb: Knowledge, sector: str) -> bool:
-    return any(
-        sector in region.sectors or any(gap.sector == sector for gap in region.not_held) for region in kb.regions
-    )
-
-
-def _number(text: str) -> int | None:
-    """A small number; None for anything else, including what str.isdigit() lets through but
-    int() or SQLite refuse ('²', 30 digits)."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+    """A sector some gemeente has, with or without a routeboek the bot holds."""
+    return any(sector in kb.sectors_named(gemeente) for gemeente in kb.gemeenten)

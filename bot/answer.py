@@ -229,8 +229,6 @@ CHAPTER_ROOM = 70
 CARD_LIMIT = 700
 # The passage's own sentences on a card: enough for the answer, short enough for one glance.
 KEY_ROOM = 260
-# What a card aims at in all: one glance (the limit is for cards with many fixed lines).
-CARD_TARGET = 520
 KEY_MIN = 120
 # Relevance per character: a unit of DENSITY_CHARS characters counts half as dense as a short one.
 DENSITY_CHARS = 400

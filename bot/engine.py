@@ -281,9 +281,13 @@ class Engine:
                 "jouw regio: wie wat doet, wanneer, en waar een vastgelopen casus heen gaat.\n\n"
                 "Ik bewaar alleen je rol, gemeente en sector. Stuur nooit namen of andere "
                 "persoonsgegevens van leerlingen.\n\n" + bold("Wat is je rol?"),
-                rows([button(label, ChooseRole(key)) for key, label in ROLES.items()]),
+                self._role_buttons(),
             )
         ]
+
+    @staticmethod
+    def _role_buttons() -> list[list[Button]]:
+        return rows([button(label, ChooseRole(key)) for key, label in ROLES.items()])
 
     def _ask_gemeente(self, user: str, state: Dialogue) -> list[Reply]:
         state.onboarding = "gemeente"
@@ -462,7 +466,7 @@ class Engine:
             return [
                 Reply(
                     bold("Wat is je rol?"),
-                    rows([button(label, ChooseRole(key)) for key, label in ROLES.items()]),
+                    self._role_buttons(),
                 )
             ]
         if screen == "g":

@@ -48,11 +48,6 @@ class Reply:
     picture: Picture | None = None
 
 
-def numbered(labels: list[str], prefix: str, per_row: int = 2) -> list[list[Button]]:
-    """One button per label, its data the prefix and the label's position (ids, not labels)."""
-    return rows([Button(label, f"{prefix}{i}") for i, label in enumerate(labels)], per_row)
-
-
 def number(text: str) -> int | None:
     """A small number from button data or a typed choice; None for anything else, including
     what str.isdigit() lets through but int() or SQLite refuse ('²', 30 digits)."""
