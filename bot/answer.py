@@ -111,6 +111,12 @@ class Answer:
             room -= over
 
 
+# A sentence that opens with a pronoun or a linking adverb continues the one before it.
+_ANAPHOR = re.compile(
+    r"(?:zij|hij|ze|dit|deze|dat|die|daarbij|hierbij|daarna|dan|hiervoor|daarvoor|daarom|hierin|daarin)\b",
+    re.IGNORECASE,
+)
+
 # What a sentence holds of the question: a value per question concept (Matcher.relevance).
 Relevance = Callable[[str], dict[str, float]]
 
@@ -177,6 +183,10 @@ def _pick(pool: list[Unit], room: int, relevance: Relevance | None) -> str:
             # A list answers its lead-in: "Het JES loopt vast op een financiële discussie:"
             for concept, value in own[unit.lead].items():
                 merged[concept] = max(merged.get(concept, 0.0), LEAD_SHARE * value)
+        elif i > 0 and _ANAPHOR.match(unit.text):
+            # "Zij kunnen dan niet ..." goes on about what the sentence before it names.
+            for concept, value in own[i - 1].items():
+                merged[concept] = max(merged.get(concept, 0.0), LEAD_SHARE * value)
         values.append(merged)
     covered: dict[str, float] = {}
     chosen: dict[int, str] = {}
@@ -220,6 +230,11 @@ def _pick(pool: list[Unit], room: int, relevance: Relevance | None) -> str:
         if lead is not None and lead not in chosen and len(pool[lead].text) + 1 <= left:
             chosen[lead] = pool[lead].text
             left -= len(pool[lead].text) + 1
+        elif lead is None and best > 0 and best - 1 not in chosen and _ANAPHOR.match(pool[best].text):
+            before = end(pool[best - 1].text)
+            if len(before) + 1 <= left:
+                chosen[best - 1] = before
+                left -= len(before) + 1
     return " ".join(chosen[i] for i in sorted(chosen))
 
 

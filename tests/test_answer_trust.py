@@ -285,3 +285,20 @@ def test_a_question_of_two_parts_gets_a_line_for_each() -> None:
     card = Answer(section_id="x", title="T", text=text, source="B", short_source="B").short(relevance)
     assert "gele formulier via de coördinator" in card and "binnen twee weken" in card
 
+
+
+def test_a_sentence_that_opens_with_a_pronoun_comes_with_the_one_it_refers_to() -> None:
+    text = (
+        "Aanmelden voor het overleg gaat via het digitale formulier van het samenwerkingsverband. "
+        "De ouders krijgen een uitnodiging en een kopie van het verslag van het vorige overleg. "
+        "De school vraagt de leerplichtambtenaar en de jeugdarts om mee te denken. "
+        "Zij kunnen dan binnen tien schooldagen een advies geven over de vervolgstap. "
+        "Het verslag wordt bewaard in het leerlingdossier en gedeeld met de betrokkenen."
+    )
+
+    def relevance(sentence: str) -> dict[str, float]:
+        return {"advies": 5.0} if "advies" in sentence else {}
+
+    card = Answer(section_id="x", title="Overleg", text=text, source="B", short_source="B").short(relevance)
+    assert "binnen tien schooldagen een advies" in card
+    assert "de leerplichtambtenaar en de jeugdarts om mee te denken" in card, card
