@@ -165,3 +165,13 @@ def test_menu_commands_work_for_every_gemeente(kb: Knowledge, tmp_path: Path) ->
         assert len([b for row in roles.buttons for b in row]) > 5
         (terms,) = engine.handle(user, Command("begrip"))
         assert terms.text.count("\n") > 10
+
+
+@pytest.mark.parametrize("gemeente", ["Den Haag", "Rijswijk", "Leidschendam-Voorburg"])
+def test_the_koppelgenoot_the_digitale_tool_points_to_is_known_in_every_haaglanden_gemeente(
+    kb: Knowledge, gemeente: str
+) -> None:
+    # The digitale tool (all three gemeenten) says: schakel jeugdhulp in via de koppelgenoot.
+    roles = [r for r in kb.roles_for(gemeente) if "koppelgenoot" in [a.lower() for a in r.role.aliases]]
+    assert roles, gemeente
+    assert any("jeugdhulp" in " ".join(r.role.tasks) for r in roles)
