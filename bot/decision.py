@@ -41,6 +41,8 @@ IDENTIFIER_BOOST = 1.6
 BRANCH_FOR = 1.3
 BRANCH_AGAINST = 0.6
 OVERVIEW_FACTOR = 0.8
+# A section only for a condition (`applies_when`) that the question does not name.
+CONDITION_UNSAID = 0.85
 DOCUMENT_NAMED = 1.25
 # A section ranks above its parent (the section whose chapter contains its own) when it scores
 # at least this share of the parent: the specific passage beats the overview of its chapter.
@@ -228,6 +230,13 @@ class Decider:
                     reasons.append(
                         f"branch '{branch.decision}' {'fits' if said == branch.holds else 'opposite'}"
                     )
+            condition = view.section.applies_when
+            if condition is not None:
+                said = polarity(text, condition)
+                factor *= BRANCH_FOR if said else CONDITION_UNSAID if said is None else BRANCH_AGAINST
+                reasons.append(
+                    f"only when '{condition}': {'named' if said else 'not named' if said is None else 'negated'}"
+                )
             if view.section.kind == "overview":
                 factor *= OVERVIEW_FACTOR
                 reasons.append("overview")

@@ -145,6 +145,10 @@ class Section(Strict):
     # The situation this section is for, as a user would name it ("ziekteverzuim",
     # "thuiszitten"): two close candidates of different situations make the bot ask back.
     situation: Text | None = None
+    # The condition this section is only for, in the words a question would name it
+    # ("wachtlijst|wachttijd"): an exception yields to the general rule when a question
+    # does not name its condition, and gives way when the question negates it.
+    applies_when: Text | None = None
     # Sections of a newer document that replace this one where both apply.
     superseded_by: list[Id] = []
 

@@ -302,3 +302,31 @@ def test_a_sentence_that_opens_with_a_pronoun_comes_with_the_one_it_refers_to() 
     card = Answer(section_id="x", title="Overleg", text=text, source="B", short_source="B").short(relevance)
     assert "binnen tien schooldagen een advies" in card
     assert "de leerplichtambtenaar en de jeugdarts om mee te denken" in card, card
+
+
+@pytest.mark.parametrize(
+    ("question", "exception"),
+    [
+        ("wanneer moeten we opschalen?", "hv25-opschaling-wachtlijsten"),
+        ("onze casus loopt vast in het jes", "hv25-expertisetafel-vso"),
+    ],
+)
+def test_an_exception_yields_when_the_question_does_not_name_its_condition(
+    decider: Decider, question: str, exception: str
+) -> None:
+    decision = decider.decide(question, "Den Haag", "vo")
+    assert decision.hits and decision.hits[0].view.id != exception
+
+
+@pytest.mark.parametrize(
+    ("question", "exception"),
+    [
+        ("de jeugdhulp stagneert door een wachtlijst, hoe schalen we op?", "hv25-opschaling-wachtlijsten"),
+        ("een vso-leerling zit thuis en de casus zit vast, waar melden we aan?", "hv25-expertisetafel-vso"),
+    ],
+)
+def test_an_exception_leads_when_the_question_names_its_condition(
+    decider: Decider, question: str, exception: str
+) -> None:
+    decision = decider.decide(question, "Den Haag", "vo")
+    assert decision.hits and decision.hits[0].view.id == exception, [h.view.id for h in decision.hits[:3]]
