@@ -38,6 +38,9 @@ FOREIGN_SHARE = 0.5
 FOCUS_FOREIGN = 0.35
 # Ranking adjustments from the content's structure.
 IDENTIFIER_BOOST = 1.6
+# A section about the identifier a question names leads, unless its match is this thin next to
+# the best (then the question's other words say it is about something else).
+ABOUT_FLOOR = 0.2
 BRANCH_FOR = 1.3
 BRANCH_AGAINST = 0.6
 OVERVIEW_FACTOR = 0.8
@@ -210,6 +213,7 @@ class Decider:
         hits = self.matcher.search_query(query, gemeente, sector, top=CANDIDATES)
         adjusted: list[tuple[float, Hit]] = []
         notes: dict[str, list[str]] = {}
+        about: set[str] = set()
         for hit in hits:
             view = hit.view
             factor = 1.0
@@ -218,6 +222,7 @@ class Decider:
                 if any(any_covers(view.identifiers, asked) for asked in shape.identifiers):
                     factor *= IDENTIFIER_BOOST
                     reasons.append("identifier matches")
+                    about.add(view.id)
                 elif self._conflicts(view, shape.identifiers):
                     reasons.append("other identifier: dropped")
                     notes[view.id] = reasons
@@ -247,6 +252,12 @@ class Decider:
                 notes[view.id] = reasons
             adjusted.append((hit.raw * factor, hit))
         adjusted.sort(key=lambda pair: pair[0], reverse=True)
+        if about and adjusted:
+            # An identifier names one step or rule exactly: the sections about it come before
+            # those that only mention it (an overview listing all steps) or never do.
+            floor = ABOUT_FLOOR * adjusted[0][0]
+            lead = [p for p in adjusted if p[1].view.id in about and p[0] >= floor]
+            adjusted = lead + [p for p in adjusted if p not in lead]
         ranked = self._children_first([self.matcher.rescored(hit, raw) for raw, hit in adjusted], notes)
         ranked = self._current_first(ranked, gemeente, sector, notes)
         if notes:

@@ -64,21 +64,33 @@ def identifiers(text: str) -> frozenset[str]:
 def covers(about: str, asked: str) -> bool:
     """Whether a section about `about` answers a question about `asked`.
 
-    The same identifier, or its parent: article 11 (a to g) covers 11g, fase 2 covers fase 2.2;
-    stap 3 does not cover stap 3a (a step and its variant are different steps).
+    The same identifier, or its parent: article 11 (a to g) covers 11g, fase 2 covers fase 2.2.
+    A question about a whole step is answered by its parts too: where a document splits stap 3
+    into 3a and 3b, both answer "stap 3". Siblings never answer each other (3a is no answer to
+    3b), and the whole is no answer to one part of it for steps (stap 3 is not stap 3a).
     """
     if about == asked:
         return True
     kind, _, value = asked.partition(":")
-    parent_kind, _, parent = about.partition(":")
-    if kind != parent_kind:
+    about_kind, _, about_value = about.partition(":")
+    if kind != about_kind:
         return False
+    if _part_of(about_value, value):
+        return True
     if kind == "art":
         m = _ID.fullmatch(value)
-        return bool(m and m.group(2) and m.group(1) == parent)
+        return bool(m and m.group(2) and m.group(1) == about_value)
     if kind == "fase":
-        return value.startswith(parent + ".")
+        return value.startswith(about_value + ".")
     return False
+
+
+def _part_of(part: str, whole: str) -> bool:
+    """ "3a" and "3.1" are parts of "3"; "3a" is no part of "3b" or "13"."""
+    if not whole.isdigit():
+        return False
+    m = re.fullmatch(r"(\d+)(?:[a-z]|\.\d+)", part)
+    return bool(m and m.group(1) == whole)
 
 
 def kind_of(identifier: str) -> str:

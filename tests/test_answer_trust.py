@@ -115,6 +115,20 @@ def test_a_section_about_another_identifier_is_never_the_answer(decider: Decider
         assert "art:5a" not in hit.view.identifiers or "art:5c" in hit.view.mentions
 
 
+def test_a_step_asked_without_its_letter_is_answered_by_its_variants(decider: Decider) -> None:
+    # Apeldoorn splits its third step into 3a and 3b: both are an answer to "stap 3", the
+    # overview that merely lists the steps is not the first.
+    decision = decider.decide("wat moet er gebeuren in stap 3 van het opschalingsmodel?", "Apeldoorn", "po")
+    assert decision.hits
+    assert decision.hits[0].view.identifiers & {"stap:3a", "stap:3b"}
+
+
+def test_a_lettered_step_is_not_answered_by_its_sibling(decider: Decider) -> None:
+    decision = decider.decide("wie heeft de regie in stap 3b?", "Apeldoorn", "vo")
+    assert decision.hits
+    assert all("stap:3a" not in hit.view.identifiers for hit in decision.hits)
+
+
 # --- negation and branches -----------------------------------------------------------------
 def test_polarity_reads_negations_next_to_the_decision_only() -> None:
     assert polarity("onze school heeft geen kernteam", "kernteam") is False
