@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from bot.knowledge import Knowledge, SectionView
+from bot.textproc import fold
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,9 @@ class Answer:
             if room >= KEY_MIN or scale < 0.3:
                 break
             scale -= 0.1
+        said = [t for t in fixed.values() if t]
         while True:
-            key = _pick(pool, room, relevance) if room >= 60 else ""
+            key = _pick(pool, room, relevance, said) if room >= 60 else ""
             lines = [head]
             for i, (name, text, _cap) in enumerate(slots):
                 piece = key if text == "\0" else fixed[i]
@@ -165,7 +169,7 @@ def units(text: str) -> list[Unit]:
     return out
 
 
-def _pick(pool: list[Unit], room: int, relevance: Relevance | None) -> str:
+def _pick(pool: list[Unit], room: int, relevance: Relevance | None, said: Sequence[str] = ()) -> str:
     """The units that answer most of the question within room, in the passage's own order.
 
     Greedy by what each unit adds: a unit earns only for the parts of the question (concepts)
@@ -217,6 +221,8 @@ def _pick(pool: list[Unit], room: int, relevance: Relevance | None) -> str:
         if chosen and gain(best) <= 0:
             break
         sentence = end(pool[best].text)
+        if repeats(sentence, [*chosen.values(), *said]):
+            continue
         if len(sentence) + 1 > left:
             if not chosen:
                 chosen[best] = _fit(sentence, left)
@@ -236,6 +242,25 @@ def _pick(pool: list[Unit], room: int, relevance: Relevance | None) -> str:
                 chosen[best - 1] = before
                 left -= len(before) + 1
     return " ".join(chosen[i] for i in sorted(chosen))
+
+
+# Lines whose words are (nearly) all in another line say the same thing.
+REPEAT_RATIO = 88
+REPEAT_MIN_WORDS = 5
+
+
+def repeats(line: str, others: Sequence[str]) -> bool:
+    """Whether a line says again what one of `others` says: the card has no room for it twice.
+
+    The content's actions and next steps often restate a sentence of the passage in other
+    punctuation ("(schriftelijk)", "OT (Onderwijs Transparant)"); word-set similarity sees
+    through that. Short lines ("Meld bij DUO.") are never judged repeats: their words are in
+    many lines that say more.
+    """
+    words = fold(line)
+    if len(words.split()) < REPEAT_MIN_WORDS:
+        return False
+    return any(fuzz.token_set_ratio(words, fold(other)) >= REPEAT_RATIO for other in others)
 
 
 # The chapter on a card's source line: the first place the section comes from, cut at a comma.

@@ -344,3 +344,42 @@ def test_an_exception_leads_when_the_question_names_its_condition(
 ) -> None:
     decision = decider.decide(question, "Den Haag", "vo")
     assert decision.hits and decision.hits[0].view.id == exception, [h.view.id for h in decision.hits[:3]]
+
+
+def test_a_line_the_card_already_holds_is_not_shown_again() -> None:
+    # The content's actions often restate a sentence of the passage; the card has no room for
+    # the same advice twice, and the room goes to the next part of the answer.
+    text = (
+        "Ouders melden hun kind schriftelijk aan bij het centrale loket van de gemeente. "
+        "Het loket plant binnen vijf schooldagen een intakegesprek met ouders en kind."
+    )
+    actions = ["Ouders melden hun kind (schriftelijk) aan bij het centrale loket van de gemeente."]
+
+    def relevance(sentence: str) -> dict[str, float]:
+        return {"aanmeld": 5.0} if "melden" in sentence else {"intake": 1.0} if "intake" in sentence else {}
+
+    card = Answer(
+        section_id="x", title="Aanmelden", text=text, actions=actions, source="B", short_source="B"
+    ).short(relevance)
+    assert card.lower().count("centrale loket") == 1, card
+    assert "intakegesprek" in card, card
+
+
+def test_the_card_does_not_repeat_its_next_step_as_what_to_do() -> None:
+    text = (
+        "De commissie bespreekt de aanvraag in haar wekelijkse overleg. "
+        "Ongeveer twee weken na het overleg volgt een schriftelijk advies aan de school."
+    )
+
+    def relevance(sentence: str) -> dict[str, float]:
+        return {"advies": 5.0} if "advies" in sentence else {"overleg": 1.0}
+
+    card = Answer(
+        section_id="x",
+        title="Commissie",
+        text=text,
+        next_step="Ongeveer twee weken na het overleg volgt een schriftelijk advies",
+        source="B",
+        short_source="B",
+    ).short(relevance)
+    assert card.lower().count("schriftelijk advies") == 1, card
