@@ -179,6 +179,22 @@ def test_a_superseded_rule_never_leads(kb: Knowledge) -> None:
             assert full.index("Nu geldt:") < full.index(view.section.text.strip()[:30])
 
 
+def test_who_does_what_leads_with_the_current_routeboek(kb: Knowledge) -> None:
+    # Den Haag's JES is described in the 2021 and the 2025 routeboek; /wie must open with 2025.
+    superseded = {key for doc in kb.documents.values() for key in doc.supersedes}
+    assert superseded
+    checked = 0
+    for gemeente in kb.gemeenten:
+        order: dict[str, list[str]] = {}
+        for view in kb.roles_for(gemeente):
+            order.setdefault(view.role.id, []).append(view.document.key)
+        for role, documents in order.items():
+            if any(d in superseded for d in documents) and any(d not in superseded for d in documents):
+                assert documents[0] not in superseded, (gemeente, role, documents)
+                checked += 1
+    assert checked
+
+
 def test_question_shape_sees_a_focus_word() -> None:
     assert read("welke formulieren heb ik nodig?").focus == "formulieren"
     assert read("wie doet wat?").focus is None
