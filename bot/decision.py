@@ -9,7 +9,6 @@ sections (bot/matcher.py), then decide. Every decision carries its reasons in `w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +16,7 @@ from bot.dutch_places import DutchPlaces
 from bot.identifiers import any_covers, kind_of, label
 from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
-from bot.question import Shape, holds_amount, polarity, read
+from bot.question import Relevance, Shape, holds_amount, polarity, read
 from bot.schema import NotHeld
 from bot.textproc import fold
 
@@ -130,13 +129,15 @@ class Decider:
         decision.clarify = self._clarify(hits, decision.why)
         return decision
 
-    def relevance(self, decision: Decision) -> Callable[[str], dict[str, float]] | None:
+    def relevance(self, decision: Decision) -> Relevance | None:
         """Scores a sentence against the decided question, per concept: the card shows the best."""
         query = decision.query
         if query is None:
             return None
-        if decision.shape is None or not decision.shape.wants_amount:
-            return lambda sentence: self.matcher.relevance(query, sentence)
+        shape = decision.shape
+        wants_list = shape is not None and shape.wants_list
+        if shape is None or not shape.wants_amount:
+            return Relevance(lambda sentence: self.matcher.relevance(query, sentence), wants_list)
 
         def scored(sentence: str) -> dict[str, float]:
             # "Hoe lang duurt ...": the term is a part of the answer of its own.
@@ -145,7 +146,7 @@ class Decider:
                 values[AMOUNT] = AMOUNT_VALUE
             return values
 
-        return scored
+        return Relevance(scored, wants_list)
 
     @staticmethod
     def _decline(decision: Decision, declined: Declined) -> Decision:

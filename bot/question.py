@@ -9,6 +9,7 @@ from the grammar of Dutch questions, never from the wording of particular questi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.identifiers import identifiers
@@ -66,6 +67,11 @@ _AMOUNT = re.compile(
 )
 
 
+# Questions after the members of a set: "welke scholen", "welke andere stappen", "wat zijn de
+# varianten". A Dutch plural ends in -en or -s; a list in the passage is then the answer.
+_WANTS_LIST = re.compile(r"\bwelke (?:\w+e )?\w{2,}(?:en|s)\b|\bwat zijn (?:de|er)\b")
+
+
 def holds_amount(text: str) -> bool:
     """Whether a sentence states an amount or a moment: "8 schoolweken", "dinsdagochtend"."""
     return bool(_AMOUNT.search(fold(text)))
@@ -78,6 +84,7 @@ class Shape:
     task: bool
     focus: str | None  # the (folded) word the question asks for, if its grammar shows it
     wants_amount: bool = False  # it asks how long, how many, from when: a term or a number
+    wants_list: bool = False  # it asks for the members of a set: "welke scholen"
 
 
 def read(text: str) -> Shape:
@@ -92,7 +99,23 @@ def read(text: str) -> Shape:
         task=bool(_TASK.search(low)),
         focus=word if word and word not in STOPWORDS else None,
         wants_amount=bool(_WANTS_AMOUNT.search(low)),
+        wants_list=bool(_WANTS_LIST.search(low)),
     )
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """What a sentence holds of one question, per concept, and what kind of answer it wants.
+
+    The card picks its lines with it; a question after the members of a set ("welke scholen")
+    is answered by a list of the passage as a whole, so that wish travels with the scores.
+    """
+
+    score: Callable[[str], dict[str, float]]
+    wants_list: bool = False
+
+    def __call__(self, sentence: str) -> dict[str, float]:
+        return self.score(sentence)
 
 
 def polarity(text: str, decision: str) -> bool | None:

@@ -14,7 +14,7 @@ from bot.content import load_content
 from bot.decision import Decider
 from bot.identifiers import identifiers
 from bot.knowledge import Knowledge
-from bot.question import polarity, read
+from bot.question import Relevance, polarity, read
 
 
 @pytest.fixture(scope="module")
@@ -413,3 +413,39 @@ def test_the_shipped_places_are_geonames_own() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.OUT.read_text(encoding="utf-8") == module.render()
+
+
+_ROUTES = """Een casus kan drie kanten op. Het overleg kiest een van deze routes:
+
+1. Terug naar de eigen school. Het overleg maakt dan een plan met de mentor en spreekt een termijn van zes weken af.
+
+2. Een plaats op een andere school. De ontvangende school krijgt het dossier.
+
+3. Een tijdelijke plek buiten het onderwijs. Daarvoor is een besluit van de leerplichtambtenaar nodig."""
+
+
+def _route_scores(sentence: str) -> dict[str, float]:
+    low = sentence.lower()
+    return {"route": 3.0} if "route" in low else {"termijn": 1.0} if "termijn" in low else {}
+
+
+def test_a_question_after_a_set_gets_the_whole_list() -> None:
+    # "Welke routes zijn er?": every member of the list, not the best-scoring sentence of one.
+    ask = read("welke routes zijn er bij dit overleg?")
+    assert ask.wants_list
+    card = Answer(section_id="x", title="Routes", text=_ROUTES, source="B", short_source="B").short(
+        Relevance(_route_scores, ask.wants_list)
+    )
+    for member in ("Terug naar de eigen school", "andere school", "buiten het onderwijs"):
+        assert member in card, card
+
+
+def test_a_numbered_step_is_never_shown_as_its_tail_alone() -> None:
+    # "Het overleg maakt dan een plan ..." only makes sense under "1. Terug naar de eigen school".
+    ask = read("hoe lang is de termijn?")
+    assert not ask.wants_list
+    card = Answer(section_id="x", title="Routes", text=_ROUTES, source="B", short_source="B").short(
+        Relevance(_route_scores, ask.wants_list)
+    )
+    assert "zes weken" in card, card
+    assert card.index("1. Terug naar de eigen school") < card.index("zes weken"), card
