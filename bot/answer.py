@@ -75,6 +75,9 @@ class Answer:
         slots: list[tuple[str, str, int]] = []  # (label, text, most characters)
         if self.current_note:
             slots.append(("Nu geldt:", self.current_note, 200))
+        if isinstance(relevance, Relevance) and relevance.term_line:
+            # "Wat is het CCE ...": what the abbreviation stands for, before the passage.
+            slots.append(("", relevance.term_line, 160))
         if self.kind == "definition":
             slots.append(("", "\0", 0))
             if self.responsible:

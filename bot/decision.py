@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.dutch_places import DutchPlaces
+from bot.glossary import asked_term, term_line
 from bot.identifiers import any_covers, kind_of, label
 from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
@@ -80,6 +81,7 @@ class Decision:
     why: dict[str, Any] = field(default_factory=dict)
     query: Query | None = None  # the parsed question, for picking a card's lines
     shape: Shape | None = None  # what the question's structure says (bot/question.py)
+    text: str = ""  # the question as typed
 
 
 class Decider:
@@ -101,7 +103,7 @@ class Decider:
         """Answer, ask back or decline a question for a user's gemeente and sector."""
         shape = read(text)
         gemeente, sector, early = self._scope(text, shape, gemeente, sector)
-        decision = Decision(gemeente, sector, shape=shape)
+        decision = Decision(gemeente, sector, shape=shape, text=text)
         decision.why["identifiers"] = sorted(shape.identifiers)
         if early:
             return self._decline(decision, early)
@@ -136,8 +138,10 @@ class Decider:
             return None
         shape = decision.shape
         wants_list = shape is not None and shape.wants_list
+        asked = asked_term(self.kb, decision.text, decision.gemeente)
+        spelled = term_line(asked[0]) if asked else ""
         if shape is None or not shape.wants_amount:
-            return Relevance(lambda sentence: self.matcher.relevance(query, sentence), wants_list)
+            return Relevance(lambda sentence: self.matcher.relevance(query, sentence), wants_list, spelled)
 
         def scored(sentence: str) -> dict[str, float]:
             # "Hoe lang duurt ...": the term is a part of the answer of its own.
@@ -146,7 +150,7 @@ class Decider:
                 values[AMOUNT] = AMOUNT_VALUE
             return values
 
-        return Relevance(scored, wants_list)
+        return Relevance(scored, wants_list, spelled)
 
     @staticmethod
     def _decline(decision: Decision, declined: Declined) -> Decision:

@@ -8,7 +8,6 @@ stateless and a restart never loses a user's place in a walk-through.
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,13 +68,6 @@ SET_ASIDE_NOTICE = (
     "Er ging iets mis met de opslag; je instellingen en casussen van vóór {date} zijn apart gezet. "
     "De beheerder van de bot kan ze terugzetten. Tot dan kun je met /start opnieuw beginnen."
 )
-
-# "wat is een lizzer?", "wat betekent MAZL", "wat bedoelen ze met de vier V's"
-DEFINITION_QUESTION = re.compile(
-    r"^(?:wat (?:is|zijn|betekent|betekenen|houdt|bedoelen ze met|wordt bedoeld met)|waar staat)\s+"
-    r"(?:een |de |het |die |dat )?(?P<term>[^?.!,]{2,40}?)(?:\s+(?:in|eigenlijk|precies|voor))?\s*[?.!]?$",
-    re.IGNORECASE,
-)  # characters of a question; longer input is refused, not truncated
 
 ROLES = {
     "mentor": "Mentor of leerkracht",
@@ -527,7 +519,7 @@ class Engine:
         back which of two situations is meant, with a button for each.
         """
         decision = self.decider.decide(text, profile.gemeente, profile.sector, top=3)
-        gemeente, sector = decision.gemeente, decision.sector
+        gemeente = decision.gemeente
         if decision.declined is not None:
             return [Reply(decision.declined.message, self._menu_buttons())]
         hits = decision.hits
@@ -539,12 +531,6 @@ class Engine:
         best = hits[0]
         answer = build_answer(self.kb, best.view, gemeente)
         text_out = answer.card(bold, self.decider.relevance(decision))
-        asked = DEFINITION_QUESTION.match(text.strip())
-        if asked:
-            # "wat is een lizzer?": the glossary's definition first, then the passage.
-            found = self._find_terms(Profile(user, profile.role, gemeente, sector), asked.group("term"))
-            if found:
-                text_out = self._term_text(found[:2]) + "\n\n" + text_out
         if gemeente and gemeente != profile.gemeente:
             text_out = f"(Antwoord voor {gemeente}, zoals je vroeg.)\n\n" + text_out
         buttons: list[list[Button]] = [[button("Lees het hele stuk", ShowSection(best.view.id))]]

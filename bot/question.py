@@ -113,6 +113,7 @@ class Relevance:
 
     score: Callable[[str], dict[str, float]]
     wants_list: bool = False
+    term_line: str = ""  # the glossary term the question asks about, spelled out
 
     def __call__(self, sentence: str) -> dict[str, float]:
         return self.score(sentence)

@@ -449,3 +449,29 @@ def test_a_numbered_step_is_never_shown_as_its_tail_alone() -> None:
     )
     assert "zes weken" in card, card
     assert card.index("1. Terug naar de eigen school") < card.index("zes weken"), card
+
+
+def test_the_card_spells_out_the_abbreviation_asked_about(decider: Decider, kb: Knowledge) -> None:
+    # "Wat is het X en ...": what X stands for, from the asker's own routeboek, on the card.
+    checked = 0
+    for gemeente in ("Den Haag", "Drechtsteden", "Apeldoorn"):
+        terms = sorted(
+            {t.term: t for t, _doc in kb.terms_for(gemeente) if t.expansion and t.term.isupper()}.values(),
+            key=lambda t: t.term,
+        )
+        for term in terms[:6]:
+            decision = decider.decide(f"wat is het {term.term} en wie doet dat?", gemeente, None)
+            if not decision.hits:
+                continue
+            card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+            assert f"{term.term}: {term.expansion}" in card, card
+            assert len(card) <= CARD_LIMIT
+            checked += 1
+    assert checked >= 8
+
+
+def test_a_word_that_only_contains_a_term_is_not_spelled_out(decider: Decider, kb: Knowledge) -> None:
+    # Only the exact name counts: "ot" inside "otten" or a longer word is not the term OT.
+    decision = decider.decide("wat is het verschil tussen ziekteverzuim en thuiszitten?", "Den Haag", None)
+    relevance = decider.relevance(decision)
+    assert isinstance(relevance, Relevance) and relevance.term_line == ""
