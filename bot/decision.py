@@ -125,6 +125,8 @@ class Decider:
             hits = self._rank(text, shape, query, gemeente, sector, decision.why, documents)
             decision.why.pop("out_of_scope", None)
             refusal = self._out_of_scope(query, shape, hits, decision.why)
+        if refusal and gemeente:
+            refusal = self._elsewhere(text, shape, gemeente, decision.why) or refusal
         if refusal:
             return self._decline(decision, refusal)
         decision.hits = hits[: max(1, top)]
@@ -179,6 +181,32 @@ class Decider:
             if gap:
                 return gemeente, said, Declined("not-held", not_held_message(self.kb, gemeente, gap))
         return gemeente, sector, None
+
+    def _elsewhere(self, text: str, shape: Shape, gemeente: str, why: dict[str, Any]) -> Declined | None:
+        """A decline that names the region whose routeboek covers the question, if another does.
+
+        A Den Haag professional who asks what a lizzer is asks about Apeldoorn's protocol: "the
+        routeboek is not about that" would be untrue. The answer still comes from no other
+        region's rules; the message says where they are and how to ask for them.
+        """
+        query = self.matcher.parse(text)
+        hits = self.matcher.search_query(query, None, None, top=CANDIDATES)
+        if not hits or self._out_of_scope(query, shape, hits, {}):
+            return None
+        best = hits[0].view
+        if gemeente in best.gemeenten:
+            return None
+        regions = [g for g in self.kb.gemeenten if g in best.gemeenten]
+        if not regions:
+            return None
+        why["covered_elsewhere"] = best.id
+        where = " en ".join(regions) if len(regions) <= 2 else ", ".join(regions[:-1]) + " en " + regions[-1]
+        return Declined(
+            "out-of-scope",
+            f"In het routeboek van {gemeente} staat dit niet, dus daar geef ik geen antwoord op. "
+            f"Het {best.document.title} ({where}) gaat er wel over. Werk je (ook) daar? Noem de "
+            f"gemeente dan in je vraag, bijvoorbeeld: '... in {regions[0]}'.",
+        )
 
     def other_place_message(self, places: list[str]) -> str:
         """Why the bot does not answer for a place it has no routeboek of, and what to do."""

@@ -475,3 +475,14 @@ def test_a_word_that_only_contains_a_term_is_not_spelled_out(decider: Decider, k
     decision = decider.decide("wat is het verschil tussen ziekteverzuim en thuiszitten?", "Den Haag", None)
     relevance = decider.relevance(decision)
     assert isinstance(relevance, Relevance) and relevance.term_line == ""
+
+
+def test_a_question_only_another_region_covers_names_that_region(decider: Decider) -> None:
+    # A lizzer is a term of Apeldoorn's protocol: for Den Haag the bot says where it is, and
+    # answers from no other region's rules.
+    decision = decider.decide("wat is een lizzer precies?", "Den Haag", "vo")
+    assert decision.declined is not None and decision.hits == []
+    assert "Apeldoorn" in decision.declined.message
+    assert "niet over" not in decision.declined.message  # it is a routeboek topic, only not here
+    other = decider.decide("hoe vraag ik ouderschapsverlof aan als leraar?", "Den Haag", "vo")
+    assert other.declined is not None and "Apeldoorn" not in other.declined.message
