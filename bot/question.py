@@ -42,6 +42,7 @@ _TASK = re.compile(
 # Words that turn a decision around: "niet", "geen", "zonder", "weigeren".
 NEGATORS = frozenset({"niet", "geen", "zonder", "nooit", "weigeren", "weigert", "afgewezen", "afwijzen"})
 _NEGATOR_STEMS = frozenset(stem(w) for w in NEGATORS) | frozenset(NEGATORS)
+_REFUSAL_STEMS = frozenset(stem(w) for w in ("weigeren", "weigert", "weigerden")) | {"weigeren", "weigert"}
 PARTICLES = frozenset({"aan", "af", "op", "in", "uit", "door", "mee", "toe", "terug"})
 NEGATION_WINDOW = 3  # words between a negator and the decision it turns around
 # "welke X", "hoeveel X", "hoe hoog is de X", "wat kost een X": the thing asked for.
@@ -145,7 +146,13 @@ def _polarity(text: str, decision: str) -> bool | None:
                 continue
             before = tokens[max(0, i - NEGATION_WINDOW) : i]
             after = tokens[i + 1 : end + 1]
-            if any(t in _NEGATOR_STEMS for t in before + after):
+            # "weigeren hun kind bij een school aan te melden": a refusal governs its
+            # te-infinitive however far it stands in the clause.
+            refused = "te" in all_words[max(0, i - 1) : end + 1] and any(t in _REFUSAL_STEMS for t in tokens[:i])
+            if "wel" in all_words[i : end + 1]:
+                # "... maar melden hun kind wel aan": "wel" says it did happen.
+                found = True if found is None else found
+            elif refused or any(t in _NEGATOR_STEMS for t in before + after):
                 found = False
             elif found is None:
                 found = True

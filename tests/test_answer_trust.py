@@ -486,3 +486,27 @@ def test_a_question_only_another_region_covers_names_that_region(decider: Decide
     assert "niet over" not in decision.declined.message  # it is a routeboek topic, only not here
     other = decider.decide("hoe vraag ik ouderschapsverlof aan als leraar?", "Den Haag", "vo")
     assert other.declined is not None and "Apeldoorn" not in other.declined.message
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("de ouders weigeren hun zoon op een andere school aan te melden", False),
+        ("ouders weigeren alle hulp maar melden hun dochter wel aan", True),
+        ("vader heeft hem vorige week aangemeld", True),
+        ("moeder meldt haar kind niet aan bij een school", False),
+    ],
+)
+def test_a_refusal_turns_around_its_te_infinitive_and_maar_starts_a_new_clause(
+    question: str, said: bool
+) -> None:
+    assert polarity(question, "aanmelden|aangemeld|aanmelding") is said
+
+
+def test_parents_who_do_not_register_do_not_get_the_registration_route(decider: Decider) -> None:
+    # Den Haag's ISK and extra-ondersteuning passages start from a registration by the
+    # parents: the opposite of what was asked.
+    decision = decider.decide("de ouders melden hun kind niet aan op een school, wat kunnen we doen?", "Den Haag", "vo")
+    assert decision.hits
+    first = decision.hits[0].view.section
+    assert not (first.branch and first.branch.holds), first.id
