@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from zoneinfo import ZoneInfo
+
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")  # deadlines, reminders and dates shown are in Dutch days
 
 
 @dataclass(frozen=True)
