@@ -203,7 +203,7 @@ class CaseDesk:
                     [[button("Andere gemeente", CaseChooseGemeente()), MENU_BUTTON]],
                 )
             ]
-        state.awaiting = "case-start"
+        state.ask(awaiting="case-start")
         state.for_gemeente, state.for_sector = table.gemeente, table.sector
         self.store.save_dialogue(user, state)
         return [

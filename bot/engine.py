@@ -140,13 +140,17 @@ class Engine:
         self._known_words = frozenset(self.matcher.vocabulary) | {w for g in kb.gemeenten for w in words(g)}
 
     # --- entry point ----------------------------------------------------------------------
-    def handle(self, user: str, event: Event) -> list[Reply]:
+    def handle(self, user: str, event: Event, chat: str | None = None) -> list[Reply]:
         """One user action in, the replies to send out. Never raises for bad input, nor for a
         database that fails (a full disk, a read-only file): the user gets a short answer to try
-        later instead of silence, and the adapter keeps running."""
+        later instead of silence, and the adapter keeps running.
+
+        `chat` names a group chat the event came from (None: the private chat with the bot): a
+        prompt for typed input is answered only by text in the chat it was sent to.
+        """
         try:
             notice = self.store.storage_notice(user)
-            replies = self._handle(user, event)
+            replies = self._handle(user, event, chat)
         except sqlite3.Error as exc:
             # The error class and SQLite's message only: never what the user wrote.
             log.error("storage error while handling a %s: %s: %s", type(event).__name__, type(exc).__name__, exc)
@@ -156,9 +160,10 @@ class Engine:
             replies.insert(0, Reply(SET_ASIDE_NOTICE.format(date=day)))
         return replies
 
-    def _handle(self, user: str, event: Event) -> list[Reply]:
+    def _handle(self, user: str, event: Event, chat: str | None) -> list[Reply]:
         profile = self.store.profile(user)
         state = self.store.dialogue(user)
+        state.chat = chat
         if isinstance(event, Command):
             return self._command(user, profile, state, event)
         if isinstance(event, Press):
@@ -272,6 +277,8 @@ class Engine:
         refused = self.personal_data(text)
         if refused is not None:  # before any dialogue step reads it: a typed date may be a birth date
             return [refused]
+        if not state.prompted_here:  # a prompt in another chat waits for text there
+            return self._answer(user, profile, state, text)
         if state.awaiting == "timeline-start":
             deadlines = self.escalation.start_text(user, profile, state, text)
             if deadlines is not None:

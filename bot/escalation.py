@@ -100,7 +100,7 @@ class EscalationDesk:
     def ask_start(self, user: str, profile: Profile, state: Dialogue, action: TimelineStart) -> list[Reply]:
         """The deadline calculator for the user's own gemeente, or for the table on screen."""
         gemeente = self.kb.gemeente_by_id(action.gemeente) if action.gemeente else None
-        state.awaiting = "timeline-start"
+        state.ask(awaiting="timeline-start")
         state.for_gemeente = gemeente or profile.gemeente
         state.for_sector = action.sector if gemeente else profile.sector
         self.store.save_dialogue(user, state)

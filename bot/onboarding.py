@@ -58,7 +58,7 @@ class OnboardingDesk:
 
     def ask_role(self, user: str, state: Dialogue) -> list[Reply]:
         """The first question, with what the bot keeps: the user decides before sharing anything."""
-        state.onboarding = "role"
+        state.ask(onboarding="role")
         self._save(user, state=state)
         return [
             Reply(
@@ -75,7 +75,7 @@ class OnboardingDesk:
         return rows([button(label, ChooseRole(key)) for key, label in ROLES.items()])
 
     def _ask_gemeente(self, user: str, state: Dialogue) -> list[Reply]:
-        state.onboarding = "gemeente"
+        state.ask(onboarding="gemeente")
         self._save(user, state=state)
         return [
             Reply(
@@ -84,7 +84,7 @@ class OnboardingDesk:
         ]
 
     def _ask_sector(self, user: str, state: Dialogue, gemeente: str) -> list[Reply]:
-        state.onboarding = "sector"
+        state.ask(onboarding="sector")
         self._save(user, state=state)
         named = self.kb.sectors_named(gemeente)
         buttons = [
@@ -197,7 +197,7 @@ class OnboardingDesk:
         """A press on the settings screen: the question for the part to change."""
         if screen == "menu":
             return [self.settings(profile)]
-        state.onboarding = "change"
+        state.ask(onboarding="change")
         self._save(user, state=state)
         if screen == "r":
             return [Reply(bold("Wat is je rol?"), self._role_buttons())]

@@ -275,7 +275,10 @@ class TelegramBot:
             return
         # "typing..." is shown only when an answer takes noticeable time: for the usual
         # millisecond answer it would be one more API call against the flood limits.
-        work = asyncio.ensure_future(self.in_engine(self.engine.handle, key, event))
+        chat = update.effective_chat
+        # A group is a chat of its own: a prompt sent in private never takes text from it.
+        where = f"tg:{chat.id}" if chat is not None and chat.type != ChatType.PRIVATE else None
+        work = asyncio.ensure_future(self.in_engine(self.engine.handle, key, event, where))
         if isinstance(event, TextIn) and update.effective_chat:
             done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER)
             if not done:
