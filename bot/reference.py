@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.actions import Menu, Roles, button
 from bot.knowledge import Knowledge
 from bot.navigation import stale
-from bot.replies import Reply, bold, rows, short
+from bot.replies import Reply, bold, rows, short, source_line, unmarked
 from bot.schema import Document, GlossaryTerm
 from bot.storage import Profile
 from bot.textproc import fold
@@ -82,5 +82,5 @@ class ReferenceDesk:
             lines += [bold(head)]
             if term.definition:
                 lines.append(term.definition.strip())
-            lines += [f"Bron: {self.kb.document_label(doc.key)}, {term.source.section}", ""]
+            lines += [source_line(self.kb.document_label(doc.key), term.source.section, unmarked), ""]
         return "\n".join(lines).strip()

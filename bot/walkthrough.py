@@ -8,7 +8,7 @@ from bot.actions import FlowStep, Menu, Routes, StartFlow, button
 from bot.decision import not_held_message
 from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons, related_buttons, stale
-from bot.replies import Reply, bold, short
+from bot.replies import Reply, answer_layout, bold, short, source_line
 from bot.schema import Flow, Node
 from bot.storage import Dialogue, Profile, Store
 
@@ -78,18 +78,17 @@ class WalkthroughDesk:
         actions = (variant and variant.actions) or node.actions
         text = (variant and variant.text) or node.text
         source = (variant and variant.source) or node.source
-        lines = [f"{bold(flow.title)} · uitkomst", "", bold(title)]
-        if responsible:
-            lines += ["", f"{bold('Wie is verantwoordelijk:')} {responsible}"]
-        if actions:
-            lines += ["", bold("Wat nu te doen:"), *[f"- {a}" for a in actions]]
-        if text:
-            lines += ["", text.strip()]
-        if node.links:
-            lines += ["", bold("Links:"), *[f"- {link}" for link in node.links]]
-        if source:
-            lines += ["", f"{bold('Bron:')} {self.kb.document_label(source.document)}, {source.section}"]
-        return "\n".join(lines)
+        return answer_layout(
+            bold,
+            title,
+            head=f"{bold(flow.title)} · uitkomst",
+            responsible=responsible,
+            actions=actions,
+            text=text or "",
+            links=node.links,
+            source=source_line(self.kb.document_label(source.document), source.section) if source else None,
+            passage_first=False,
+        )
 
     def press(self, user: str, profile: Profile, state: Dialogue, step: FlowStep) -> list[Reply]:
         """A choice, "Terug" or "Opnieuw" in the current run; an older run's button is stale."""
