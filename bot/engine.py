@@ -54,8 +54,8 @@ from bot.privacy import personal_data_kinds, refusal
 from bot.reference import ReferenceDesk
 from bot.replies import LOCAL_TIME as LOCAL_TIME
 from bot.replies import Button as Button
+from bot.replies import InlineAnswer, bold, nl_date, short
 from bot.replies import Reply as Reply
-from bot.replies import bold, nl_date, short
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import words
 from bot.walkthrough import WalkthroughDesk
@@ -346,6 +346,33 @@ class Engine:
         card = build_answer(self.kb, view, profile.gemeente).card(bold)
         buttons = [[button("Lees het hele stuk", ShowSection(view.id))], *related_buttons(self.kb, view.section.related)]
         return [Reply(card, [*buttons, [button("Menu", Menu())]])]
+
+    def inline_answers(self, query: str, user: str) -> list[InlineAnswer]:
+        """The cards for an inline query, best first, for the asker's gemeente and sector.
+
+        A query with personal data gets one answer that explains the refusal instead: the user
+        sees why nothing is found, and choosing it posts only the explanation. A declined
+        question gets none; an ask-back offers both candidates.
+        """
+        refused = self.personal_data(query)
+        if refused is not None:
+            return [
+                InlineAnswer(
+                    "privacy",
+                    "Geen persoonsgegevens, graag",
+                    "Stel je vraag zonder naam, geboortedatum, BSN of contactgegevens.",
+                    refused.text,
+                )
+            ]
+        profile = self.store.profile(user)
+        decision = self.decider.decide(query, profile.gemeente, profile.sector, top=3)
+        relevance = self.decider.relevance(decision)
+        answers = []
+        for hit in decision.hits:
+            answer = build_answer(self.kb, hit.view, decision.gemeente)
+            card = answer.card(bold, relevance)
+            answers.append(InlineAnswer(hit.view.id, hit.view.section.title, answer.source, card))
+        return answers
 
     # --- cases and reminders ---------------------------------------------------------------
     def due_reminders(self, user: str | None = None) -> list[Reminder]:

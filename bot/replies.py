@@ -52,6 +52,17 @@ class Reply:
     picture: Picture | None = None
 
 
+@dataclass(frozen=True)
+class InlineAnswer:
+    """One result of an inline query (`@bot vraag` in any chat): what the list shows and the
+    message that is posted when the user picks it."""
+
+    id: str
+    title: str
+    description: str
+    text: str
+
+
 def number(text: str) -> int | None:
     """A small number from button data or a typed choice; None for anything else, including
     what str.isdigit() lets through but int() or SQLite refuse ('²', 30 digits)."""
