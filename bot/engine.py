@@ -15,7 +15,6 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.actions import (
@@ -44,10 +43,15 @@ from bot.answer import build_answer
 from bot.cases import CaseDesk, Reminder
 from bot.decision import Decider
 from bot.escalation import EscalationDesk
+from bot.events import Command as Command
+from bot.events import Event as Event
+from bot.events import Press as Press
+from bot.events import TextIn as TextIn
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.mydata import MyDataDesk
-from bot.navigation import menu, menu_buttons, related_buttons, stale
+from bot.navigation import COMMANDS as COMMANDS
+from bot.navigation import help_reply, menu, menu_buttons, related_buttons, stale
 from bot.onboarding import ROLES as ROLES
 from bot.onboarding import OnboardingDesk
 from bot.privacy import personal_data_kinds, refusal
@@ -82,39 +86,6 @@ DEFINITION_QUESTION = re.compile(
     re.IGNORECASE,
 )  # characters of a question; longer input is refused, not truncated
 
-# Commands in menu order, with their Dutch descriptions (the Telegram menu uses the same list).
-COMMANDS: list[tuple[str, str]] = [
-    ("start", "Begin: kies je rol, gemeente en sector"),
-    ("help", "Wat kan deze bot?"),
-    ("route", "Stap voor stap naar wie wat doet"),
-    ("opschaling", "Opschalingstabel van jouw gemeente"),
-    ("casus", "Casussen volgen, met herinneringen"),
-    ("wie", "Wie doet wat"),
-    ("begrip", "Afkortingen en begrippen"),
-    ("instellingen", "Rol, gemeente of sector wijzigen"),
-    ("privacy", "Wat bewaart deze bot?"),
-    ("mijngegevens", "Alles wat over jou bewaard is"),
-    ("vergeet", "Wis alles wat over jou bewaard is"),
-]
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    arg: str = ""
-
-
-@dataclass(frozen=True)
-class TextIn:
-    text: str
-
-
-@dataclass(frozen=True)
-class Press:
-    data: str
-
-
-Event = Command | TextIn | Press
 
 
 class Engine:
@@ -193,7 +164,7 @@ class Engine:
         if name == "start":
             return self.onboarding.start(user, profile, state)
         if name == "help":
-            return [self._help(profile)]
+            return [help_reply(profile)]
         if name in ("menu",):
             return [menu()]
         if not profile.complete and name not in ("privacy", "mijngegevens", "vergeet"):
@@ -214,14 +185,6 @@ class Engine:
         if name in handlers:
             return handlers[name]()
         return [Reply(f"Het commando /{name[:30]} ken ik niet. Typ /help voor wat ik kan.", menu_buttons())]
-
-    def _help(self, profile: Profile) -> Reply:
-        lines = [bold("Wat kan ik?"), "Typ een vraag in gewone woorden, of gebruik:"]
-        lines += [f"/{name} – {desc}" for name, desc in COMMANDS]
-        lines += ["", "Ik geef de afspraken uit het routeboek van jouw gemeente, met de bron erbij."]
-        if not profile.complete:
-            lines += ["", "Begin met /start om je gemeente te kiezen."]
-        return Reply("\n".join(lines), menu_buttons())
 
     # --- button presses -------------------------------------------------------------------
     def _press(self, user: str, profile: Profile, state: Dialogue, data: str) -> list[Reply]:
