@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from bot.knowledge import Knowledge, SectionView
 from bot.question import Relevance
+from bot.replies import source_line
 from bot.textproc import fold
 
 
@@ -49,7 +50,7 @@ class Answer:
             lines += ["", f"{bold('Volgende stap:')} {self.next_step}"]
         if self.contacts:
             lines += ["", f"{bold('Contact:')} " + ", ".join(self.contacts)]
-        lines += ["", f"{bold('Bron:')} {self.source}"]
+        lines += ["", source_line(self.source, mark=bold)]
         return "\n".join(lines)
 
     def short(self, relevance: Scores | None = None) -> str:
@@ -66,7 +67,7 @@ class Answer:
         its own kind: what it is, who decides, the source.
         """
         head = bold(_heading(self.title))
-        source = f"{bold('Bron:')} {self.short_source or self.source}"
+        source = source_line(self.short_source or self.source, mark=bold)
         gemeente_note = self.gemeente_notes[0] if len(self.gemeente_notes) == 1 else None
         pool = units(self.text)
         if self.kind != "definition":

@@ -29,7 +29,7 @@ from bot.actions import (
     gemeente_buttons,
 )
 from bot.knowledge import EscalationView, Knowledge, step_details
-from bot.replies import Button, Reply, bold, nl_date, rows
+from bot.replies import Button, Reply, bold, nl_date, rows, source_line
 from bot.storage import Case, Dialogue, Profile, Store
 from bot.timeline import (
     Timeline,
@@ -203,7 +203,7 @@ class CaseDesk:
                     [[button("Andere gemeente", CaseChooseGemeente()), MENU_BUTTON]],
                 )
             ]
-        state.awaiting = "case-start"
+        state.ask(awaiting="case-start")
         state.for_gemeente, state.for_sector = table.gemeente, table.sector
         self.store.save_dialogue(user, state)
         return [
@@ -391,10 +391,7 @@ class CaseDesk:
             ]
         lines += ["", "Is deze stap al gezet? Tik op 'Stap gezet'. Is de casus opgelost? Verwijder hem dan."]
         if view:
-            lines += [
-                "",
-                f"{bold('Bron:')} {self.kb.document_label(view.document.key)}, {view.table.source.section}",
-            ]
+            lines += ["", source_line(self.kb.document_label(view.document.key), view.table.source.section)]
         return Reply(
             "\n".join(lines),
             [

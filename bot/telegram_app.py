@@ -49,7 +49,6 @@ from telegram.request import BaseRequest
 
 from bot.actions import PRIVATE_ONLY as PRIVATE_ONLY_ACTIONS
 from bot.actions import decode
-from bot.answer import build_answer
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.http_request import AiohttpRequest
 from bot.replies import Picture
@@ -275,7 +274,10 @@ class TelegramBot:
             return
         # "typing..." is shown only when an answer takes noticeable time: for the usual
         # millisecond answer it would be one more API call against the flood limits.
-        work = asyncio.ensure_future(self.in_engine(self.engine.handle, key, event))
+        chat = update.effective_chat
+        # A group is a chat of its own: a prompt sent in private never takes text from it.
+        where = f"tg:{chat.id}" if chat is not None and chat.type != ChatType.PRIVATE else None
+        work = asyncio.ensure_future(self.in_engine(self.engine.handle, key, event, where))
         if isinstance(event, TextIn) and update.effective_chat:
             done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER)
             if not done:
@@ -341,40 +343,16 @@ class TelegramBot:
         await query.answer(results, cache_time=60, is_personal=True)
 
     def inline_results(self, user: str, text: str) -> list[InlineQueryResultArticle]:
-        """The best passages for an inline query, each an article with its source.
-
-        A query with personal data gets one article that explains the refusal instead: the
-        user sees why nothing is found, and choosing it posts only the explanation.
-        """
-        refused = self.engine.personal_data(text)
-        if refused is not None:
-            return [
-                InlineQueryResultArticle(
-                    id="privacy",
-                    title="Geen persoonsgegevens, graag",
-                    description="Stel je vraag zonder naam, geboortedatum, BSN of contactgegevens.",
-                    input_message_content=InputTextMessageContent(
-                        to_html(refused.text), parse_mode=ParseMode.HTML
-                    ),
-                )
-            ]
-        profile = self.engine.store.profile(user)
-        results = []
-        # A declined question gets no results; an ask-back shows both candidates, card first.
-        decision = self.engine.decider.decide(text, profile.gemeente, profile.sector, top=3)
-        relevance = self.engine.decider.relevance(decision)
-        for hit in decision.hits:
-            answer = build_answer(self.engine.kb, hit.view, decision.gemeente)
-            body = answer.card(lambda s: f"**{s}**", relevance)
-            results.append(
-                InlineQueryResultArticle(
-                    id=hit.view.id[:64],
-                    title=hit.view.section.title[:100],
-                    description=answer.source[:200],
-                    input_message_content=InputTextMessageContent(to_html(body), parse_mode=ParseMode.HTML),
-                )
+        """The engine's inline answers as Telegram articles, cut to Telegram's field limits."""
+        return [
+            InlineQueryResultArticle(
+                id=answer.id[:64],
+                title=answer.title[:100],
+                description=answer.description[:200],
+                input_message_content=InputTextMessageContent(to_html(answer.text), parse_mode=ParseMode.HTML),
             )
-        return results
+            for answer in self.engine.inline_answers(text, user)
+        ]
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error

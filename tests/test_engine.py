@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -306,3 +307,12 @@ def test_dialogue_input_passes_the_guard(engine: Engine) -> None:
     (reply,) = engine.handle(USER, TextIn("12-03-2012"))  # a child's birth date, not a first day
     assert reply.text.startswith("Je bericht lijkt") and "2012" not in reply.text
     assert "2012" not in repr(engine.store.export(USER))
+
+
+def test_dialogue_state_from_another_version_is_read_as_no_prompt() -> None:
+    from bot.storage import Dialogue
+
+    state = Dialogue.from_json('{"onboarding": "bogus", "awaiting": "case-x", "flow": "f", "chat": "tg:-5"}')
+    assert (state.onboarding, state.awaiting, state.flow, state.chat) == (None, None, "f", None)
+    stored = json.loads(Dialogue(chat="tg:-5").to_json())
+    assert "chat" not in stored and "tg:-5" not in stored.values()  # the event's chat is never stored
