@@ -127,6 +127,10 @@ TABLE_NAMES = {
     "cases": "Casus",
     "reminders_sent": "Verstuurde herinnering",
     "storage_notices": "Melding dat de opslag apart is gezet",
+    "steps_done": "Gezette stap",
+    "snoozes": "Uitgestelde herinnering",
+    "prefs": "Keuzes over berichten",
+    "pushes_sent": "Verstuurd bericht",
 }
 COLUMN_NAMES = {
     "role": "rol",
@@ -145,17 +149,28 @@ COLUMN_NAMES = {
     "reached": "gezet t/m stap",
     "event": "storing nummer",
     "shown": "getoond",
+    "closed": "afgesloten op",
+    "done": "gezet op",
+    "until": "opnieuw op",
+    "digest": "weekoverzicht",
+    "fixed_dates": "vaste data",
+    "inactive": "geblokkeerd sinds",
 }
 VALUE_NAMES = {
     ("reminders", 1): "aan",
     ("reminders", 0): "uit",
     ("kind", "week"): "een week vooraf",
     ("kind", "day"): "op de dag",
+    ("kind", "again"): "opnieuw, op jouw verzoek",
+    ("digest", 1): "aan",
+    ("digest", 0): "uit",
+    ("fixed_dates", 1): "aan",
+    ("fixed_dates", 0): "uit",
 }
 
 
 def _shown(column: str, value: object) -> str:
-    if column in ("created", "updated", "sent", "shown") and isinstance(value, int | float):
+    if column in ("created", "updated", "sent", "shown", "inactive") and isinstance(value, int | float):
         return datetime.fromtimestamp(value, LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
     if column == "role" and isinstance(value, str):
         return ROLES.get(value, value)
@@ -187,6 +202,7 @@ class Engine:
         later instead of silence, and the adapter keeps running."""
         try:
             notice = self.store.storage_notice(user)
+            self.store.set_inactive(user, False)  # writing again undoes a block (see user_blocked)
             replies = self._handle(user, event)
         except sqlite3.Error as exc:
             # The error class and SQLite's message only: never what the user wrote.
@@ -502,7 +518,7 @@ class Engine:
             deadlines = self.escalation.start_text(user, profile, state, text)
             if deadlines is not None:
                 return deadlines
-        if state.awaiting == "case-start":
+        if state.awaiting in ("case-start", "step-date"):
             answered = self.cases.start_text(user, state, text, self.clock().date())
             if answered is not None:
                 return answered
@@ -688,6 +704,10 @@ class Engine:
 
     def reminder_delivered(self, reminder: Reminder) -> None:
         self.cases.mark_sent(reminder)
+
+    def user_blocked(self, user: str) -> None:
+        """Telegram said Forbidden: nothing more is pushed to this user until they write again."""
+        self.store.set_inactive(user, True)
 
     # --- roles and terms ------------------------------------------------------------------
     def _roles(self, profile: Profile, role_id: str | None) -> list[Reply]:

@@ -274,6 +274,11 @@ def deadline(step: TimelineStep) -> date:
     return step.due_latest or step.due
 
 
+def deadline_holiday(step: TimelineStep) -> str | None:
+    """The school holiday a step's last day falls in, or None."""
+    return step.holiday_latest if step.due_latest else step.holiday
+
+
 def next_step(timeline: Timeline, today: date | None, taken: int = -1) -> TimelineStep | None:
     """The first step after the taken ones whose deadline has not passed."""
     for step in timeline.steps[taken + 1 :]:
