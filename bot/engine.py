@@ -113,6 +113,7 @@ class Engine:
         """
         try:
             notice = self.store.storage_notice(user)
+            self.store.set_inactive(user, False)  # writing again undoes a block (see user_blocked)
             replies = self._handle(user, event, chat)
         except sqlite3.Error as exc:
             # The error class and SQLite's message only: never what the user wrote.
@@ -238,7 +239,7 @@ class Engine:
             deadlines = self.escalation.start_text(user, profile, state, text)
             if deadlines is not None:
                 return deadlines
-        if state.awaiting == "case-start":
+        if state.awaiting in ("case-start", "step-date"):
             answered = self.cases.start_text(user, state, text, self.clock().date())
             if answered is not None:
                 return answered
@@ -335,4 +336,8 @@ class Engine:
     def reminder_delivered(self, reminder: Reminder) -> None:
         """Record a delivered reminder, so no later run sends it again."""
         self.cases.mark_sent(reminder)
+
+    def user_blocked(self, user: str) -> None:
+        """Telegram said Forbidden: nothing more is pushed to this user until they write again."""
+        self.store.set_inactive(user, True)
 

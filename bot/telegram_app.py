@@ -27,6 +27,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InputFile,
     InputTextMessageContent,
     LinkPreviewOptions,
     Update,
@@ -233,6 +234,9 @@ class TelegramBot:
             for i, chunk in enumerate(chunks):
                 markup = keyboard(reply.buttons) if i == len(chunks) - 1 else None
                 await bot.send_message(chat_id, to_html(chunk), reply_markup=markup)
+            if reply.document:
+                file = InputFile(reply.document.data, filename=reply.document.filename)
+                await bot.send_document(chat_id, file, caption=reply.document.caption)
 
     async def _send_picture(self, bot: Bot, chat_id: int, picture: Picture) -> None:
         cached = self._pictures.get(picture)
@@ -389,7 +393,10 @@ class TelegramBot:
                 try:
                     await self.send_to(context.bot, int(user[3:]), [reminder.reply])
                 except Forbidden:
-                    log.info("reminder not delivered: the user blocked the bot")  # retrying cannot help
+                    # Retrying cannot help: nothing more is pushed until the user writes again.
+                    log.info("reminder not delivered: the user blocked the bot; marked inactive")
+                    await self.in_engine(self.engine.user_blocked, user)
+                    continue
                 except TelegramError as error:
                     log.warning(
                         "reminder not delivered (%s); trying again at the next run", type(error).__name__
