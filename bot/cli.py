@@ -213,9 +213,9 @@ Start daarna met:  TELEGRAM_BOT_TOKEN=<token> routeboek run"""
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import os
+    from bot.settings import current
 
-    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    token = current().telegram_bot_token
     if not token:
         print(BOTFATHER_HELP, file=sys.stderr)
         if sys.stdin.isatty():
@@ -282,11 +282,44 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def package_version() -> str:
+    """The installed distribution's version, so a bug report names what really runs (a source
+    checkout without metadata falls back to the package's own number)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bot import __version__
+
+    try:
+        return version("routeboek-bot")
+    except PackageNotFoundError:
+        return __version__
+
+
+def settings_problems(args: argparse.Namespace) -> list[str]:
+    """One line per problem in the settings this command uses, checked before it starts."""
+    from bot import settings
+
+    uses = settings.BASE
+    if args.command == "run":
+        uses = settings.WEBHOOK if args.webhook else settings.RUN
+    loaded, problems = settings.load(uses)
+    if args.command == "run" and args.webhook and loaded.telegram_bot_token:
+        for name in ("webhook_url", "webhook_secret"):
+            if not getattr(loaded, name) and not any(p.startswith(name.upper() + ":") for p in problems):
+                problems.append(f"{name.upper()}: nodig in webhook-modus (--webhook), maar niet ingesteld")
+    return problems
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from bot.settings import describe
+
     parser = argparse.ArgumentParser(
         prog="routeboek",
         description="Routeboek-bot: de routeboeken verzuim en thuiszitters in een chat.",
+        epilog=describe(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"routeboek {package_version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--content",
@@ -342,6 +375,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
+        return 2
+    problems = settings_problems(args)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
         return 2
     result: int = args.func(args)
     return result

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import html
 import logging
-import os
 import re
 import time
 from collections import OrderedDict, defaultdict, deque
@@ -53,6 +52,7 @@ from bot.answer import build_answer
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.http_request import AiohttpRequest
 from bot.replies import Picture
+from bot.settings import current
 from bot.table_image import render
 from bot.testhooks import reminder_interval
 from bot.webhook import serve_webhook
@@ -473,7 +473,7 @@ def build_application(
         # Telegram's flood limits: about 30 messages/s overall and 1/s per chat. Retry a
         # RetryAfter three times instead of failing the reply.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    url = api_url or os.environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL
+    url = api_url or current().telegram_api_url or DEFAULT_API_URL
     builder = builder.base_url(url)
     if request is None:
         builder = builder.request(AiohttpRequest(connection_pool_size=256)).get_updates_request(
@@ -492,8 +492,7 @@ def run_telegram(engine: Engine, token: str, webhook: bool = False, port: int = 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app = build_application(engine, token)
     if webhook:
-        url = os.environ.get("WEBHOOK_URL", "")
-        secret = os.environ.get("WEBHOOK_SECRET", "")
+        url, secret = current().webhook_url, current().webhook_secret
         if not url or not secret:
             print("Webhook-modus heeft WEBHOOK_URL en WEBHOOK_SECRET nodig.")
             return 2
