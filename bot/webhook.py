@@ -11,14 +11,18 @@ import asyncio
 import hmac
 import json
 import logging
+import signal
 from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.web import Application as WebApp
 from tornado.web import RequestHandler
+
+from bot.startup import StartupFailed, connect
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +101,11 @@ class TelegramHandler(RequestHandler):
             log.warning("webhook request with a wrong secret token refused")
             self.set_status(403)
             return
+        if not self.app.running:
+            # Stopping: the queue is being drained and takes no more. A non-200 makes Telegram
+            # deliver this update again, to the next process.
+            self.set_status(503)
+            return
         if len(self.request.body) > MAX_BODY:
             self.set_status(413)
             return
@@ -168,25 +177,47 @@ async def serve_webhook(
 ) -> None:
     """Run until `stop` is set (or forever): set the webhook, serve, process updates."""
     server = make_server(app, secret, info)
-    async with app:
+    await connect(app)  # getMe, retried; StartupFailed when Telegram cannot be reached
+    try:
         if app.post_init:
             await app.post_init(app)
         if register:
-            await app.bot.set_webhook(
-                url.rstrip("/") + "/telegram",
-                secret_token=secret,
-                allowed_updates=Update.ALL_TYPES,
-                drop_pending_updates=False,
-            )
+            try:
+                await app.bot.set_webhook(
+                    url.rstrip("/") + "/telegram",
+                    secret_token=secret,
+                    allowed_updates=Update.ALL_TYPES,
+                    drop_pending_updates=False,
+                )
+            except TelegramError as exc:
+                raise StartupFailed(
+                    f"Telegram weigert de webhook {url.rstrip('/')}/telegram: {exc.message}. Kijk "
+                    "WEBHOOK_URL na (een https-adres dat Telegram kan bereiken, poort 443, 80, 88 of 8443)."
+                ) from exc
         await app.start()
         server.listen(port, address=listen)
         log.info("webhook server listening on %s:%s", listen, port)
         try:
-            await (stop or asyncio.Event()).wait()
+            await (stop or _stop_on_signals()).wait()
         finally:
+            # No new updates (Telegram gets a 503 and sends them again later), then the queue
+            # is drained: every update that got a 200 is answered before the process ends.
             server.stop()
             await app.stop()
             if app.post_stop:
                 await app.post_stop(app)
+            await server.close_all_connections()
+    finally:
+        await app.shutdown()
     if app.post_shutdown:  # as run_polling does: the engine thread ends here
         await app.post_shutdown(app)
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGTERM (systemctl stop, docker stop) or SIGINT (Ctrl-C): without these
+    handlers the process would die at once and lose the updates already accepted."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    return stop

@@ -24,6 +24,7 @@ class FakeApp:
     def __init__(self) -> None:
         self.bot = Bot("123456:AAE-test")
         self.update_queue: asyncio.Queue[Update] = asyncio.Queue()
+        self.running = True
 
 
 @pytest.fixture
@@ -88,6 +89,14 @@ async def test_a_real_update_is_queued(server: tuple[str, FakeApp]) -> None:
     assert response.status_code == 200
     queued = app.update_queue.get_nowait()
     assert queued.update_id == 7 and queued.message is not None and queued.message.text == "hallo"
+
+
+async def test_a_stopping_bot_takes_no_update_so_telegram_sends_it_again(server: tuple[str, FakeApp]) -> None:
+    base, app = server
+    app.running = False
+    async with httpx.AsyncClient() as http:
+        response = await http.post(f"{base}/telegram", json={"update_id": 1}, headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 503 and app.update_queue.empty()
 
 
 async def _trickle(base: str, head: bytes, body: bytes, every: float) -> bytes:
