@@ -211,6 +211,7 @@ async def serve_webhook(
         await app.shutdown()
     if app.post_shutdown:  # as run_polling does: the engine thread ends here
         await app.post_shutdown(app)
+    log.info("webhook server stopped; every accepted update was handled")
 
 
 def _stop_on_signals() -> asyncio.Event:
