@@ -310,6 +310,26 @@ def settings_problems(args: argparse.Namespace) -> list[str]:
     return problems
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the live database, safe while the bot runs (take one before every
+    upgrade: it is what a roll-back restores)."""
+    from pathlib import Path
+
+    from bot.backup import BackupFailed, backup
+    from bot.restore import inspect
+    from bot.storage import data_dir
+
+    try:
+        written = backup(data_dir() / "routeboek.db", Path(args.path))
+    except BackupFailed as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    copy = inspect(written)
+    print(f"Back-up gemaakt: {written} ({copy.profiles} profiel(en), {copy.cases} casus(sen), in orde).")
+    print(f"Terugzetten (bot gestopt): routeboek restore {written} --force")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bot.settings import describe
 
@@ -365,8 +385,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", nargs="?", help="the copy to restore (default: only list the copies)")
     p.add_argument("--newest", action="store_true", help="restore the newest copy set aside after a fault")
-    p.add_argument("--force", action="store_true", help="also when the current database has new data")
+    p.add_argument(
+        "--force", action="store_true", help="also when the current database has data (never while a bot runs)"
+    )
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
+    p.add_argument("path", help="file to write (must not exist) or folder (gets a dated name)")
+    p.set_defaults(func=cmd_backup)
     return parser
 
 
