@@ -258,9 +258,9 @@ Start daarna met:  TELEGRAM_BOT_TOKEN=<token> routeboek run"""
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import os
+    from bot.settings import current
 
-    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    token = current().telegram_bot_token
     if not token:
         print(BOTFATHER_HELP, file=sys.stderr)
         if sys.stdin.isatty():
@@ -327,11 +327,64 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def package_version() -> str:
+    """The installed distribution's version, so a bug report names what really runs (a source
+    checkout without metadata falls back to the package's own number)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bot import __version__
+
+    try:
+        return version("routeboek-bot")
+    except PackageNotFoundError:
+        return __version__
+
+
+def settings_problems(args: argparse.Namespace) -> list[str]:
+    """One line per problem in the settings this command uses, checked before it starts."""
+    from bot import settings
+
+    uses = settings.BASE
+    if args.command == "run":
+        uses = settings.WEBHOOK if args.webhook else settings.RUN
+    loaded, problems = settings.load(uses)
+    if args.command == "run" and args.webhook and loaded.telegram_bot_token:
+        for name in ("webhook_url", "webhook_secret"):
+            if not getattr(loaded, name) and not any(p.startswith(name.upper() + ":") for p in problems):
+                problems.append(f"{name.upper()}: nodig in webhook-modus (--webhook), maar niet ingesteld")
+    return problems
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the live database, safe while the bot runs (take one before every
+    upgrade: it is what a roll-back restores)."""
+    from pathlib import Path
+
+    from bot.backup import BackupFailed, backup
+    from bot.restore import inspect
+    from bot.storage import data_dir
+
+    try:
+        written = backup(data_dir() / "routeboek.db", Path(args.path))
+    except BackupFailed as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    copy = inspect(written)
+    print(f"Back-up gemaakt: {written} ({copy.profiles} profiel(en), {copy.cases} casus(sen), in orde).")
+    print(f"Terugzetten (bot gestopt): routeboek restore {written} --force")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from bot.settings import describe
+
     parser = argparse.ArgumentParser(
         prog="routeboek",
         description="Routeboek-bot: de routeboeken verzuim en thuiszitters in een chat.",
+        epilog=describe(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"routeboek {package_version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--content",
@@ -385,8 +438,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", nargs="?", help="the copy to restore (default: only list the copies)")
     p.add_argument("--newest", action="store_true", help="restore the newest copy set aside after a fault")
-    p.add_argument("--force", action="store_true", help="also when the current database has new data")
+    p.add_argument(
+        "--force", action="store_true", help="also when the current database has data (never while a bot runs)"
+    )
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
+    p.add_argument("path", help="file to write (must not exist) or folder (gets a dated name)")
+    p.set_defaults(func=cmd_backup)
     return parser
 
 
@@ -395,6 +454,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
+        return 2
+    problems = settings_problems(args)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
         return 2
     result: int = args.func(args)
     return result

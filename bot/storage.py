@@ -245,7 +245,10 @@ class Dialogue:
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("ROUTEBOEK_DATA_DIR", "data"))
+    """ROUTEBOEK_DATA_DIR (default ./data): the database, the locks and the heartbeat live there."""
+    from bot.settings import current
+
+    return current().routeboek_data_dir
 
 
 NOTICE_DAYS = 90  # how long after a set-aside a user's first message is told about it
