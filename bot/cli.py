@@ -19,7 +19,7 @@ def _print_json(data: Any) -> None:
 def _load(args: argparse.Namespace) -> Knowledge | None:
     """Load content or print every problem (path:line: message) to stderr."""
     try:
-        return load_content(args.content)
+        return load_content(args.content, allow_draft=getattr(args, "allow_draft", False))
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -282,6 +282,56 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Which headings of a source document no section cites: a maintainer's to-do list, and a
+    check (exit 1) that a region's content leaves no chapter of its routeboek out."""
+    from bot.coverage import cover
+    from bot.headings import scan_headings
+    from bot.sourcetext import SourceError, read_source
+
+    try:
+        source = read_source(args.source)
+    except SourceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        kb = load_content(args.content, allow_draft=True)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} probleem/problemen in de inhoud; niets geladen.", file=sys.stderr)
+        return 2
+    if args.document not in kb.documents:
+        print(f"Onbekend document: {args.document}. Bekend: {', '.join(sorted(kb.documents))}", file=sys.stderr)
+        return 2
+    scan = scan_headings(source.text)
+    citations = [(v.id, v.section.source.section) for v in kb.sections if v.section.source.document == args.document]
+    result = cover(scan.headings, citations)
+    missing = [c for c in result if not c.covered]
+    print(
+        f"{args.document}: {len(result)} koppen in {source.path.name}, {len(result) - len(missing)} geciteerd, "
+        f"{len(missing)} niet geciteerd ({len(citations)} secties citeren dit document)."
+    )
+    if missing:
+        print("\nNiet geciteerd:")
+        for item in missing:
+            print(f"  regel {item.heading.line}: {item.heading.text}")
+            if item.heading.summary:
+                print(f"      {item.heading.summary}")
+    print("\nGeciteerd:")
+    for item in result:
+        if item.through_parts and not item.sections:
+            print(f"  regel {item.heading.line}: {item.heading.text}: via de onderdelen (geen eigen tekst)")
+        elif item.sections:
+            shown = ", ".join(item.sections[:4]) + (f" (+{len(item.sections) - 4})" if len(item.sections) > 4 else "")
+            print(f"  regel {item.heading.line}: {item.heading.text}: {shown}")
+    if scan.unsure:
+        print(f"\nOnzeker, niet als kop genomen ({len(scan.unsure)}):")
+        for unsure in scan.unsure:
+            print(f"  {unsure}")
+    return 1 if missing else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="routeboek",
@@ -319,12 +369,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("chat", parents=[common], help="console chat (same engine as the Telegram bot)")
+    p.add_argument("--allow-draft", action="store_true", help="serve content with draft markers (to try a draft)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("run", parents=[common], help="start the Telegram bot (console chat without token)")
     p.add_argument("--webhook", action="store_true", help="webhook mode (WEBHOOK_URL, WEBHOOK_SECRET)")
     p.add_argument("--port", type=int, default=8443, help="webhook listen port (default 8443)")
+    p.add_argument("--allow-draft", action="store_true", help="serve content with draft markers (to try a draft)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "coverage",
+        parents=[common],
+        help="headings of a source document (PDF or text) and the sections citing them; exit 1 when one is uncited",
+    )
+    p.add_argument("--document", required=True, metavar="KEY", help="document key in source.document")
+    p.add_argument("source", help="the source document: a PDF or a text file")
+    p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser(
         "restore",
