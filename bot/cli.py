@@ -332,6 +332,60 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Draft DIR/knowledge/KEY.yaml from a routeboek's PDF or text, so a new region starts
+    from its document's own headings instead of an empty file."""
+    from pathlib import Path
+
+    from bot.content import content_dir
+    from bot.draft import DraftContext, held_title_match, write_draft
+    from bot.headings import scan_headings
+    from bot.importing import ImportRefused, prepare_out, read_held
+    from bot.sourcetext import SourceError, read_source
+
+    try:
+        source = read_source(args.source)
+    except SourceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    base = content_dir(args.content)
+    out = Path(args.out)
+    try:
+        held = read_held(base, args.key)
+        target = prepare_out(base, out, args.key)
+    except ImportRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    scan = scan_headings(source.text)
+    from bot.draft import document_info
+
+    info = document_info(source, scan)
+    supersedes = args.supersedes or (held_title_match(info.title.value, held.titles) if info.title else None)
+    if supersedes and supersedes not in held.titles:
+        print(f"--supersedes {supersedes}: dat document is er niet. Bekend: {', '.join(sorted(held.titles))}", file=sys.stderr)
+        return 2
+    region = args.region or (held.regions_of.get(supersedes) if supersedes else None)
+    if region is None and args.key.split("-")[0] in held.regions:
+        region = args.key.split("-")[0]
+    gemeenten, sectors = held.regions.get(region, ([], [])) if region else ([], [])
+    context = DraftContext(args.key, region, list(gemeenten), list(sectors), supersedes)
+    target.write_text(write_draft(source, scan, context), encoding="utf-8")
+    from bot.drafts import draft_markers
+
+    markers = draft_markers(target)
+    print(f"Concept geschreven: {target}")
+    print(
+        f"  {len(scan.headings)} koppen als secties, {len(scan.unsure)} twijfelgevallen (bovenaan het bestand), "
+        f"{len(markers)} plekken om in te vullen (# DRAFT:)."
+    )
+    if supersedes:
+        print(f"  Nieuwe versie van '{supersedes}': het concept vervangt dat document (supersedes).")
+    if region is None:
+        print("  Geen regio gevonden: zet de regio en haar gemeenten in knowledge/regions.yaml en geef --region.")
+    print(f"Verder: routeboek check --content {out}; routeboek coverage --content {out} --document {args.key} {args.source}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="routeboek",
@@ -377,6 +431,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8443, help="webhook listen port (default 8443)")
     p.add_argument("--allow-draft", action="store_true", help="serve content with draft markers (to try a draft)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="draft DIR/knowledge/KEY.yaml from a routeboek (PDF or text) for a maintainer to fill in",
+    )
+    p.add_argument("source", help="the routeboek: a PDF or a text file")
+    p.add_argument("--key", required=True, help="document key for the draft, e.g. 'zwolle-po-2026'")
+    p.add_argument("--out", required=True, metavar="DIR", help="content folder to write to (never the shipped one)")
+    p.add_argument("--region", help="region id in regions.yaml (default: from the key or the document it replaces)")
+    p.add_argument("--supersedes", metavar="KEY", help="the held document this is a new version of (default: same title)")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
         "coverage",

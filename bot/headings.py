@@ -67,6 +67,7 @@ class Heading:
     path: tuple[Key, ...]
     summary: str = ""  # the first line of what the heading says
     toc_title: str = ""  # the title the table of contents gives, where it differs
+    span: int = 1  # lines the heading takes (a title wrapped onto the next line: 2)
 
     @property
     def key(self) -> Key:
@@ -428,7 +429,7 @@ def _read_heading(
         if why is not None:
             scan.unsure.append(Unsure(i + 1, text, why))
         return None, 1
-    return Heading(i + 1, text, title, path), consumed
+    return Heading(i + 1, text, title, path, span=consumed), consumed
 
 
 def _add_summaries(lines: list[str], headings: list[Heading]) -> None:
