@@ -386,6 +386,45 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_try(args: argparse.Namespace) -> int:
+    """A maintainer's own question list against their content: how often the bot answers with
+    the right section, and for each miss what it gave and what it should have given."""
+    from pathlib import Path
+
+    from bot.decision import Decider
+    from bot.quality import QuestionFileError, load_questions, run_questions
+
+    try:
+        questions = load_questions(Path(args.questions))
+    except QuestionFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    kb = _load(args)
+    if kb is None:
+        return 1
+    tally = run_questions(Path(args.questions).name, questions, Decider(kb), expected_sections=True)
+    n, m = tally.n_in or 1, tally.n_out or 1
+    print(f"{tally.name}: {tally.n_in} vragen over de routeboeken, {tally.n_out} erbuiten")
+    print(f"top-1 {tally.top1 / n:.3f} ({tally.top1}/{tally.n_in})   top-3 {tally.top3 / n:.3f} ({tally.top3}/{tally.n_in})")
+    print(
+        f"erbuiten afgewezen {tally.declined / m:.3f} ({tally.declined}/{tally.n_out})   "
+        f"erbinnen ten onrechte afgewezen {tally.wrongly_declined}"
+    )
+    if tally.missed:
+        print("\nGemist (het eerste antwoord mist een verwacht feit):")
+        for miss in tally.missed:
+            got = miss.got[0] if miss.got else "afgewezen"
+            expected = miss.expected or "geen sectie bevat alle verwachte feiten"
+            extra = " (wel in top-3)" if miss.top3 else ""
+            print(f"  {miss.id}: {miss.question}")
+            print(f"      kreeg {got}{extra}; verwacht {expected}")
+    if tally.not_declined:
+        print("\nNiet afgewezen (hoort buiten de routeboeken):")
+        for qid, question, got in tally.not_declined:
+            print(f"  {qid}: {question}\n      kreeg {got}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="routeboek",
@@ -452,6 +491,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--document", required=True, metavar="KEY", help="document key in source.document")
     p.add_argument("source", help="the source document: a PDF or a text file")
     p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser(
+        "try",
+        parents=[common],
+        help="answer quality on your own question list (format of shared/eval/questions-dev.yaml)",
+    )
+    p.add_argument("questions", metavar="QUESTIONS.yaml")
+    p.add_argument("--allow-draft", action="store_true", help="also on content with draft markers")
+    p.set_defaults(func=cmd_try)
 
     p = sub.add_parser(
         "restore",
