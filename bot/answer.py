@@ -168,7 +168,7 @@ def units(text: str) -> list[Unit]:
         for k, piece in enumerate(pieces):
             # The rest of a numbered step goes on about its first sentence ("2. Combinatie van
             # onderwijs en jeugdhulp. In deze variant ..."): that sentence is its lead-in.
-            out.append(Unit(piece, len(out) - k if number and k else owner))
+            out.append(Unit(piece, len(out) - k if (number or bullet) and k else owner))
         if bullet:
             continue
         lead = len(out) - 1 if pieces and pieces[-1].endswith(":") else None

@@ -510,3 +510,24 @@ def test_parents_who_do_not_register_do_not_get_the_registration_route(decider: 
     assert decision.hits
     first = decision.hits[0].view.section
     assert not (first.branch and first.branch.holds), first.id
+
+
+def test_a_list_items_remark_never_lands_under_another_item() -> None:
+    # Each item ends in its own "Let op:"; shown without its item, a remark says the opposite
+    # of what holds for the case asked about.
+    text = """De school beslist over de aanmelding:
+- De leerling past binnen het profiel van de school. Let op: de school heeft dan een plicht tot plaatsing.
+- Er is geen plek in het gevraagde leerjaar. Let op: de school heeft dan geen plicht tot plaatsing."""
+
+    def scores(sentence: str) -> dict[str, float]:
+        low = sentence.lower()
+        return {
+            "plicht": 2.0 * ("plicht" in low),
+            "plek": 4.0 * ("plek" in low),
+        }
+
+    card = Answer(section_id="x", title="Aanmelding", text=text, source="B", short_source="B").short(scores)
+    for remark, item in (("dan een plicht", "past binnen het profiel"), ("dan geen plicht", "geen plek")):
+        if remark in card:
+            assert item in card and card.index(item) < card.index(remark), card
+    assert "geen plicht tot plaatsing" in card, card
