@@ -70,6 +70,7 @@ class Answer:
         source = source_line(self.short_source or self.source, mark=bold)
         gemeente_note = self.gemeente_notes[0] if len(self.gemeente_notes) == 1 else None
         pool = units(self.text)
+        passage = len(pool)  # units before this index are the passage's own, the rest actions
         if self.kind != "definition":
             pool += [Unit(a.strip()) for a in self.actions]
         budget = CARD_LIMIT - len(head) - len(source) - 2
@@ -106,7 +107,7 @@ class Answer:
             scale -= 0.1
         said = [t for t in fixed.values() if t]
         while True:
-            key = _pick(pool, room, relevance, said) if room >= 60 else ""
+            key = _pick(pool, room, relevance, said, passage) if room >= 60 else ""
             lines = [head]
             for i, (name, text, _cap) in enumerate(slots):
                 piece = key if text == "\0" else fixed[i]
@@ -177,7 +178,9 @@ def units(text: str) -> list[Unit]:
     return out
 
 
-def _pick(pool: list[Unit], room: int, relevance: Scores | None, said: Sequence[str] = ()) -> str:
+def _pick(
+    pool: list[Unit], room: int, relevance: Scores | None, said: Sequence[str] = (), passage: int | None = None
+) -> str:
     """The units that answer most of the question within room, in the passage's own order.
 
     Greedy by what each unit adds: a unit earns only for the parts of the question (concepts)
@@ -241,6 +244,12 @@ def _pick(pool: list[Unit], room: int, relevance: Scores | None, said: Sequence[
         candidates.remove(best)
         if chosen and gain(best) <= 0:
             break
+        if passage is not None and best >= passage:
+            # An action that restates a passage sentence gives way to it: the source's own
+            # wording, and the list item that sentence belongs to, come with it.
+            own = [i for i in range(passage) if i not in chosen and repeats(pool[i].text, [pool[best].text])]
+            if own:
+                best = max(own, key=lambda i: len(pool[i].text))
         sentence = end(pool[best].text)
         if repeats(sentence, [*chosen.values(), *said]):
             continue

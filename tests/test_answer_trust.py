@@ -531,3 +531,23 @@ def test_a_list_items_remark_never_lands_under_another_item() -> None:
         if remark in card:
             assert item in card and card.index(item) < card.index(remark), card
     assert "geen plicht tot plaatsing" in card, card
+
+
+def test_an_action_that_restates_a_list_item_gives_way_to_the_item() -> None:
+    # The content's action says the item in other words; the item in the source's own words
+    # brings its "Let op:" along, which is the answer.
+    text = """Na de aanmelding kan het zo lopen:
+- De school heeft geen plek in het gevraagde leerjaar. Let op: de school heeft dan geen plicht tot plaatsing.
+- De school kan de ondersteuning niet bieden. Let op: de school zoekt dan zelf een andere school."""
+    actions = ["Geen plek in het gevraagde leerjaar."]
+
+    def scores(sentence: str) -> dict[str, float]:
+        low = sentence.lower()
+        return {"plek": 4.0 * ("plek" in low), "plicht": 1.0 * ("plicht" in low)}
+
+    card = Answer(
+        section_id="x", title="Aanmelding", text=text, actions=actions, source="B", short_source="B"
+    ).short(scores)
+    assert "De school heeft geen plek in het gevraagde leerjaar." in card, card
+    assert "geen plicht tot plaatsing" in card, card
+    assert actions[0] not in card, card  # said once, in the source's words
