@@ -247,9 +247,11 @@ def _pick(
         if passage is not None and best >= passage:
             # An action that restates a passage sentence gives way to it: the source's own
             # wording, and the list item that sentence belongs to, come with it.
-            own = [i for i in range(passage) if i not in chosen and repeats(pool[i].text, [pool[best].text])]
-            if own:
-                best = max(own, key=lambda i: len(pool[i].text))
+            restated = [
+                i for i in range(passage) if i not in chosen and repeats(pool[i].text, [pool[best].text])
+            ]
+            if restated:
+                best = max(restated, key=lambda i: len(pool[i].text))
         sentence = end(pool[best].text)
         if repeats(sentence, [*chosen.values(), *said]):
             continue
