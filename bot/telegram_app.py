@@ -29,6 +29,8 @@ from telegram import (
     InlineQueryResultArticle,
     InputTextMessageContent,
     LinkPreviewOptions,
+    Message,
+    MessageEntity,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
@@ -131,6 +133,21 @@ def _cut_point(text: str, window: int) -> int:
         if cut > window // 2:
             return cut
     return window
+
+
+def command_of(message: Message, username: str | None) -> Command | None:
+    """The command a message starts with, from Telegram's own `bot_command` entity; None when it
+    is addressed to another bot (`/help@some_other_bot`). The argument is everything after the
+    command with any whitespace between words, so "/opschaling\nRijswijk" reads as
+    "/opschaling Rijswijk" (PTB's `context.args` splits the same way)."""
+    entity = next((e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None)
+    if entity is None or not message.text:
+        return None
+    command = message.parse_entity(entity)
+    name, _, target = command[1:].partition("@")
+    if target and target.lower() != (username or "").lower():
+        return None
+    return Command(name, " ".join(message.text[len(command) :].split()))
 
 
 def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -290,13 +307,14 @@ class TelegramBot:
         message = update.effective_message
         if message is None or not message.text:
             return
-        name, _, arg = message.text[1:].partition(" ")
-        name = name.split("@", 1)[0]
+        parsed = command_of(message, context.bot.username)
+        if parsed is None:
+            return  # "/help@some_other_bot": that bot's command, not ours
         chat = update.effective_chat
-        if chat and chat.type != ChatType.PRIVATE and name.lower() not in GROUP_COMMANDS:
+        if chat and chat.type != ChatType.PRIVATE and parsed.name.lower() not in GROUP_COMMANDS:
             await self.send(update, context, [Reply(PRIVATE_ONLY)])
             return
-        await self._run(update, context, Command(name, arg.strip()))
+        await self._run(update, context, parsed)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -305,9 +323,11 @@ class TelegramBot:
             return
         text = message.text
         if chat.type != ChatType.PRIVATE:
-            # In groups only a mention is for us; the text is answered, never stored.
+            # In groups only a mention or a reply to the bot is for us; answered, never stored.
             mention = f"@{context.bot.username}"
-            if mention.lower() not in text.lower():
+            replied = message.reply_to_message
+            to_us = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+            if mention.lower() not in text.lower() and not to_us:
                 return
             text = re.sub(re.escape(mention), "", text, flags=re.IGNORECASE).strip()
         await self._run(update, context, TextIn(text))
