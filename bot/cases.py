@@ -248,7 +248,7 @@ class CaseDesk:
         case = self.store.add_case(user, code, gemeente, sector, start.isoformat())
         # What is already due was just shown in the timeline: no reminder for it at the next run.
         for _, step, kind, due in self._due_for(case, today):
-            self.store.mark_reminder_sent(case, step.step, kind, due.isoformat())
+            self.store.mark_reminder_sent(case, step.step, kind, due.isoformat(), sent=False)
         shown = self._show(case, today)
         shown.text = (
             f"Casus {bold(code)} is aangemaakt. Zet deze code in je eigen dossier van de leerling: "

@@ -103,7 +103,7 @@ class Engine:
         self.onboarding = OnboardingDesk(kb, store)
         self.walkthrough = WalkthroughDesk(kb, store)
         self.reference = ReferenceDesk(kb)
-        self.mydata = MyDataDesk(store)
+        self.mydata = MyDataDesk(kb, store)
         self.cases = CaseDesk(kb, store)
         self.escalation = EscalationDesk(kb, store)
         self.clock = clock  # local time: deadlines and reminders are in Dutch days

@@ -176,7 +176,7 @@ def test_see_and_delete_my_data(engine: Engine) -> None:
     onboard(engine)
     (mine,) = engine.handle(USER, Command("mijngegevens"))
     assert "- Profiel: rol: Mentor of leerkracht, gemeente: Den Haag, sector: vo, aangemaakt: " in mine.text
-    assert "- Waar je bent in het gesprek: stand: {" in mine.text
+    assert "- Waar je bent in het gesprek: geen route bezig en geen open vraag, teller voor oude knoppen: 0" in mine.text
     (confirm,) = engine.handle(USER, Command("vergeet"))
     (gone,) = press(engine, confirm, "Ja, wis alles")
     assert "gewist" in gone.text
