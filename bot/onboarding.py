@@ -152,9 +152,12 @@ class OnboardingDesk:
         return None
 
     def _set_gemeente(self, user: str, profile: Profile, state: Dialogue, gemeente: str) -> list[Reply]:
+        """A gemeente chosen; its sector is asked again when the choice of sectors differs from
+        the previous gemeente's (VO in Den Haag says nothing about PO or VO in Apeldoorn)."""
+        previous = self.kb.sectors_named(profile.gemeente) if profile.gemeente else []
         profile.gemeente = gemeente
         sectors = self.kb.sectors_named(gemeente)
-        if profile.sector not in sectors:
+        if profile.sector not in sectors or sectors != previous:
             profile.sector = sectors[0] if len(sectors) == 1 else None
         if profile.sector is None:
             self._save(user, profile)

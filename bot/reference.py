@@ -50,9 +50,7 @@ class ReferenceDesk:
         """/begrip: the list of abbreviations, or what one term means."""
         terms = self.kb.terms_for(profile.gemeente)
         if not query.strip():
-            abbreviations = sorted(
-                {(t.term, t.expansion) for t, _ in terms if t.expansion}, key=lambda x: x[0].lower()
-            )
+            abbreviations = sorted(self._abbreviations(terms), key=lambda x: x[0].lower())
             listing = [bold("Afkortingen") + " (typ /begrip JES voor uitleg)", ""]
             listing += [f"{term}: {expansion}" for term, expansion in abbreviations]
             return [Reply("\n".join(listing))]
@@ -64,6 +62,22 @@ class ReferenceDesk:
                 )
             ]
         return [Reply(self.term_text(found))]
+
+    @staticmethod
+    def _abbreviations(terms: list[tuple[GlossaryTerm, Document]]) -> list[tuple[str, str]]:
+        """Each abbreviation once, though several routeboeken define it (SOT, CJG, A&A): in the
+        words of a document no other one supersedes, and of a routeboek before a navigation aid
+        (`rank_weight`); otherwise the first."""
+        superseded = {key for _, doc in terms for key in doc.supersedes}
+        best: dict[str, tuple[tuple[bool, float], str, str]] = {}
+        for term, doc in terms:
+            if not term.expansion:
+                continue
+            rank = (doc.key not in superseded, doc.rank_weight)
+            key = fold(term.term)
+            if key not in best or rank > best[key][0]:
+                best[key] = (rank, term.term, term.expansion)
+        return [(name, expansion) for _, name, expansion in best.values()]
 
     def find_terms(self, profile: Profile, query: str) -> list[tuple[GlossaryTerm, Document]]:
         """Glossary entries of the user's routeboeken named exactly by `query`, else containing it."""

@@ -315,3 +315,18 @@ def test_dialogue_state_from_another_version_is_read_as_no_prompt() -> None:
     assert (state.onboarding, state.awaiting, state.flow, state.chat) == (None, None, "f", None)
     stored = json.loads(Dialogue(chat="tg:-5").to_json())
     assert "chat" not in stored and "tg:-5" not in stored.values()  # the event's chat is never stored
+
+
+def test_switching_to_a_gemeente_with_other_sectors_asks_the_sector_again(engine: Engine) -> None:
+    onboard(engine, "Den Haag")  # VO only: the sector was never asked
+    (settings,) = engine.handle(USER, Command("instellingen"))
+    (gemeenten,) = press(engine, settings, "Gemeente")
+    (asked,) = press(engine, gemeenten, "Apeldoorn")
+    assert "primair (PO) of voortgezet onderwijs (VO)" in asked.text
+    (done,) = press(engine, asked, "PO (primair)")
+    assert "Apeldoorn (PO)" in done.text
+    # Back to a gemeente with one sector: set without asking.
+    (settings,) = engine.handle(USER, Command("instellingen"))
+    (gemeenten,) = press(engine, settings, "Gemeente")
+    (done,) = press(engine, gemeenten, "Rijswijk")
+    assert "Rijswijk (VO)" in done.text
