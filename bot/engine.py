@@ -19,6 +19,7 @@ from datetime import datetime
 
 from bot.actions import (
     WITHOUT_PROFILE,
+    Action,
     AskHelp,
     Begin,
     ChooseGemeente,
@@ -51,7 +52,7 @@ from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.mydata import MyDataDesk
 from bot.navigation import COMMANDS as COMMANDS
-from bot.navigation import help_reply, menu, menu_buttons, related_buttons, stale
+from bot.navigation import help_reply, in_place, menu, menu_buttons, related_buttons, stale
 from bot.onboarding import ROLES as ROLES
 from bot.onboarding import OnboardingDesk
 from bot.privacy import personal_data_kinds, refusal
@@ -194,6 +195,12 @@ class Engine:
             return stale()
         if not profile.complete and not isinstance(action, WITHOUT_PROFILE):
             return self.onboarding.ask_role(user, state)
+        replies = self._dispatch(user, profile, state, action)
+        if replies and replies[0].screen and in_place(action):
+            replies[0].edit = True  # the next step takes the place of the screen pressed on
+        return replies
+
+    def _dispatch(self, user: str, profile: Profile, state: Dialogue, action: Action) -> list[Reply]:
         today = self.clock().date()
         match action:
             case Menu():

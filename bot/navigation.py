@@ -4,7 +4,24 @@ words."""
 
 from __future__ import annotations
 
-from bot.actions import AskHelp, Cases, Menu, Roles, Routes, Settings, ShowSection, ShowTable, button
+from bot.actions import (
+    Action,
+    AskHelp,
+    Begin,
+    Cases,
+    ChooseGemeente,
+    ChooseRole,
+    ChooseSector,
+    FlowStep,
+    Menu,
+    Roles,
+    Routes,
+    Settings,
+    ShowSection,
+    ShowTable,
+    StartFlow,
+    button,
+)
 from bot.knowledge import Knowledge
 from bot.replies import Button, Reply, bold, short
 from bot.storage import Profile
@@ -67,3 +84,17 @@ def help_reply(profile: Profile) -> Reply:
     if not profile.complete:
         lines += ["", "Begin met /start om je gemeente te kiezen."]
     return Reply("\n".join(lines), menu_buttons())
+
+
+def in_place(action: Action) -> bool:
+    """Whether the button of a press sits only on a navigation screen (a walk-through step, the
+    /wie list, an onboarding or settings question), so what it leads to may replace that
+    screen. Menu buttons also sit under answers and tables, which must stay in the chat."""
+    match action:
+        case Begin() | ChooseRole() | ChooseGemeente() | ChooseSector() | StartFlow() | FlowStep():
+            return True
+        case Settings(part):
+            return part != "menu"
+        case Roles(role):
+            return role is not None
+    return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.actions import Menu, Roles, button
 from bot.knowledge import Knowledge
 from bot.navigation import stale
-from bot.replies import Reply, bold, rows, short, source_line, unmarked
+from bot.replies import Reply, bold, rows, screen, short, source_line, unmarked
 from bot.schema import Document, GlossaryTerm
 from bot.storage import Profile
 from bot.textproc import fold
@@ -29,7 +29,7 @@ class ReferenceDesk:
                 for rid, name in sorted(seen.items(), key=lambda x: x[1].lower())
             ]
             return [
-                Reply(
+                screen(
                     bold("Wie doet wat?") + f"\nPartners in het routeboek van {profile.gemeente}:",
                     [*rows(buttons, 2), [button("Menu", Menu())]],
                 )
@@ -44,7 +44,7 @@ class ReferenceDesk:
                 f"{bold('Taken')} ({self.kb.document_label(v.document.key)}, {v.role.source.section}):",
             ]
             lines += [f"- {task}" for task in v.role.tasks] or ["- (geen taken genoemd)"]
-        return [Reply("\n".join(lines), [[button("Wie doet wat", Roles()), button("Menu", Menu())]])]
+        return [screen("\n".join(lines), [[button("Wie doet wat", Roles()), button("Menu", Menu())]])]
 
     def terms(self, profile: Profile, query: str) -> list[Reply]:
         """/begrip: the list of abbreviations, or what one term means."""

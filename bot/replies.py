@@ -50,6 +50,17 @@ class Reply:
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     picture: Picture | None = None
+    # A navigation screen (a walk-through step, a list, a settings question): it may take the
+    # place of the screen whose button led here, instead of adding a message to the chat.
+    screen: bool = False
+    # Set by the engine for a press on a screen: replace the message the button was on. An
+    # adapter that cannot edit (the console, a message too old) sends it as a new message.
+    edit: bool = False
+
+
+def screen(text: str, buttons: list[list[Button]] | None = None) -> Reply:
+    """A reply that is a navigation screen (see `Reply.screen`)."""
+    return Reply(text, buttons or [], screen=True)
 
 
 @dataclass(frozen=True)

@@ -300,7 +300,28 @@ class TelegramBot:
             if not done:
                 await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
         replies = await work
+        if replies and replies[0].edit and await self._edit(update, replies[0]):
+            replies = replies[1:]
         await self.send(update, context, replies)
+
+    async def _edit(self, update: Update, reply: Reply) -> bool:
+        """Put a screen in place of the message whose button was pressed; False when Telegram
+        does not allow it (a photo, a message too old or gone, text over one message), so the
+        caller sends it as a new message instead."""
+        query = update.callback_query
+        message = query.message if query else None
+        chunks = split_message(reply.text)
+        if query is None or not isinstance(message, Message) or not message.text or reply.picture or len(chunks) != 1:
+            return False
+        try:
+            await query.edit_message_text(to_html(reply.text), reply_markup=keyboard(reply.buttons))
+        except BadRequest as error:
+            # Pressing the same step twice gives the same screen: nothing to change, and done.
+            if "not modified" in str(error).lower():
+                return True
+            log.info("message not edited (%s); sending a new one", type(error).__name__)
+            return False
+        return True
 
     # --- handlers -------------------------------------------------------------------------
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,7 +8,7 @@ from bot.actions import FlowStep, Menu, Routes, StartFlow, button
 from bot.decision import not_held_message
 from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons, related_buttons, stale
-from bot.replies import Reply, answer_layout, bold, short, source_line
+from bot.replies import Reply, answer_layout, bold, screen, short, source_line
 from bot.schema import Flow, Node
 from bot.storage import Dialogue, Profile, Store
 
@@ -27,7 +27,7 @@ class WalkthroughDesk:
         if not flows:
             return [Reply("Voor jouw gemeente zijn nog geen stap-voor-stap-routes.", menu_buttons())]
         buttons = [[button(short(f.title), StartFlow(f.id))] for f in flows]
-        return [Reply(bold("Stap voor stap") + "\nKies een onderwerp:", [*buttons, [button("Menu", Menu())]])]
+        return [screen(bold("Stap voor stap") + "\nKies een onderwerp:", [*buttons, [button("Menu", Menu())]])]
 
     def start(self, user: str, profile: Profile, state: Dialogue, flow_id: str) -> list[Reply]:
         """A new run of a walk-through: buttons of an earlier run go stale."""
@@ -65,8 +65,8 @@ class WalkthroughDesk:
             head = f"{bold(flow.title)} · vraag {done} van max. {total}"
             options = self._options(node, profile.gemeente)
             buttons = [[button(short(label), FlowStep(state.epoch, i))] for i, label in options]
-            return Reply(f"{head}\n\n{node.text}", [*buttons, nav])
-        return Reply(
+            return screen(f"{head}\n\n{node.text}", [*buttons, nav])
+        return screen(
             self._end_text(profile, flow, node),
             [*related_buttons(self.kb, node.related), nav, [button("Menu", Menu())]],
         )

@@ -330,3 +330,23 @@ def test_switching_to_a_gemeente_with_other_sectors_asks_the_sector_again(engine
     (gemeenten,) = press(engine, settings, "Gemeente")
     (done,) = press(engine, gemeenten, "Rijswijk")
     assert "Rijswijk (VO)" in done.text
+
+
+def test_steps_on_a_screen_replace_it_and_answers_stay_in_the_chat(engine: Engine) -> None:
+    onboard(engine)
+    (routes,) = engine.handle(USER, Command("route"))
+    (question,) = press(engine, routes, "Testroute")
+    assert question.edit  # the list of routes becomes the first question
+    (end,) = press(engine, question, "Nee")
+    assert end.edit and "Niet ingeschreven" in end.text
+    stale = press(engine, question, "Ja")  # the old question again: a new message says so
+    assert not stale[0].edit
+    (menu,) = press(engine, end, "Menu")  # the menu sits under answers too: never in place
+    assert not menu.edit
+    (answer,) = engine.handle(USER, TextIn("wie voert het gesprek met ouders over het verzuim?"))
+    (full,) = press(engine, answer, "Lees het hele stuk")
+    assert not full.edit
+    (settings,) = engine.handle(USER, Command("instellingen"))
+    (roles,) = press(engine, settings, "Rol")
+    (done,) = press(engine, roles, "Leerplichtambtenaar")
+    assert roles.edit and done.edit

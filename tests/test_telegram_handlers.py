@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
 from bot.content import load_content
-from bot.engine import Engine, Press
+from bot.engine import Command, Engine, Press
 from bot.storage import Profile, Store
 from bot.telegram_app import AnyApp, build_application
 
@@ -457,3 +457,26 @@ async def test_a_reply_to_the_bots_own_message_in_a_group_is_answered_like_a_men
         await process(app, update)
     (sent,) = request.sent()
     assert "JGZ" in sent["text"] and int(sent["chat_id"]) == -5
+
+
+async def test_a_walk_through_step_edits_the_message_it_was_pressed_on(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, engine = offline
+    engine.store.save_profile(Profile("tg:42", "mentor", "Den Haag", "vo"))
+    (routes,) = engine.handle("tg:42", Command("route"))
+    update = callback_update(routes.buttons[0][0].data)
+    update["callback_query"]["message"]["text"] = "Stap voor stap"
+    update["callback_query"]["message"]["from"] = BOT
+    async with app:
+        await process(app, update)
+        (edited,) = request.sent("editMessageText")
+        assert edited["message_id"] == 5 and "vraag 1" in edited["text"] and request.sent() == []
+        # Telegram refuses (the message is too old to edit): the step comes as a new message.
+        request.failing["editMessageText"] = "Bad Request: message can't be edited"
+        (question,) = engine.handle("tg:42", Press(routes.buttons[0][0].data))
+        update = callback_update(question.buttons[0][0].data, update_id=3)
+        update["callback_query"]["message"]["text"] = "Testroute"
+        await process(app, update)
+    (sent,) = request.sent()
+    assert "ging iets mis" not in sent["text"]
