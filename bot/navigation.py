@@ -23,7 +23,7 @@ from bot.actions import (
     button,
 )
 from bot.knowledge import Knowledge
-from bot.replies import Button, Reply, bold, short
+from bot.replies import Button, Reply, bold, distinct_labels
 from bot.storage import Profile
 
 MENU_BUTTON = button("Menu", Menu())
@@ -68,12 +68,9 @@ def stale(note: str = "") -> list[Reply]:
 
 def related_buttons(kb: Knowledge, ids: list[str]) -> list[list[Button]]:
     """"Lees verder" buttons to at most three related sections that still exist."""
-    found = []
-    for section_id in ids[:3]:
-        view = kb.section(section_id)
-        if view is not None:
-            found.append([button(short("Lees verder: " + view.section.title), ShowSection(section_id))])
-    return found
+    views = [view for section_id in ids[:3] if (view := kb.section(section_id)) is not None]
+    labels = distinct_labels([view.section.title for view in views], prefix="Lees verder: ")
+    return [[button(label, ShowSection(view.id))] for label, view in zip(labels, views, strict=True)]
 
 
 def help_reply(profile: Profile) -> Reply:

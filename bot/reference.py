@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.actions import Menu, Roles, button
 from bot.knowledge import Knowledge
 from bot.navigation import stale
-from bot.replies import Reply, bold, rows, screen, short, source_line, unmarked
+from bot.replies import Reply, bold, distinct_labels, rows, screen, source_line, unmarked
 from bot.schema import Document, GlossaryTerm
 from bot.storage import Profile
 from bot.textproc import fold
@@ -24,10 +24,9 @@ class ReferenceDesk:
             seen: dict[str, str] = {}
             for v in views:
                 seen.setdefault(v.role.id, v.role.name)
-            buttons = [
-                button(short(name, 30), Roles(rid))
-                for rid, name in sorted(seen.items(), key=lambda x: x[1].lower())
-            ]
+            listed = sorted(seen.items(), key=lambda x: x[1].lower())
+            labels = distinct_labels([name for _, name in listed], 30)
+            buttons = [button(label, Roles(rid)) for label, (rid, _) in zip(labels, listed, strict=True)]
             return [
                 screen(
                     bold("Wie doet wat?") + f"\nPartners in het routeboek van {profile.gemeente}:",

@@ -8,7 +8,7 @@ from bot.actions import FlowStep, Menu, Routes, StartFlow, button
 from bot.decision import not_held_message
 from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons, related_buttons, stale
-from bot.replies import Reply, answer_layout, bold, screen, short, source_line
+from bot.replies import Reply, answer_layout, bold, distinct_labels, screen, source_line
 from bot.schema import Flow, Node
 from bot.storage import Dialogue, Profile, Store
 
@@ -26,7 +26,8 @@ class WalkthroughDesk:
         flows = self.kb.flows_for(profile.gemeente, profile.sector)
         if not flows:
             return [Reply("Voor jouw gemeente zijn nog geen stap-voor-stap-routes.", menu_buttons())]
-        buttons = [[button(short(f.title), StartFlow(f.id))] for f in flows]
+        labels = distinct_labels([f.title for f in flows])
+        buttons = [[button(label, StartFlow(f.id))] for label, f in zip(labels, flows, strict=True)]
         return [screen(bold("Stap voor stap") + "\nKies een onderwerp:", [*buttons, [button("Menu", Menu())]])]
 
     def start(self, user: str, profile: Profile, state: Dialogue, flow_id: str) -> list[Reply]:
@@ -64,7 +65,8 @@ class WalkthroughDesk:
             total = done + self._depth(flow, node_id) - 1
             head = f"{bold(flow.title)} · vraag {done} van max. {total}"
             options = self._options(node, profile.gemeente)
-            buttons = [[button(short(label), FlowStep(state.epoch, i))] for i, label in options]
+            labels = distinct_labels([label for _, label in options])
+            buttons = [[button(label, FlowStep(state.epoch, i))] for label, (i, _) in zip(labels, options, strict=True)]
             return screen(f"{head}\n\n{node.text}", [*buttons, nav])
         return screen(
             self._end_text(profile, flow, node),
