@@ -225,8 +225,8 @@ class Engine:
                 return self.escalation.press(profile, action)
             case TimelineStart():
                 return self.escalation.ask_start(user, profile, state, action)
-            case Roles(role_id):
-                return self.reference.roles(profile, role_id)
+            case Roles(role_id, page):
+                return self.reference.roles(profile, role_id, page)
             case Forget(confirm):
                 return self.mydata.press_forget(user, confirm)
             case _:

@@ -92,6 +92,6 @@ def in_place(action: Action) -> bool:
             return True
         case Settings(part):
             return part != "menu"
-        case Roles(role):
-            return role is not None
+        case Roles(role, page):
+            return role is not None or page >= 1
     return False

@@ -12,28 +12,43 @@ from bot.schema import Document, GlossaryTerm
 from bot.storage import Profile
 from bot.textproc import fold
 
+ROLES_PER_PAGE = 10  # five rows of two: a list that fits a phone screen with its menu
+
 
 class ReferenceDesk:
     def __init__(self, kb: Knowledge) -> None:
         self.kb = kb
 
-    def roles(self, profile: Profile, role_id: str | None) -> list[Reply]:
-        """The partners of the user's routeboek, or the tasks of one of them."""
-        views = self.kb.roles_for(profile.gemeente)
+    def _partners(self, profile: Profile) -> list[tuple[str, str]]:
+        """(role id, name) of the partners in the user's routeboeken, by name."""
+        seen: dict[str, str] = {}
+        for view in self.kb.roles_for(profile.gemeente):
+            seen.setdefault(view.role.id, view.role.name)
+        return sorted(seen.items(), key=lambda x: x[1].lower())
+
+    def roles(self, profile: Profile, role_id: str | None, page: int = 0) -> list[Reply]:
+        """The partners of the user's routeboek, ROLES_PER_PAGE at a time (the Drechtsteden
+        routeboek names 28), or the tasks of one of them."""
+        listed = self._partners(profile)
         if role_id is None:
-            seen: dict[str, str] = {}
-            for v in views:
-                seen.setdefault(v.role.id, v.role.name)
-            listed = sorted(seen.items(), key=lambda x: x[1].lower())
-            labels = distinct_labels([name for _, name in listed], 30)
-            buttons = [button(label, Roles(rid)) for label, (rid, _) in zip(labels, listed, strict=True)]
+            pages = max(1, -(-len(listed) // ROLES_PER_PAGE))
+            index = min(max(page, 1), pages) - 1
+            labels = distinct_labels([name for _, name in listed], 30)  # distinct over every page
+            shown = list(zip(labels, listed, strict=True))[index * ROLES_PER_PAGE : (index + 1) * ROLES_PER_PAGE]
+            buttons = [button(label, Roles(rid)) for label, (rid, _) in shown]
+            pager = []
+            if index > 0:
+                pager.append(button("‹ Vorige", Roles(None, index)))
+            if index + 1 < pages:
+                pager.append(button("Volgende ›", Roles(None, index + 2)))
+            head = bold("Wie doet wat?") + (f" ({index + 1}/{pages})" if pages > 1 else "")
             return [
                 screen(
-                    bold("Wie doet wat?") + f"\nPartners in het routeboek van {profile.gemeente}:",
-                    [*rows(buttons, 2), [button("Menu", Menu())]],
+                    head + f"\nPartners in het routeboek van {profile.gemeente}:",
+                    [*rows(buttons, 2), *([pager] if pager else []), [button("Menu", Menu())]],
                 )
             ]
-        chosen = [v for v in views if v.role.id == role_id]
+        chosen = [v for v in self.kb.roles_for(profile.gemeente) if v.role.id == role_id]
         if not chosen:
             return stale("Deze rol staat niet (meer) in jouw routeboek.")
         lines = [bold(chosen[0].role.name)]
@@ -43,7 +58,9 @@ class ReferenceDesk:
                 f"{bold('Taken')} ({self.kb.document_label(v.document.key)}, {v.role.source.section}):",
             ]
             lines += [f"- {task}" for task in v.role.tasks] or ["- (geen taken genoemd)"]
-        return [screen("\n".join(lines), [[button("Wie doet wat", Roles()), button("Menu", Menu())]])]
+        # Back to the page the role is on, in place of this screen.
+        back = Roles(None, [rid for rid, _ in listed].index(role_id) // ROLES_PER_PAGE + 1)
+        return [screen("\n".join(lines), [[button("Wie doet wat", back), button("Menu", Menu())]])]
 
     def terms(self, profile: Profile, query: str) -> list[Reply]:
         """/begrip: the list of abbreviations, or what one term means."""
