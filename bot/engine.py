@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.actions import (
+    PRIVATE_ONLY,
     WITHOUT_PROFILE,
     Action,
     AskHelp,
@@ -141,6 +142,11 @@ class Engine:
         if isinstance(event, Press):
             return self._press(user, profile, state, event.data)
         return self._text(user, profile, state, event.text)
+
+    def private_press(self, data: str) -> bool:
+        """Whether a button shows the user's own cases: an adapter keeps such presses out of
+        group chats, where others would see them."""
+        return isinstance(decode(data, self.kb), PRIVATE_ONLY)
 
     def personal_data(self, text: str) -> Reply | None:
         """The refusal when user text holds personal data, else None.

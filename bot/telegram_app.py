@@ -49,8 +49,6 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.actions import PRIVATE_ONLY as PRIVATE_ONLY_ACTIONS
-from bot.actions import decode
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.http_request import AiohttpRequest
 from bot.replies import Picture
@@ -362,8 +360,7 @@ class TelegramBot:
         if query is None:
             return
         chat = update.effective_chat
-        pressed = decode(query.data or "", self.engine.kb)
-        if chat and chat.type != ChatType.PRIVATE and isinstance(pressed, PRIVATE_ONLY_ACTIONS):
+        if chat and chat.type != ChatType.PRIVATE and self.engine.private_press(query.data or ""):
             # Only the presser sees this; their cases never show up in the group.
             await query.answer(PRIVATE_ONLY, show_alert=True)
             return
