@@ -4,7 +4,7 @@ each step's buttons carry the run's epoch, so a press on an older message is rec
 
 from __future__ import annotations
 
-from bot.actions import FlowStep, Menu, Routes, StartFlow, button
+from bot.actions import FlowStep, Menu, StartFlow, button
 from bot.decision import not_held_message
 from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons, related_buttons, stale
@@ -57,9 +57,8 @@ class WalkthroughDesk:
     def _show_node(self, profile: Profile, state: Dialogue, flow: Flow) -> Reply:
         node_id = state.node or flow.start
         node = flow.nodes[node_id]
-        # At the first question "terug" leads back to the list of walk-throughs.
-        back = button("Terug", FlowStep(state.epoch, "b")) if state.history else button("Terug", Routes())
-        nav = [back, button("Opnieuw", FlowStep(state.epoch, "r"))]
+        # At the first question "terug" leads back to the list of walk-throughs, in its place.
+        nav = [button("Terug", FlowStep(state.epoch, "b")), button("Opnieuw", FlowStep(state.epoch, "r"))]
         if node.type == "question":
             done = len(state.history) + 1
             total = done + self._depth(flow, node_id) - 1
@@ -101,6 +100,8 @@ class WalkthroughDesk:
             )
         node = flow.nodes[state.node or flow.start]
         choice = step.choice
+        if choice == "b" and not state.history:
+            return self.routes(profile)
         if choice == "b":
             if state.history:
                 state.node = state.history.pop()

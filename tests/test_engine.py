@@ -337,6 +337,9 @@ def test_steps_on_a_screen_replace_it_and_answers_stay_in_the_chat(engine: Engin
     (routes,) = engine.handle(USER, Command("route"))
     (question,) = press(engine, routes, "Testroute")
     assert question.edit  # the list of routes becomes the first question
+    (listed,) = press(engine, question, "Terug")  # and back again, in the same place
+    assert listed.edit and "Kies een onderwerp" in listed.text
+    (question,) = press(engine, listed, "Testroute")
     (end,) = press(engine, question, "Nee")
     assert end.edit and "Niet ingeschreven" in end.text
     stale = press(engine, question, "Ja")  # the old question again: a new message says so
