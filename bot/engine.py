@@ -60,7 +60,7 @@ from bot.privacy import personal_data_kinds, refusal
 from bot.reference import ReferenceDesk
 from bot.replies import LOCAL_TIME as LOCAL_TIME
 from bot.replies import Button as Button
-from bot.replies import InlineAnswer, bold, nl_date, short
+from bot.replies import InlineAnswer, bold, distinct_labels, nl_date
 from bot.replies import Reply as Reply
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import words
@@ -280,8 +280,10 @@ class Engine:
             return [Reply(decision.declined.message, menu_buttons())]
         hits = decision.hits
         if decision.clarify is not None:
+            labels = distinct_labels([label for label, _ in decision.clarify.options])
             options = [
-                [button(short(label), ShowCard(section_id))] for label, section_id in decision.clarify.options
+                [button(label, ShowCard(section_id))]
+                for label, (_, section_id) in zip(labels, decision.clarify.options, strict=True)
             ]
             return [Reply(decision.clarify.question, options)]
         best = hits[0]
@@ -298,7 +300,9 @@ class Engine:
         buttons: list[list[Button]] = [[button("Lees het hele stuk", ShowSection(best.view.id))]]
         if Matcher.is_ambiguous(hits):
             text_out += "\n\nBedoelde je misschien iets anders?"
-            buttons += [[button(short(h.view.section.title), ShowCard(h.view.id))] for h in hits[1:3]]
+            others = hits[1:3]
+            labels = distinct_labels([h.view.section.title for h in others])
+            buttons += [[button(label, ShowCard(h.view.id))] for label, h in zip(labels, others, strict=True)]
         buttons += related_buttons(self.kb, best.view.section.related)
         if not profile.complete:
             text_out += "\n\nTip: kies met /start je gemeente, dan krijg je het antwoord uit jouw routeboek."
