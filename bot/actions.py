@@ -169,6 +169,17 @@ class CaseConfirmStart:
     """"Ja, klopt": a first day in the future was meant (it is in the dialogue state)."""
 
 
+PushKind = Literal["dg", "fx"]  # the weekly digest; reminders of fixed dates
+
+
+@dataclass(frozen=True)
+class PushSetting:
+    """The weekly digest or the fixed-date reminders on or off."""
+
+    kind: PushKind
+    on: bool
+
+
 # --- roles and the user's data ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Roles:
@@ -205,6 +216,7 @@ Action = (
     | CaseCancel
     | CaseAction
     | CaseConfirmStart
+    | PushSetting
     | Roles
     | Forget
 )
@@ -223,6 +235,7 @@ PRIVATE_ONLY = (
     CaseCancel,
     CaseAction,
     CaseConfirmStart,
+    PushSetting,
 )
 
 _FIXED: dict[str, Action] = {
@@ -296,6 +309,8 @@ def _encode(action: Action) -> str:
             return f"cs:{verb}:{case}" + (f":{step}" if step is not None else "")
         case Roles(role) if role is not None:
             return f"w:{role}"
+        case PushSetting(kind, on):
+            return f"ps:{kind}:{int(on)}"
     raise ValueError(f"no button data for {action!r}")
 
 
@@ -350,6 +365,8 @@ def decode(data: str, kb: Knowledge) -> Action | None:
             return CaseAction(verb, case_id, index)  # type: ignore[arg-type]
         case "w", [role] if any(view.role.id == role for view in kb.roles):
             return Roles(role)
+        case "ps", [kind, on] if kind in get_args(PushKind) and on in ("0", "1"):
+            return PushSetting(kind, on == "1")  # type: ignore[arg-type]
     return None
 
 

@@ -25,11 +25,13 @@ from bot.actions import (
     CaseSector,
     CaseToday,
     Menu,
+    PushSetting,
     button,
     gemeente_buttons,
 )
 from bot.ics import timeline_ics
 from bot.knowledge import Knowledge
+from bot.pushes import Push, PushRun
 from bot.reminders import Reminder as Reminder
 from bot.reminders import ReminderRun, taken_index
 from bot.replies import Attachment, Button, Reply, bold, nl_date, rows
@@ -48,7 +50,16 @@ from bot.timeline import (
 
 # The presses this desk answers (bot/actions.py).
 CasePress = (
-    Cases | CaseNew | CaseChooseGemeente | CaseGemeente | CaseSector | CaseToday | CaseCancel | CaseAction | CaseConfirmStart
+    Cases
+    | CaseNew
+    | CaseChooseGemeente
+    | CaseGemeente
+    | CaseSector
+    | CaseToday
+    | CaseCancel
+    | CaseAction
+    | CaseConfirmStart
+    | PushSetting
 )
 MENU_BUTTON = button("Menu", Menu())
 
@@ -79,12 +90,14 @@ class CaseDesk:
         # the reminder run over all cases would redo the same ones every ten minutes.
         self._timelines = functools.lru_cache(maxsize=4096)(self._build_timeline)
         self.reminders = ReminderRun(kb, store, self._timeline)
+        self.pushes = PushRun(kb, store, self._timeline)
 
     # --- conversation -----------------------------------------------------------------------
     def overview(self, user: str, today: date) -> Reply:
         cases = self.store.cases(user)
+        settings_lines, settings_buttons = self._push_settings(user, bool(cases))
         if not cases:
-            return Reply(
+            reply = Reply(
                 bold("Casussen volgen")
                 + "\nMeld een casus aan en ik reken de termijnen uit de opschalingstabel van de "
                 "gemeente uit. Ik stuur je een herinnering een week vóór elke termijn en op de dag "
@@ -92,6 +105,10 @@ class CaseDesk:
                 "de gemeente, de sector en de eerste dag van het verzuim.",
                 [[button("Nieuwe casus", CaseNew()), MENU_BUTTON]],
             )
+            if settings_lines:
+                reply.text += "\n\n" + "\n".join(settings_lines)
+                reply.buttons.insert(0, settings_buttons)
+            return reply
         running = [c for c in cases if not c.closed]
         closed = [c for c in cases if c.closed]
         heading = f"Je casussen ({len(running)} lopend" + (f", {len(closed)} afgesloten)" if closed else ")")
@@ -117,10 +134,48 @@ class CaseDesk:
                 f"{nl_date(date.fromisoformat(c.closed or c.start))}"
                 for c in closed
             ]
+        lines += ["", *settings_lines]
         buttons = [button(f"Casus {c.pseudonym}", CaseAction("v", c.id)) for c in running + closed]
         return Reply(
-            "\n".join(lines), [*rows(buttons, 3), [button("Nieuwe casus", CaseNew()), MENU_BUTTON]]
+            "\n".join(lines),
+            [*rows(buttons, 3), settings_buttons, [button("Nieuwe casus", CaseNew()), MENU_BUTTON]],
         )
+
+    def _push_settings(self, user: str, has_cases: bool) -> tuple[list[str], list[Button]]:
+        """The lines and buttons for the weekly digest (with cases) and the region's fixed dates."""
+        prefs = self.store.prefs(user)
+        lines: list[str] = []
+        buttons: list[Button] = []
+        if has_cases:
+            lines.append(f"Weekoverzicht op maandag: {'aan' if prefs.digest else 'uit'}")
+            label = "Weekoverzicht uit" if prefs.digest else "Weekoverzicht aan"
+            buttons.append(button(label, PushSetting("dg", not prefs.digest)))
+        profile = self.store.profile(user)
+        for view in self.kb.fixed_dates_for(profile.gemeente, profile.sector):
+            days = ", ".join(f"{int(d[3:])}-{int(d[:2])}" for d in view.fixed.dates)
+            lines.append(
+                f"{view.fixed.name} ({days}): herinnering een week vooraf {'aan' if prefs.fixed_dates else 'uit'}"
+            )
+        if lines and self.kb.fixed_dates_for(profile.gemeente, profile.sector):
+            label = "Vaste data: geen herinnering" if prefs.fixed_dates else "Vaste data: herinner mij"
+            buttons.append(button(label, PushSetting("fx", not prefs.fixed_dates)))
+        return lines, buttons
+
+    def push_setting(self, user: str, action: PushSetting) -> Reply:
+        """The digest or the fixed-date reminders switched with one press."""
+        prefs = self.store.prefs(user)
+        if action.kind == "dg":
+            prefs.digest = action.on
+            said = "Je krijgt elke maandag een overzicht van je open casussen." if action.on else (
+                "Je krijgt geen weekoverzicht meer. Aanzetten kan onder /casus."
+            )
+        else:
+            prefs.fixed_dates = action.on
+            said = "Ik herinner je een week voor elke vaste datum." if action.on else (
+                "Je krijgt geen herinneringen meer voor vaste data. Aanzetten kan onder /casus."
+            )
+        self.store.save_prefs(user, prefs)
+        return Reply(said, [[button("Mijn casussen", Cases()), MENU_BUTTON]])
 
     def press(self, user: str, profile: Profile, state: Dialogue, action: CasePress, today: date) -> list[Reply]:
         """A press on a case screen; a case number is looked up among the user's own cases only."""
@@ -144,6 +199,8 @@ class CaseDesk:
                 return self._ask_start(user, state, state.for_gemeente, sector)
             case CaseToday() if state.awaiting == "case-start":
                 return self._create(user, state, today, today)
+            case PushSetting():
+                return [self.push_setting(user, action)]
             case CaseConfirmStart() if state.awaiting == "case-start" and state.for_date:
                 return self._create(user, state, date.fromisoformat(state.for_date), today)
             case CaseCancel():
@@ -470,3 +527,7 @@ class CaseDesk:
 
     def mark_sent(self, reminder: Reminder) -> None:
         self.reminders.mark_sent(reminder)
+
+    def due_pushes(self, now: datetime, user: str | None = None) -> list[Push]:
+        """The weekly digests and fixed-date reminders to send now (see PushRun.due)."""
+        return self.pushes.due(now, user)

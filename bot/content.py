@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.knowledge import EscalationView, Knowledge, RoleView, SectionView
+from bot.knowledge import EscalationView, FixedDateView, Knowledge, RoleView, SectionView
 from bot.schema import (
     Calendar,
     CalendarsFile,
@@ -286,8 +286,15 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
     escalation: list[EscalationView] = []
     roles: list[RoleView] = []
     terms: list[tuple[GlossaryTerm, Document]] = []
+    fixed_dates: list[FixedDateView] = []
     for path, raw, kf in files:
         doc = kf.document
+        for i, fixed in enumerate(kf.fixed_dates):
+            check_source(path, raw, ("fixed_dates", i), f"fixed dates '{fixed.id}'", fixed.source.document)
+            check_gemeenten(path, raw, ("fixed_dates", i, "gemeenten"), fixed.gemeenten)
+            fixed_dates.append(
+                FixedDateView(fixed, tuple(fixed.gemeenten or doc.gemeenten), tuple(fixed.sectors or doc.sectors), doc)
+            )
         for i, sec in enumerate(kf.sections):
             check_source(path, raw, ("sections", i), f"section '{sec.id}'", sec.source.document)
             check_gemeenten(path, raw, ("sections", i, "gemeenten"), sec.gemeenten)
@@ -417,6 +424,7 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
         flows=flows,
         calendars=calendars,
         synonyms=synonyms,
+        fixed_dates=fixed_dates,
     )
 
 

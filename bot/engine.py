@@ -46,6 +46,7 @@ from bot.escalation import EscalationDesk
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.privacy import personal_data_kinds, refusal
+from bot.pushes import Push
 from bot.replies import Button as Button
 from bot.replies import Reply as Reply
 from bot.replies import bold, nl_date, rows, short
@@ -704,6 +705,16 @@ class Engine:
 
     def reminder_delivered(self, reminder: Reminder) -> None:
         self.cases.mark_sent(reminder)
+
+    def due_pushes(self, user: str | None = None) -> list[Push]:
+        """Weekly digests and fixed-date reminders to deliver now; `push_delivered` after each."""
+        return self.cases.due_pushes(self.clock(), user)
+
+    def push_still_due(self, push: Push) -> bool:
+        return self.cases.pushes.still_due(push)
+
+    def push_delivered(self, push: Push) -> None:
+        self.cases.pushes.mark_sent(push)
 
     def user_blocked(self, user: str) -> None:
         """Telegram said Forbidden: nothing more is pushed to this user until they write again."""

@@ -600,6 +600,14 @@ class Store:
         with self._lock:
             return {row[0] for row in self.db.execute("SELECT user FROM prefs WHERE inactive IS NOT NULL")}
 
+    def fixed_date_users(self, user: str | None = None) -> list[str]:
+        """Users who asked for reminders of their region's fixed dates (or just `user`)."""
+        sql, params = "SELECT user FROM prefs WHERE fixed_dates = 1", []
+        if user is not None:
+            sql, params = sql + " AND user = ?", [user]
+        with self._lock:
+            return [row[0] for row in self.db.execute(sql, params)]
+
     def push_sent(self, user: str, kind: str, key: str) -> bool:
         with self._lock:
             row = self.db.execute(
