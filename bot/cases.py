@@ -102,7 +102,7 @@ class CaseDesk:
                 + "\nMeld een casus aan en ik reken de termijnen uit de opschalingstabel van de "
                 "gemeente uit. Ik stuur je een herinnering een week vóór elke termijn en op de dag "
                 "zelf.\n\nEen casus krijgt een code van mij; ik bewaar geen naam, alleen de code, "
-                "de gemeente, de sector en de eerste dag van het verzuim.",
+                "de gemeente, de sector, de eerste dag van het verzuim en de dagen waarop stappen gezet zijn.",
                 [[button("Nieuwe casus", CaseNew()), MENU_BUTTON]],
             )
             if settings_lines:

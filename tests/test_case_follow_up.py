@@ -242,3 +242,22 @@ def test_zet_in_agenda_sends_an_ics_whose_events_update_after_a_step(
     shown = render(again)
     saved = tmp_path / "data" / "bestanden" / f"casus-{code}.ics"
     assert f"Bestand: {saved}" in shown and saved.read_bytes() == again.document.data
+
+
+def test_vergeet_removes_step_dates_snoozes_and_choices_too(engine: Engine, clock: Clock) -> None:
+    created = new_case(engine, "26-10-2026")
+    (when,) = press(engine, created, "Stap 1 gezet", USER)
+    press(engine, when, "Vandaag", USER)
+    clock.set(2026, 12, 14, 9)
+    (reminder,) = engine.due_reminders()
+    press(engine, reminder.reply, "Morgen weer", USER)
+    (overview,) = engine.handle(USER, Command("casus"))
+    press(engine, overview, "Weekoverzicht uit", USER)
+    (mine,) = engine.handle(USER, Command("mijngegevens"))
+    assert "Uitgestelde herinnering: casus nummer: 1, stap: 2, opnieuw op: 2026-12-15" in mine.text
+    assert "Keuzes over berichten: weekoverzicht: uit" in mine.text
+    (confirm,) = engine.handle(USER, Command("vergeet"))
+    press(engine, confirm, "Ja, wis alles", USER)
+    assert engine.store.export(USER) == {}
+    for table in ("steps_done", "snoozes", "prefs"):
+        assert engine.store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
