@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.actions import (
     CaseAction,
@@ -283,11 +283,20 @@ class CaseDesk:
     def _ask_start(self, user: str, state: Dialogue, gemeente: str, sector: str | None) -> list[Reply]:
         table = self.kb.escalation_for(gemeente, sector) if gemeente else None
         if table is None or not any(step.term for step in table.table.steps):
+            # The other sector of the same gemeente may have one (Den Haag: VO, not PO).
+            others = [s for s in self.kb.sectors_of(gemeente) if s != sector and self._has_terms(gemeente, s)]
+            if others:
+                state.for_gemeente, state.for_sector = gemeente, sector
+                self.store.save_dialogue(user, state)
+            label = f"{gemeente} ({sector.upper()})" if gemeente and sector else (gemeente or "deze gemeente")
             return [
                 Reply(
-                    f"Voor {gemeente or 'deze gemeente'} staat geen opschalingstabel met termijnen in de "
+                    f"Voor {label} staat geen opschalingstabel met termijnen in de "
                     "routeboeken, dus ik kan geen termijnen uitrekenen.",
-                    [[button("Andere gemeente", CaseChooseGemeente()), MENU_BUTTON]],
+                    [
+                        [button(f"{gemeente} {s.upper()}", CaseSector(s)) for s in others]
+                        + [button("Andere gemeente", CaseChooseGemeente()), MENU_BUTTON]
+                    ],
                 )
             ]
         state.awaiting = "case-start"
@@ -301,6 +310,10 @@ class CaseDesk:
                 self._start_buttons(state),
             )
         ]
+
+    def _has_terms(self, gemeente: str, sector: str) -> bool:
+        table = self.kb.escalation_for(gemeente, sector)
+        return table is not None and any(step.term for step in table.table.steps)
 
     def _start_buttons(self, state: Dialogue) -> list[list[Button]]:
         """Vandaag, the other sector of the same gemeente (one press), another gemeente, cancel."""
@@ -503,7 +516,8 @@ class CaseDesk:
         back = [[button("Bekijk casus", CaseAction("v", case.id)), MENU_BUTTON]]
         if timeline is None or not any(step.due for step in timeline.steps):
             return Reply("Deze casus heeft geen termijnen om in je agenda te zetten.", back)
-        stamp = datetime.combine(today, datetime.min.time()).astimezone()
+        # When the file is made (wall time, not the case's clock): a later file must win in Outlook.
+        stamp = datetime.now(UTC)
         data = timeline_ics(self.kb, timeline, case.pseudonym, f"case|{case.user}|{case.id}", stamp)
         return Reply(
             f"De termijnen van casus {case.pseudonym} als agendabestand: open het in Outlook of Google "

@@ -295,3 +295,12 @@ def test_cases_of_the_previous_version_stay_open_after_the_migration(tmp_path: P
     (case,) = store.cases(USER)
     assert (case.reached, case.closed, case.done, case.snoozed) == ("1", None, {}, {})
     assert store.prefs(USER).digest and not store.prefs(USER).fixed_dates  # the digest is on by default
+
+
+def test_without_a_table_for_ones_own_sector_the_other_sector_is_one_press(engine: Engine) -> None:
+    engine.store.save_profile(Profile(USER, "ib", "Den Haag", "po"))  # the bot holds Den Haag's VO routeboek only
+    (overview,) = engine.handle(USER, Command("casus"))
+    (refused,) = press(engine, overview, "Nieuwe casus", USER)
+    assert "Voor Den Haag (PO) staat geen opschalingstabel" in refused.text
+    (question,) = press(engine, refused, "Den Haag VO", USER)
+    assert "Nieuwe casus** in Den Haag (VO)" in question.text
