@@ -711,9 +711,11 @@ class Engine:
         return self.cases.due_pushes(self.clock(), user)
 
     def push_still_due(self, push: Push) -> bool:
+        """Ask right before sending: the user may have turned it off or /vergeet since."""
         return self.cases.pushes.still_due(push)
 
     def push_delivered(self, push: Push) -> None:
+        """Call after a push was delivered; an undelivered one is offered again next run."""
         self.cases.pushes.mark_sent(push)
 
     def user_blocked(self, user: str) -> None:

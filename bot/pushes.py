@@ -82,6 +82,7 @@ class PushRun:
         return wanted and prefs.inactive is None and not self.store.push_sent(push.user, push.kind, push.key)
 
     def mark_sent(self, push: Push) -> None:
+        """After delivery only: an undelivered push is tried again at the next run."""
         self.store.mark_push_sent(push.user, push.kind, push.key)
 
     def open_cases(self, cases: list[Case], today: date) -> list[Open]:
@@ -97,6 +98,7 @@ class PushRun:
         return sorted(items, key=lambda item: (not item.overdue, deadline(item.step)))
 
     def digest(self, items: list[Open], today: date) -> Reply:
+        """The Monday overview: what is overdue first, then what comes, each a press away."""
         lines = [bold(f"Weekoverzicht casussen, maandag {nl_date(today)}")]
         late = [item for item in items if item.overdue]
         if late:
@@ -120,6 +122,7 @@ class PushRun:
         return f"- Casus {case.pseudonym} ({case.gemeente}, {case.sector.upper()}): stap {step.step} {step.name}, uiterlijk {when}"
 
     def fixed_reminder(self, view: FixedDateView, day: date, today: date) -> Reply:
+        """A week ahead of a fixed date, in the document's own words and with its source."""
         days = (day - today).days
         fixed = view.fixed
         lines = [

@@ -97,6 +97,7 @@ class ReminderRun:
         )
 
     def mark_sent(self, reminder: Reminder) -> None:
+        """Record the reminder and the older ones of its step it stood for (after downtime)."""
         for kind, due in [(reminder.kind, reminder.due), *reminder.replaces]:
             self.store.mark_reminder_sent(reminder.case, reminder.step, kind, due.isoformat())
 
