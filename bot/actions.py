@@ -169,6 +169,17 @@ class CaseConfirmStart:
     """"Ja, klopt": a first day in the future was meant (it is in the dialogue state)."""
 
 
+PushKind = Literal["dg", "fx"]  # the weekly digest; reminders of fixed dates
+
+
+@dataclass(frozen=True)
+class PushSetting:
+    """The weekly digest or the fixed-date reminders on or off."""
+
+    kind: PushKind
+    on: bool
+
+
 # --- roles and the user's data ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Roles:
@@ -208,6 +219,7 @@ Action = (
     | CaseCancel
     | CaseAction
     | CaseConfirmStart
+    | PushSetting
     | Roles
     | Forget
 )
@@ -226,6 +238,7 @@ PRIVATE_ONLY = (
     CaseCancel,
     CaseAction,
     CaseConfirmStart,
+    PushSetting,
 )
 
 _FIXED: dict[str, Action] = {
@@ -301,6 +314,8 @@ def _encode(action: Action) -> str:
             return f"w:{role}"
         case Roles(None, page):
             return f"wp:{page}"
+        case PushSetting(kind, on):
+            return f"ps:{kind}:{int(on)}"
     raise ValueError(f"no button data for {action!r}")
 
 
@@ -357,6 +372,8 @@ def decode(data: str, kb: Knowledge) -> Action | None:
             return Roles(role)
         case "wp", [page] if (index := number(page)) is not None and index >= 1:
             return Roles(None, index)
+        case "ps", [kind, on] if kind in get_args(PushKind) and on in ("0", "1"):
+            return PushSetting(kind, on == "1")  # type: ignore[arg-type]
     return None
 
 

@@ -180,13 +180,13 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print(f"--done: onbekende stap {', '.join(unknown)} (stappen: {', '.join(s.step for s in timeline.steps)})", file=sys.stderr)
         return 2
     if args.ics:
-        from datetime import datetime
+        from datetime import UTC, datetime
 
         from bot.ics import timeline_ics
 
         code = args.case or "TIJDLIJN"
         key = f"timeline|{args.case or ''}|{timeline.gemeente}|{timeline.sector}|{timeline.start}"
-        sys.stdout.write(timeline_ics(kb, timeline, code, key, datetime.now().astimezone()).decode())
+        sys.stdout.write(timeline_ics(kb, timeline, code, key, datetime.now(UTC)).decode())
     elif args.json:
         _print_json(timeline.to_json())
     else:

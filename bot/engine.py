@@ -56,6 +56,7 @@ from bot.navigation import help_reply, in_place, menu, menu_buttons, related_but
 from bot.onboarding import ROLES as ROLES
 from bot.onboarding import OnboardingDesk
 from bot.privacy import personal_data_kinds, refusal
+from bot.pushes import Push
 from bot.reference import ReferenceDesk
 from bot.replies import LOCAL_TIME as LOCAL_TIME
 from bot.replies import Button as Button
@@ -353,6 +354,18 @@ class Engine:
     def reminder_delivered(self, reminder: Reminder) -> None:
         """Record a delivered reminder, so no later run sends it again."""
         self.cases.mark_sent(reminder)
+
+    def due_pushes(self, user: str | None = None) -> list[Push]:
+        """Weekly digests and fixed-date reminders to deliver now; `push_delivered` after each."""
+        return self.cases.due_pushes(self.clock(), user)
+
+    def push_still_due(self, push: Push) -> bool:
+        """Ask right before sending: the user may have turned it off or /vergeet since."""
+        return self.cases.pushes.still_due(push)
+
+    def push_delivered(self, push: Push) -> None:
+        """Call after a push was delivered; an undelivered one is offered again next run."""
+        self.cases.pushes.mark_sent(push)
 
     def user_blocked(self, user: str) -> None:
         """Telegram said Forbidden: nothing more is pushed to this user until they write again."""

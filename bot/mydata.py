@@ -71,7 +71,10 @@ ONBOARDING_WORDS = {
 AWAITING_WORDS = {
     "timeline-start": "ik wacht op de eerste dag voor een termijnberekening (die datum bewaar ik niet)",
     "case-start": "ik wacht op de eerste dag van een nieuwe casus",
+    "step-date": "ik wacht op de dag waarop een stap van je casus gezet is",
 }
+
+
 def _shown(column: str, value: object) -> str:
     if column in ("created", "updated", "sent", "shown", "inactive") and isinstance(value, int | float):
         return datetime.fromtimestamp(value, LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
@@ -93,7 +96,8 @@ class MyDataDesk:
             "Ik bewaar alleen: je rol, je gemeente, je sector en waar je bent in een "
             "stap-voor-stap-route. Je vragen zelf bewaar ik niet en ze komen niet in logbestanden.\n\n"
             "Volg je een casus met /casus, dan bewaar ik daarvan alleen een code die ik zelf maak, de "
-            "gemeente, de sector, de eerste dag van het verzuim, welke stap gezet is en welke herinneringen ik stuurde. "
+            "gemeente, de sector, de eerste dag van het verzuim, welke stap wanneer gezet is, of en wanneer je de "
+            "casus afsloot, welke herinneringen ik stuurde of van je later moest sturen, en of je het weekoverzicht wilt. "
             "Geen naam.\n\n"
             "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
             "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"

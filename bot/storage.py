@@ -594,6 +594,7 @@ class Store:
                 )
 
     def set_closed(self, case: Case, day: str | None) -> None:
+        """Close a case on `day` (its reminders stop, it stays listed) or reopen it (None)."""
         with self._lock:
             self.db.execute("UPDATE cases SET closed = ? WHERE id = ?", [day, case.id])
 
@@ -614,10 +615,12 @@ class Store:
 
     # --- pushed messages ------------------------------------------------------------------
     def prefs(self, user: str) -> Prefs:
+        """The user's choices about pushed messages; the defaults for a user without a row."""
         row = self._row("SELECT digest, fixed_dates, inactive FROM prefs WHERE user = ?", user)
         return Prefs(bool(row[0]), bool(row[1]), row[2]) if row else Prefs()
 
     def save_prefs(self, user: str, prefs: Prefs) -> None:
+        """Store the choices; a row in `prefs` is only made once a user chose something."""
         with self._lock:
             Table(self.db, "prefs").upsert(
                 {"user": user, "digest": int(prefs.digest), "fixed_dates": int(prefs.fixed_dates), "inactive": prefs.inactive},
@@ -632,10 +635,20 @@ class Store:
             self.save_prefs(user, prefs)
 
     def inactive_users(self) -> set[str]:
+        """Users who blocked the bot: one query per run instead of one per case."""
         with self._lock:
             return {row[0] for row in self.db.execute("SELECT user FROM prefs WHERE inactive IS NOT NULL")}
 
+    def fixed_date_users(self, user: str | None = None) -> list[str]:
+        """Users who asked for reminders of their region's fixed dates (or just `user`)."""
+        sql, params = "SELECT user FROM prefs WHERE fixed_dates = 1", []
+        if user is not None:
+            sql, params = sql + " AND user = ?", [user]
+        with self._lock:
+            return [row[0] for row in self.db.execute(sql, params)]
+
     def push_sent(self, user: str, kind: str, key: str) -> bool:
+        """Whether this digest (week) or fixed-date reminder (date) already went out."""
         with self._lock:
             row = self.db.execute(
                 "SELECT 1 FROM pushes_sent WHERE user = ? AND kind = ? AND key = ?", [user, kind, key]
@@ -643,6 +656,7 @@ class Store:
         return row is not None
 
     def mark_push_sent(self, user: str, kind: str, key: str) -> None:
+        """Record a pushed message after it was delivered, so no later run sends it again."""
         with self._lock:
             self.db.execute(
                 "INSERT OR REPLACE INTO pushes_sent (user, kind, key, sent) VALUES (?, ?, ?, ?)",

@@ -445,6 +445,26 @@ class TelegramBot:
                     )
                     continue
                 await self.in_engine(self.engine.reminder_delivered, reminder)
+        await self._send_pushes(context.bot)
+
+    async def _send_pushes(self, bot: Bot) -> None:
+        """The weekly digests and fixed-date reminders, under the same rules as case reminders."""
+        for push in await self.in_engine(self.engine.due_pushes):
+            if not push.user.startswith("tg:"):
+                continue
+            async with self.processor.user_lock(int(push.user[3:])):
+                if not await self.in_engine(self.engine.push_still_due, push):
+                    continue
+                try:
+                    await self.send_to(bot, int(push.user[3:]), [push.reply])
+                except Forbidden:
+                    log.info("%s not delivered: the user blocked the bot; marked inactive", push.kind)
+                    await self.in_engine(self.engine.user_blocked, push.user)
+                    continue
+                except TelegramError as error:
+                    log.warning("%s not delivered (%s); trying again at the next run", push.kind, type(error).__name__)
+                    continue
+                await self.in_engine(self.engine.push_delivered, push)
 
     async def post_shutdown(self, app: AnyApp) -> None:
         self._engine_thread.shutdown(wait=True)

@@ -233,7 +233,7 @@ async def test_due_reminders_are_pushed_to_the_user_and_retried_after_a_failure(
         request.calls.clear()
         await job.run(app)
         await job.run(app)  # delivered once only
-    (delivered,) = [s for s in request.sent() if "K7MX" in s["text"]]
+    (delivered,) = [s for s in request.sent() if "Herinnering casus K7MX" in s["text"]]
     assert delivered["chat_id"] == 42 and "<b>Herinnering casus K7MX</b>" in delivered["text"]
     pressable = [b["callback_data"] for row in delivered["reply_markup"]["inline_keyboard"] for b in row]
     assert any(d.startswith("cs:st:") for d in pressable) and any(d.startswith("cs:v:") for d in pressable)
