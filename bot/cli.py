@@ -239,7 +239,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         engine = _engine(args)
         if isinstance(engine, int):
             return engine
-        return run_telegram(engine, token, webhook=args.webhook, port=args.port)
+        from bot.content import content_dir
+        from bot.health import content_version
+
+        version = content_version(content_dir(args.content))
+        return run_telegram(engine, token, webhook=args.webhook, port=args.port, content_version=version)
     finally:
         lock.release()
 
@@ -330,6 +334,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    """The JSON of GET /healthz, for Docker's HEALTHCHECK and monitoring: exit 0 only when the
+    database opens and the running bot's heartbeat is recent."""
+    from bot.health import report
+    from bot.storage import data_dir
+
+    result = report(data_dir())
+    _print_json(result)
+    return 0 if result["status"] == "ok" else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bot.settings import describe
 
@@ -389,6 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="also when the current database has data (never while a bot runs)"
     )
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("health", help="is the running bot healthy? JSON as GET /healthz; exit 0 when it is")
+    p.set_defaults(func=cmd_health)
 
     p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
     p.add_argument("path", help="file to write (must not exist) or folder (gets a dated name)")

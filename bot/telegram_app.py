@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from telegram import (
@@ -51,6 +52,8 @@ from bot.actions import PRIVATE_ONLY as PRIVATE_ONLY_ACTIONS
 from bot.actions import decode
 from bot.answer import build_answer
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
+from bot.health import HEARTBEAT_EVERY, remove_heartbeat, write_heartbeat
+from bot.health import report as health_report
 from bot.http_request import AiohttpRequest
 from bot.replies import Picture
 from bot.settings import current
@@ -490,19 +493,46 @@ def build_application(
     return app
 
 
-def run_telegram(engine: Engine, token: str, webhook: bool = False, port: int = 8443) -> int:
+def install_heartbeat(app: AnyApp, folder: Path, info: dict[str, Any]) -> None:
+    """The job that proves, once a minute, that this bot's event loop runs (bot/health.py)."""
+
+    async def beat(_: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            write_heartbeat(folder, info)
+        except OSError as exc:
+            log.warning("heartbeat not written (%s)", type(exc).__name__)
+
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(beat, interval=HEARTBEAT_EVERY, first=0, name="heartbeat")
+
+
+def run_telegram(
+    engine: Engine, token: str, webhook: bool = False, port: int = 8443, content_version: str | None = None
+) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL, which contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.cli import package_version
+    from bot.storage import data_dir
+
     app = build_application(engine, token)
+    folder = data_dir()
+    mode = "webhook" if webhook else "polling"
+    install_heartbeat(app, folder, {"version": package_version(), "mode": mode, "content_version": content_version})
+    try:
+        return _serve(app, engine, webhook, port, folder)
+    finally:
+        remove_heartbeat(folder)
+
+
+def _serve(app: AnyApp, engine: Engine, webhook: bool, port: int, folder: Path) -> int:
     if webhook:
         url, secret = current().webhook_url, current().webhook_secret
         if not url or not secret:
             print("Webhook-modus heeft WEBHOOK_URL en WEBHOOK_SECRET nodig.")
             return 2
-        info = {"sections": len(engine.kb.sections), "gemeenten": engine.kb.gemeenten}
         try:
-            asyncio.run(serve_webhook(app, url, secret, port, info))
+            asyncio.run(serve_webhook(app, url, secret, port, lambda: health_report(folder)))
         except StartupFailed as exc:
             print(str(exc), file=sys.stderr)
             return 1
