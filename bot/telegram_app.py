@@ -55,6 +55,7 @@ from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Pre
 from bot.health import HEARTBEAT_EVERY, remove_heartbeat, write_heartbeat
 from bot.health import report as health_report
 from bot.http_request import AiohttpRequest
+from bot.logsetup import configure
 from bot.replies import Picture
 from bot.settings import current
 from bot.startup import StartupFailed, best_effort, connect
@@ -509,9 +510,9 @@ def install_heartbeat(app: AnyApp, folder: Path, info: dict[str, Any]) -> None:
 def run_telegram(
     engine: Engine, token: str, webhook: bool = False, port: int = 8443, content_version: str | None = None
 ) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL, which contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # One line per event, never message text (bot/logsetup.py); LOG_LEVEL and LOG_FORMAT.
+    settings = current()
+    configure(settings.log_level, settings.log_format)
     from bot.cli import package_version
     from bot.storage import data_dir
 
