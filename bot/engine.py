@@ -188,6 +188,7 @@ class Engine:
         try:
             notice = self.store.storage_notice(user)
             replies = self._handle(user, event)
+            self.store.touch(user)  # for retention: an active user is never purged
         except sqlite3.Error as exc:
             # The error class and SQLite's message only: never what the user wrote.
             log.error("storage error while handling a %s: %s: %s", type(event).__name__, type(exc).__name__, exc)
@@ -756,7 +757,7 @@ class Engine:
         return "\n".join(lines).strip()
 
     # --- privacy --------------------------------------------------------------------------
-    def _privacy(self) -> Reply:
+    def _privacy(self) -> Reply:  # retention periods: bot/retention.py
         return Reply(
             bold("Privacy") + "\n"
             "Ik bewaar alleen: je rol, je gemeente, je sector en waar je bent in een "
@@ -766,7 +767,8 @@ class Engine:
             "Geen naam.\n\n"
             "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
             "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"
-            "/mijngegevens laat alles zien wat over jou bewaard is; /vergeet wist het.",
+            "/mijngegevens laat alles zien wat over jou bewaard is; /vergeet wist het.\n\n"
+            + _retention_text(),
             self._menu_buttons(),
         )
 
@@ -797,3 +799,12 @@ class Engine:
             self.store.forget(user)
             return [Reply("Alles is gewist. Typ /start als je opnieuw wilt beginnen.")]
         return [Reply("Er is niets gewist.", self._menu_buttons())]
+
+
+def _retention_text() -> str:
+    """The retention periods that apply now, for /privacy (imported late: retention reads the
+    content's timelines, which import the engine's neighbours)."""
+    from bot.retention import Periods, privacy_text
+    from bot.settings import current
+
+    return privacy_text(Periods.from_settings(current()))

@@ -12,6 +12,7 @@ import contextlib
 import html
 import logging
 import re
+import sqlite3
 import sys
 import time
 from collections import OrderedDict, defaultdict, deque
@@ -57,6 +58,9 @@ from bot.health import report as health_report
 from bot.http_request import AiohttpRequest
 from bot.logsetup import configure
 from bot.replies import Picture
+from bot.retention import FIRST_RUN as RETENTION_FIRST
+from bot.retention import RUN_EVERY as RETENTION_EVERY
+from bot.retention import Periods, purge
 from bot.settings import current
 from bot.startup import StartupFailed, best_effort, connect
 from bot.table_image import render
@@ -507,6 +511,19 @@ def install_heartbeat(app: AnyApp, folder: Path, info: dict[str, Any]) -> None:
         app.job_queue.run_repeating(beat, interval=HEARTBEAT_EVERY, first=0, name="heartbeat")
 
 
+def install_retention(app: AnyApp, engine: Engine, folder: Path, periods: Periods) -> None:
+    """The daily job that deletes what the retention periods say is no longer needed."""
+
+    async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await asyncio.to_thread(purge, engine.kb, engine.store, periods, engine.clock(), folder)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("retention run failed (%s); trying again tomorrow", type(exc).__name__)
+
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(run, interval=RETENTION_EVERY, first=RETENTION_FIRST, name="retention")
+
+
 def run_telegram(
     engine: Engine, token: str, webhook: bool = False, port: int = 8443, content_version: str | None = None
 ) -> int:
@@ -520,6 +537,7 @@ def run_telegram(
     folder = data_dir()
     mode = "webhook" if webhook else "polling"
     install_heartbeat(app, folder, {"version": package_version(), "mode": mode, "content_version": content_version})
+    install_retention(app, engine, folder, Periods.from_settings(settings))
     try:
         return _serve(app, engine, webhook, port, folder)
     finally:
