@@ -323,8 +323,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from bot.restore import inspect
     from bot.storage import data_dir
 
+    target = Path(args.path)
+    if args.path.endswith("/"):  # a folder, made when missing (e.g. /data/backups/ in a container)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"De map {target} kan niet gemaakt worden: {exc.strerror or exc}", file=sys.stderr)
+            return 1
     try:
-        written = backup(data_dir() / "routeboek.db", Path(args.path))
+        written = backup(data_dir() / "routeboek.db", target)
     except BackupFailed as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -409,7 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_health)
 
     p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
-    p.add_argument("path", help="file to write (must not exist) or folder (gets a dated name)")
+    p.add_argument(
+        "path", help="file to write (must not exist), or folder (gets a dated name; made when it ends in /)"
+    )
     p.set_defaults(func=cmd_backup)
     return parser
 
