@@ -284,7 +284,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         engine = _engine(args)
         if isinstance(engine, int):
             return engine
-        return run_telegram(engine, token, webhook=args.webhook, port=args.port)
+        from bot.content import content_dir
+        from bot.health import content_version
+
+        version = content_version(content_dir(args.content))
+        return run_telegram(engine, token, webhook=args.webhook, port=args.port, content_version=version)
     finally:
         lock.release()
 
@@ -364,8 +368,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from bot.restore import inspect
     from bot.storage import data_dir
 
+    target = Path(args.path)
+    if args.path.endswith("/"):  # a folder, made when missing (e.g. /data/backups/ in a container)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"De map {target} kan niet gemaakt worden: {exc.strerror or exc}", file=sys.stderr)
+            return 1
     try:
-        written = backup(data_dir() / "routeboek.db", Path(args.path))
+        written = backup(data_dir() / "routeboek.db", target)
     except BackupFailed as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -518,6 +529,17 @@ def cmd_try(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    """The JSON of GET /healthz, for Docker's HEALTHCHECK and monitoring: exit 0 only when the
+    database opens and the running bot's heartbeat is recent."""
+    from bot.health import report
+    from bot.storage import data_dir
+
+    result = report(data_dir())
+    _print_json(result)
+    return 0 if result["status"] == "ok" else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bot.settings import describe
 
@@ -618,8 +640,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_restore)
 
+    p = sub.add_parser("health", help="is the running bot healthy? JSON as GET /healthz; exit 0 when it is")
+    p.set_defaults(func=cmd_health)
+
     p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
-    p.add_argument("path", help="file to write (must not exist) or folder (gets a dated name)")
+    p.add_argument(
+        "path", help="file to write (must not exist), or folder (gets a dated name; made when it ends in /)"
+    )
     p.set_defaults(func=cmd_backup)
     return parser
 

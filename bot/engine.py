@@ -118,6 +118,7 @@ class Engine:
             notice = self.store.storage_notice(user)
             self.store.set_inactive(user, False)  # writing again undoes a block (see user_blocked)
             replies = self._handle(user, event, chat)
+            self.store.touch(user)  # for retention: an active user is never purged
         except sqlite3.Error as exc:
             # The error class and SQLite's message only: never what the user wrote.
             log.error("storage error while handling a %s: %s: %s", type(event).__name__, type(exc).__name__, exc)

@@ -101,7 +101,8 @@ class MyDataDesk:
             "Geen naam.\n\n"
             "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
             "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"
-            "/mijngegevens laat alles zien wat over jou bewaard is; /vergeet wist het.",
+            "/mijngegevens laat alles zien wat over jou bewaard is; /vergeet wist het.\n\n"
+            + _retention_text(),
             menu_buttons(),
         )
 
@@ -166,3 +167,12 @@ class MyDataDesk:
             self.store.forget(user)
             return [Reply("Alles is gewist. Typ /start als je opnieuw wilt beginnen.")]
         return [Reply("Er is niets gewist.", menu_buttons())]
+
+
+def _retention_text() -> str:
+    """The retention periods that apply now, for /privacy (imported late: retention reads the
+    content's timelines, which import the engine's neighbours)."""
+    from bot.retention import Periods, privacy_text
+    from bot.settings import current
+
+    return privacy_text(Periods.from_settings(current()))

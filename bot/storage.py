@@ -326,6 +326,7 @@ class Store:
         except OSError as exc:
             raise _unwritable(self.path, exc.strerror or str(exc)) from exc
         self._lock = threading.RLock()
+        self._touched: dict[str, int] = {}  # user -> day of the last touch(), see touch()
         # Shared with every other program that has this database open; `routeboek restore` needs
         # it exclusively, so it never swaps the file under a running bot or console.
         try:
@@ -713,6 +714,33 @@ class Store:
                 cursor = self.db.execute(f"DELETE FROM [{name}] WHERE user = ?", [user])
                 count += cursor.rowcount
             return count
+
+    # --- retention (bot/retention.py) -------------------------------------------------------
+    def touch(self, user: str, now: float | None = None) -> None:
+        """Record that the user used the bot (their profile's `updated`), at most once a day per
+        user: retention deletes who has been away for a long time, never who only asks questions."""
+        now = time.time() if now is None else now
+        day = int(now // 86_400)
+        if self._touched.get(user) == day:
+            return
+        with self._lock:
+            self.db.execute("UPDATE users SET updated = ? WHERE user = ?", [now, user])
+        self._touched[user] = day
+        if len(self._touched) > 100_000:
+            self._touched.clear()
+
+    def last_activity(self) -> dict[str, float]:
+        """Every user's latest sign of use: profile, dialogue, a case created, a notice shown."""
+        sql = (
+            "SELECT user, max(t) FROM ("
+            " SELECT user, max(coalesce(updated, 0), coalesce(created, 0)) AS t FROM users"
+            " UNION ALL SELECT user, coalesce(updated, 0) FROM dialogue"
+            " UNION ALL SELECT user, coalesce(created, 0) FROM cases"
+            " UNION ALL SELECT user, coalesce(shown, 0) FROM storage_notices"
+            ") GROUP BY user"
+        )
+        with self._lock:
+            return {str(user): float(t) for user, t in self.db.execute(sql).fetchall()}
 
     def user_tables(self) -> list[str]:
         """Every table with a `user` column: new tables are covered by export and forget."""

@@ -12,11 +12,13 @@ import contextlib
 import html
 import logging
 import re
+import sqlite3
 import sys
 import time
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from telegram import (
@@ -51,8 +53,14 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
+from bot.health import HEARTBEAT_EVERY, remove_heartbeat, write_heartbeat
+from bot.health import report as health_report
 from bot.http_request import AiohttpRequest
+from bot.logsetup import configure
 from bot.replies import Picture
+from bot.retention import FIRST_RUN as RETENTION_FIRST
+from bot.retention import RUN_EVERY as RETENTION_EVERY
+from bot.retention import Periods, purge
 from bot.settings import current
 from bot.startup import StartupFailed, best_effort, connect
 from bot.table_image import render
@@ -533,19 +541,60 @@ def build_application(
     return app
 
 
-def run_telegram(engine: Engine, token: str, webhook: bool = False, port: int = 8443) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL, which contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+def install_heartbeat(app: AnyApp, folder: Path, info: dict[str, Any]) -> None:
+    """The job that proves, once a minute, that this bot's event loop runs (bot/health.py)."""
+
+    async def beat(_: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            write_heartbeat(folder, info)
+        except OSError as exc:
+            log.warning("heartbeat not written (%s)", type(exc).__name__)
+
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(beat, interval=HEARTBEAT_EVERY, first=0, name="heartbeat")
+
+
+def install_retention(app: AnyApp, engine: Engine, folder: Path, periods: Periods) -> None:
+    """The daily job that deletes what the retention periods say is no longer needed."""
+
+    async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await asyncio.to_thread(purge, engine.kb, engine.store, periods, engine.clock(), folder)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("retention run failed (%s); trying again tomorrow", type(exc).__name__)
+
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(run, interval=RETENTION_EVERY, first=RETENTION_FIRST, name="retention")
+
+
+def run_telegram(
+    engine: Engine, token: str, webhook: bool = False, port: int = 8443, content_version: str | None = None
+) -> int:
+    # One line per event, never message text (bot/logsetup.py); LOG_LEVEL and LOG_FORMAT.
+    settings = current()
+    configure(settings.log_level, settings.log_format)
+    from bot.cli import package_version
+    from bot.storage import data_dir
+
     app = build_application(engine, token)
+    folder = data_dir()
+    mode = "webhook" if webhook else "polling"
+    install_heartbeat(app, folder, {"version": package_version(), "mode": mode, "content_version": content_version})
+    install_retention(app, engine, folder, Periods.from_settings(settings))
+    try:
+        return _serve(app, engine, webhook, port, folder)
+    finally:
+        remove_heartbeat(folder)
+
+
+def _serve(app: AnyApp, engine: Engine, webhook: bool, port: int, folder: Path) -> int:
     if webhook:
         url, secret = current().webhook_url, current().webhook_secret
         if not url or not secret:
             print("Webhook-modus heeft WEBHOOK_URL en WEBHOOK_SECRET nodig.")
             return 2
-        info = {"sections": len(engine.kb.sections), "gemeenten": engine.kb.gemeenten}
         try:
-            asyncio.run(serve_webhook(app, url, secret, port, info))
+            asyncio.run(serve_webhook(app, url, secret, port, lambda: health_report(folder)))
         except StartupFailed as exc:
             print(str(exc), file=sys.stderr)
             return 1
