@@ -174,3 +174,13 @@ def test_pdf_source_is_read_with_its_metadata(tmp_path: Path) -> None:
     assert data["document"]["supersedes"] == ["apeldoorn"]
     assert data["document"]["region"] == "apeldoorn"
     assert "Kinderen van 5 tot 16 jaar zijn leerplichtig." in data["sections"][1]["text"]
+
+
+@pytest.mark.parametrize("number", ["000", "001", "002", "003", "004"])
+def test_every_seed_imports_into_content_that_loads(tmp_path: Path, number: str) -> None:
+    source = next(SEEDS.glob(f"{number}_*.txt"))
+    out, data = imported(tmp_path, source, f"nieuw-{number}", "--region", "haaglanden")
+    kb = load_content(out, allow_draft=True)
+    assert f"nieuw-{number}" in kb.documents
+    ids = [s["id"] for s in data.get("sections") or []]
+    assert len(ids) == len(set(ids))
