@@ -177,8 +177,10 @@ def _toc(lines: list[str]) -> tuple[list[str], set[int]]:
         match = _TOC_PAGE.search(_MARKUP.sub("", raw).rstrip())
         if match is None:
             if entries:
-                # A page header between TOC pages; a real paragraph ends the TOC.
-                if len(raw.strip()) > 120 or gap > 1:
+                # A page header between TOC pages is followed by more entries; otherwise the
+                # table of contents has ended.
+                more = any(_TOC_PAGE.search(_MARKUP.sub("", lines[k]).rstrip()) for k in range(i + 1, min(len(lines), i + 4)))
+                if not more or len(raw.strip()) > 120:
                     break
                 used.add(i)
                 continue

@@ -184,3 +184,45 @@ def test_every_seed_imports_into_content_that_loads(tmp_path: Path, number: str)
     assert f"nieuw-{number}" in kb.documents
     ids = [s["id"] for s in data.get("sections") or []]
     assert len(ids) == len(set(ids))
+
+
+def test_pdf_with_contents_page_footers_footnotes_and_a_numbered_list(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    class Protocol(FPDF):
+        def footer(self) -> None:  # a running footer with the page number, as PDFs have
+            self.set_y(-15)
+            self.set_font("helvetica", size=8)
+            self.cell(0, 8, f"Thuiszittersprotocol Zwolle {self.page_no()}", align="C")
+
+    pages = [
+        ["Thuiszittersprotocol gemeente Zwolle", "Versie 2.0, maart 2026", "", "Inhoud",
+         "1. Inleiding ........ 2", "2. Stappenplan ........ 3", "Bijlage 1. Woordenlijst ........ 4"],
+        ["1. Inleiding", "Dit protocol geldt voor alle scholen in Zwolle. De termijn is binnen",
+         "6 maanden. Zie ook de wet.1", "", "1 Leerplichtwet 1969, artikel 5."],
+        ["2. Stappenplan", "Het stappenplan kent twee stappen:", "1. Signaleren", "2. Opschalen", "",
+         "Stap 1: Signaleren", "De school signaleert verzuim.", "Stap 2: Opschalen", "Het kernteam schaalt op."],
+        ["Bijlage 1. Woordenlijst", "LPA: leerplichtambtenaar."],
+    ]
+    pdf = Protocol()
+    pdf.set_font("helvetica", size=11)
+    for page in pages:
+        pdf.add_page()
+        for line in page:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    source = tmp_path / "zwolle.pdf"
+    pdf.output(str(source))
+    out, data = imported(tmp_path, source, "apeldoorn-zwolle", "--region", "apeldoorn")
+    assert [s["title"] for s in data["sections"]] == [
+        "1. Inleiding",
+        "2. Stappenplan",
+        "Stap 1: Signaleren",
+        "Stap 2: Opschalen",
+        "Bijlage 1. Woordenlijst",
+    ]
+    assert data["document"]["title"] == "Thuiszittersprotocol gemeente Zwolle"
+    assert data["document"]["version"] == "Versie 2.0; maart 2026"
+    text = (out / "knowledge" / "apeldoorn-zwolle.yaml").read_text(encoding="utf-8")
+    # The footnote and the list were not taken as headings, and the maintainer is told.
+    header = text.split("document:")[0]
+    assert "1 Leerplichtwet 1969, artikel 5." in header and "1. Signaleren" in header
