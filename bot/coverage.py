@@ -168,6 +168,7 @@ class HeadingCover:
 
     @property
     def covered(self) -> bool:
+        """Cited, or an empty heading whose parts are all cited."""
         return bool(self.sections) or self.through_parts
 
 

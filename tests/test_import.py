@@ -226,3 +226,6 @@ def test_pdf_with_contents_page_footers_footnotes_and_a_numbered_list(tmp_path: 
     # The footnote and the list were not taken as headings, and the maintainer is told.
     header = text.split("document:")[0]
     assert "1 Leerplichtwet 1969, artikel 5." in header and "1. Signaleren" in header
+    # The running footer is page furniture, not text of the section it falls in.
+    assert all("Thuiszittersprotocol Zwolle" not in s["text"] for s in data["sections"])
+    assert "Dit protocol geldt voor alle scholen in Zwolle." in data["sections"][0]["text"]
