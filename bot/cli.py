@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from bot.content import ContentError, load_content
@@ -34,12 +35,25 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem)
         return 1
+    for warning in _calendar_warnings(args):
+        print(warning)
     print(
         f"ok: {len(kb.documents)} documents, {len(kb.sections)} sections, "
         f"{len(kb.escalation)} escalation tables, {len({r.role.id for r in kb.roles})} roles, "
         f"{len(kb.terms)} terms, {len(kb.flows)} flows, {len(kb.gemeenten)} gemeenten"
     )
     return 0
+
+
+def _calendar_warnings(args: argparse.Namespace) -> list[str]:
+    """Calendars that end within six months, as `path:line: warning:` lines (exit stays 0)."""
+    from bot.content import content_dir
+    from bot.holidays import calendar_warnings
+    from bot.testhooks import fixed_clock
+
+    clock = fixed_clock()
+    today = clock().date() if clock else date.today()
+    return calendar_warnings(content_dir(args.content), today)
 
 
 def cmd_knowledge(args: argparse.Namespace) -> int:
@@ -140,8 +154,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from datetime import date
-
     from bot.timeline import build_timeline
 
     kb = _load(args)
@@ -156,22 +168,55 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     except ValueError:
         print("--start moet een datum zijn als 2026-01-05", file=sys.stderr)
         return 2
-    timeline = build_timeline(kb, gemeente, args.sector, start)
+    done = _done_dates(args.done or [])
+    if done is None:
+        return 2
+    timeline = build_timeline(kb, gemeente, args.sector, start, done)
     if timeline is None:
         print(f"Geen opschalingstabel voor {gemeente} {args.sector or ''}".strip(), file=sys.stderr)
         return 2
-    if args.json:
+    unknown = sorted(set(done) - {step.step for step in timeline.steps})
+    if unknown:
+        print(f"--done: onbekende stap {', '.join(unknown)} (stappen: {', '.join(s.step for s in timeline.steps)})", file=sys.stderr)
+        return 2
+    if args.ics:
+        from datetime import datetime
+
+        from bot.ics import timeline_ics
+
+        code = args.case or "TIJDLIJN"
+        key = f"timeline|{args.case or ''}|{timeline.gemeente}|{timeline.sector}|{timeline.start}"
+        sys.stdout.write(timeline_ics(kb, timeline, code, key, datetime.now().astimezone()).decode())
+    elif args.json:
         _print_json(timeline.to_json())
     else:
         print(f"Opschaling {timeline.gemeente} ({timeline.sector}), start {timeline.start}:")
         for step in timeline.steps:
             when = step.due.isoformat() if step.due else "-"
+            if step.holiday:
+                when += f" ({step.holiday})"
             if step.due_latest:
-                when += f" t/m {step.due_latest.isoformat()}"
+                when += f" t/m {step.due_latest.isoformat()}" + (f" ({step.holiday_latest})" if step.holiday_latest else "")
+            if step.done:
+                when += f", gezet op {step.done.isoformat()}"
             print(f"  stap {step.step}: {step.name}: {when} ({step.basis})")
         for warning in timeline.warnings:
             print(f"  let op: {warning}")
     return 0
+
+
+def _done_dates(values: list[str]) -> dict[str, Any] | None:
+    """`--done STEP=YYYY-MM-DD` values as {step: date}; None (after saying why) for a bad one."""
+
+    done: dict[str, Any] = {}
+    for value in values:
+        step, _, day = value.partition("=")
+        try:
+            done[step.strip()] = date.fromisoformat(day.strip())
+        except ValueError:
+            print(f"--done moet STAP=JJJJ-MM-DD zijn, bijvoorbeeld 2=2026-02-20 (niet {value!r})", file=sys.stderr)
+            return None
+    return done
 
 
 def _engine(args: argparse.Namespace) -> Any:
@@ -213,9 +258,9 @@ Start daarna met:  TELEGRAM_BOT_TOKEN=<token> routeboek run"""
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import os
+    from bot.settings import current
 
-    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    token = current().telegram_bot_token
     if not token:
         print(BOTFATHER_HELP, file=sys.stderr)
         if sys.stdin.isatty():
@@ -279,6 +324,54 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"Terugzetten mislukt: {exc.filename or db_path}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    return 0
+
+
+def package_version() -> str:
+    """The installed distribution's version, so a bug report names what really runs (a source
+    checkout without metadata falls back to the package's own number)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bot import __version__
+
+    try:
+        return version("routeboek-bot")
+    except PackageNotFoundError:
+        return __version__
+
+
+def settings_problems(args: argparse.Namespace) -> list[str]:
+    """One line per problem in the settings this command uses, checked before it starts."""
+    from bot import settings
+
+    uses = settings.BASE
+    if args.command == "run":
+        uses = settings.WEBHOOK if args.webhook else settings.RUN
+    loaded, problems = settings.load(uses)
+    if args.command == "run" and args.webhook and loaded.telegram_bot_token:
+        for name in ("webhook_url", "webhook_secret"):
+            if not getattr(loaded, name) and not any(p.startswith(name.upper() + ":") for p in problems):
+                problems.append(f"{name.upper()}: nodig in webhook-modus (--webhook), maar niet ingesteld")
+    return problems
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the live database, safe while the bot runs (take one before every
+    upgrade: it is what a roll-back restores)."""
+    from pathlib import Path
+
+    from bot.backup import BackupFailed, backup
+    from bot.restore import inspect
+    from bot.storage import data_dir
+
+    try:
+        written = backup(data_dir() / "routeboek.db", Path(args.path))
+    except BackupFailed as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    copy = inspect(written)
+    print(f"Back-up gemaakt: {written} ({copy.profiles} profiel(en), {copy.cases} casus(sen), in orde).")
+    print(f"Terugzetten (bot gestopt): routeboek restore {written} --force")
     return 0
 
 
@@ -434,10 +527,15 @@ def cmd_try(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from bot.settings import describe
+
     parser = argparse.ArgumentParser(
         prog="routeboek",
         description="Routeboek-bot: de routeboeken verzuim en thuiszitters in een chat.",
+        epilog=describe(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"routeboek {package_version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--content",
@@ -466,7 +564,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gemeente", required=True)
     p.add_argument("--sector", choices=["po", "vo"])
     p.add_argument("--start", required=True, help="first day of zorgwekkend verzuim, YYYY-MM-DD")
+    p.add_argument(
+        "--done",
+        action="append",
+        metavar="STEP=YYYY-MM-DD",
+        help="the day a step was taken (repeatable); later steps that count from it move",
+    )
     p.add_argument("--json", action="store_true")
+    p.add_argument("--ics", action="store_true", help="print the iCalendar file the chat sends")
+    p.add_argument("--case", metavar="CODE", help="case code for --ics (its events' UIDs follow it)")
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("chat", parents=[common], help="console chat (same engine as the Telegram bot)")
@@ -515,8 +621,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", nargs="?", help="the copy to restore (default: only list the copies)")
     p.add_argument("--newest", action="store_true", help="restore the newest copy set aside after a fault")
-    p.add_argument("--force", action="store_true", help="also when the current database has new data")
+    p.add_argument(
+        "--force", action="store_true", help="also when the current database has data (never while a bot runs)"
+    )
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
+    p.add_argument("path", help="file to write (must not exist) or folder (gets a dated name)")
+    p.set_defaults(func=cmd_backup)
     return parser
 
 
@@ -525,6 +637,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
+        return 2
+    problems = settings_problems(args)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
         return 2
     result: int = args.func(args)
     return result

@@ -74,9 +74,11 @@ def content_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """`--content DIR` beats `ROUTEBOEK_CONTENT_DIR`, which beats the shipped content."""
     if explicit:
         return Path(explicit)
-    env = os.environ.get("ROUTEBOEK_CONTENT_DIR")
+    from bot.settings import current
+
+    env = current().routeboek_content_dir
     if env:
-        return Path(env)
+        return env
     return shipped_content_dir()
 
 
