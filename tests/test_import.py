@@ -98,6 +98,12 @@ def test_chat_serves_a_draft_only_with_allow_draft(tmp_path: Path) -> None:
     served = chat("--allow-draft")
     assert served.returncode == 0, served.stderr
     assert "Wat is je rol?" in served.stdout
+    # `run` takes the flag too (without a token and a terminal it explains BotFather and exits 2).
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--content", str(out), "--allow-draft"],
+        input="", capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert run.returncode == 2 and "BotFather" in run.stderr and "unrecognized" not in run.stderr
 
 
 def test_import_refuses_an_existing_key_and_needs_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
