@@ -409,6 +409,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(f"Onbekend document: {args.document}. Bekend: {', '.join(sorted(kb.documents))}", file=sys.stderr)
         return 2
     scan = scan_headings(source.text)
+    if not scan.headings:
+        print(
+            f"Geen genummerde koppen gevonden in {source.path.name}: de dekking is niet te meten "
+            "(een document zonder hoofdstukken, of tekst die niet uit de PDF kwam).",
+            file=sys.stderr,
+        )
+        return 2
     citations = [(v.id, v.section.source.section) for v in kb.sections if v.section.source.document == args.document]
     result = cover(scan.headings, citations)
     missing = [c for c in result if not c.covered]
@@ -452,8 +459,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     except SourceError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    base = content_dir(args.content)
     out = Path(args.out)
+    # An existing folder is the content the draft joins (its regions.yaml names the region).
+    base = out if (out / "knowledge").is_dir() and not args.content else content_dir(args.content)
     try:
         held = read_held(base, args.key)
         target = prepare_out(base, out, args.key)
