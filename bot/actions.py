@@ -114,7 +114,9 @@ class TimelineStart:
     sector: str | None = None
 
 
-CaseVerb = Literal["v", "d", "dd", "on", "off", "un", "st"]
+CaseVerb = Literal["v", "d", "dd", "on", "off", "un", "st", "sv", "s1", "s7", "c", "ro", "ics"]
+# Verbs about one step of the case: they carry the step's index, the others never do.
+STEP_VERBS = ("st", "sv", "s1", "s7")
 
 
 @dataclass(frozen=True)
@@ -154,11 +156,17 @@ class CaseCancel:
 
 @dataclass(frozen=True)
 class CaseAction:
-    """view, delete (ask), delete (done), reminders on/off, step undone, step taken."""
+    """view, delete (ask), delete (done), reminders on/off, step undone, step taken (asks
+    when), step taken today, remind again tomorrow / in a week, close, reopen, agenda file."""
 
     verb: CaseVerb
     case: int
-    step: int | None = None  # for "st": the index of the step taken
+    step: int | None = None  # for STEP_VERBS: the index of the step
+
+
+@dataclass(frozen=True)
+class CaseConfirmStart:
+    """"Ja, klopt": a first day in the future was meant (it is in the dialogue state)."""
 
 
 # --- roles and the user's data ---------------------------------------------------------------------
@@ -199,6 +207,7 @@ Action = (
     | CaseToday
     | CaseCancel
     | CaseAction
+    | CaseConfirmStart
     | Roles
     | Forget
 )
@@ -207,7 +216,17 @@ Action = (
 WITHOUT_PROFILE = (Menu, Begin, ChooseRole, ChooseGemeente, ChooseSector, Forget)
 
 # Presses on a user's own cases: never answered in a group, where others would see them.
-PRIVATE_ONLY = (Cases, CaseNew, CaseChooseGemeente, CaseGemeente, CaseSector, CaseToday, CaseCancel, CaseAction)
+PRIVATE_ONLY = (
+    Cases,
+    CaseNew,
+    CaseChooseGemeente,
+    CaseGemeente,
+    CaseSector,
+    CaseToday,
+    CaseCancel,
+    CaseAction,
+    CaseConfirmStart,
+)
 
 _FIXED: dict[str, Action] = {
     "menu": Menu(),
@@ -222,6 +241,7 @@ _FIXED: dict[str, Action] = {
     "cs:g": CaseChooseGemeente(),
     "cs:today": CaseToday(),
     "cs:x": CaseCancel(),
+    "cs:ok": CaseConfirmStart(),
     "w": Roles(),
     "fg:ja": Forget(True),
     "fg:nee": Forget(False),
@@ -330,7 +350,7 @@ def decode(data: str, kb: Knowledge) -> Action | None:
             return CaseSector(sector)
         case "cs", [verb, case, *step] if verb in get_args(CaseVerb) and len(step) <= 1:
             case_id, index = number(case), (number(step[0]) if step else None)
-            if case_id is None or (step and index is None) or ((verb == "st") != bool(step)):
+            if case_id is None or (step and index is None) or ((verb in STEP_VERBS) != bool(step)):
                 return None
             return CaseAction(verb, case_id, index)  # type: ignore[arg-type]
         case "w", [role] if any(view.role.id == role for view in kb.roles):

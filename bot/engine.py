@@ -12,7 +12,6 @@ and terms, escalation tables, cases, and the user's own data.
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -81,13 +80,6 @@ SET_ASIDE_NOTICE = (
     "De beheerder van de bot kan ze terugzetten. Tot dan kun je met /start opnieuw beginnen."
 )
 
-# "wat is een lizzer?", "wat betekent MAZL", "wat bedoelen ze met de vier V's"
-DEFINITION_QUESTION = re.compile(
-    r"^(?:wat (?:is|zijn|betekent|betekenen|houdt|bedoelen ze met|wordt bedoeld met)|waar staat)\s+"
-    r"(?:een |de |het |die |dat )?(?P<term>[^?.!,]{2,40}?)(?:\s+(?:in|eigenlijk|precies|voor))?\s*[?.!]?$",
-    re.IGNORECASE,
-)  # characters of a question; longer input is refused, not truncated
-
 
 
 class Engine:
@@ -123,6 +115,7 @@ class Engine:
         """
         try:
             notice = self.store.storage_notice(user)
+            self.store.set_inactive(user, False)  # writing again undoes a block (see user_blocked)
             replies = self._handle(user, event, chat)
         except sqlite3.Error as exc:
             # The error class and SQLite's message only: never what the user wrote.
@@ -259,7 +252,7 @@ class Engine:
             deadlines = self.escalation.start_text(user, profile, state, text)
             if deadlines is not None:
                 return deadlines
-        if state.awaiting == "case-start":
+        if state.awaiting in ("case-start", "step-date"):
             answered = self.cases.start_text(user, state, text, self.clock().date())
             if answered is not None:
                 return answered
@@ -275,7 +268,7 @@ class Engine:
         back which of two situations is meant, with a button for each.
         """
         decision = self.decider.decide(text, profile.gemeente, profile.sector, top=3)
-        gemeente, sector = decision.gemeente, decision.sector
+        gemeente = decision.gemeente
         if decision.declined is not None:
             return [Reply(decision.declined.message, menu_buttons())]
         hits = decision.hits
@@ -289,12 +282,6 @@ class Engine:
         best = hits[0]
         answer = build_answer(self.kb, best.view, gemeente)
         text_out = answer.card(bold, self.decider.relevance(decision))
-        asked = DEFINITION_QUESTION.match(text.strip())
-        if asked:
-            # "wat is een lizzer?": the glossary's definition first, then the passage.
-            found = self.reference.find_terms(Profile(user, profile.role, gemeente, sector), asked.group("term"))
-            if found:
-                text_out = self.reference.term_text(found[:2]) + "\n\n" + text_out
         if gemeente and gemeente != profile.gemeente:
             text_out = f"(Antwoord voor {gemeente}, zoals je vroeg.)\n\n" + text_out
         buttons: list[list[Button]] = [[button("Lees het hele stuk", ShowSection(best.view.id))]]
@@ -366,4 +353,8 @@ class Engine:
     def reminder_delivered(self, reminder: Reminder) -> None:
         """Record a delivered reminder, so no later run sends it again."""
         self.cases.mark_sent(reminder)
+
+    def user_blocked(self, user: str) -> None:
+        """Telegram said Forbidden: nothing more is pushed to this user until they write again."""
+        self.store.set_inactive(user, True)
 

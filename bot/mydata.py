@@ -20,6 +20,10 @@ TABLE_NAMES = {
     "cases": "Casus",
     "reminders_sent": "Verstuurde herinnering",
     "storage_notices": "Melding dat de opslag apart is gezet",
+    "steps_done": "Gezette stap",
+    "snoozes": "Uitgestelde herinnering",
+    "prefs": "Keuzes over berichten",
+    "pushes_sent": "Verstuurd bericht",
 }
 COLUMN_NAMES = {
     "role": "rol",
@@ -38,12 +42,23 @@ COLUMN_NAMES = {
     "reached": "gezet t/m stap",
     "event": "storing nummer",
     "shown": "getoond",
+    "closed": "afgesloten op",
+    "done": "gezet op",
+    "until": "opnieuw op",
+    "digest": "weekoverzicht",
+    "fixed_dates": "vaste data",
+    "inactive": "geblokkeerd sinds",
 }
 VALUE_NAMES = {
     ("reminders", 1): "aan",
     ("reminders", 0): "uit",
     ("kind", "week"): "een week vooraf",
     ("kind", "day"): "op de dag",
+    ("kind", "again"): "opnieuw, op jouw verzoek",
+    ("digest", 1): "aan",
+    ("digest", 0): "uit",
+    ("fixed_dates", 1): "aan",
+    ("fixed_dates", 0): "uit",
 }
 
 
@@ -58,7 +73,7 @@ AWAITING_WORDS = {
     "case-start": "ik wacht op de eerste dag van een nieuwe casus",
 }
 def _shown(column: str, value: object) -> str:
-    if column in ("created", "updated", "sent", "shown") and isinstance(value, int | float):
+    if column in ("created", "updated", "sent", "shown", "inactive") and isinstance(value, int | float):
         return datetime.fromtimestamp(value, LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
     if column == "role" and isinstance(value, str):
         return ROLES.get(value, value)

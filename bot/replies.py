@@ -45,11 +45,23 @@ class Picture:
     caption: str = ""
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply, after its text: an .ics of a case's deadlines. Adapters that
+    cannot send files show where it is or what it holds."""
+
+    filename: str
+    data: bytes
+    mime: str
+    caption: str = ""
+
+
 @dataclass
 class Reply:
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     picture: Picture | None = None
+    document: Attachment | None = None
     # A navigation screen (a walk-through step, a list, a settings question): it may take the
     # place of the screen whose button led here, instead of adding a message to the chat.
     screen: bool = False

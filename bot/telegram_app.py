@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import html
 import logging
-import os
 import re
+import sys
 import time
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,6 +27,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InputFile,
     InputTextMessageContent,
     LinkPreviewOptions,
     Message,
@@ -52,6 +53,8 @@ from telegram.request import BaseRequest
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.http_request import AiohttpRequest
 from bot.replies import Picture
+from bot.settings import current
+from bot.startup import StartupFailed, best_effort, connect
 from bot.table_image import render
 from bot.testhooks import reminder_interval
 from bot.webhook import serve_webhook
@@ -248,6 +251,9 @@ class TelegramBot:
             for i, chunk in enumerate(chunks):
                 markup = keyboard(reply.buttons) if i == len(chunks) - 1 else None
                 await bot.send_message(chat_id, to_html(chunk), reply_markup=markup)
+            if reply.document:
+                file = InputFile(reply.document.data, filename=reply.document.filename)
+                await bot.send_document(chat_id, file, caption=reply.document.caption)
 
     async def _send_picture(self, bot: Bot, chat_id: int, picture: Picture) -> None:
         cached = self._pictures.get(picture)
@@ -309,7 +315,9 @@ class TelegramBot:
         query = update.callback_query
         message = query.message if query else None
         chunks = split_message(reply.text)
-        if query is None or not isinstance(message, Message) or not message.text or reply.picture or len(chunks) != 1:
+        if query is None or not isinstance(message, Message) or not message.text or len(chunks) != 1:
+            return False
+        if reply.picture or reply.document:  # those come with a message of their own
             return False
         try:
             await query.edit_message_text(to_html(reply.text), reply_markup=keyboard(reply.buttons))
@@ -407,10 +415,12 @@ class TelegramBot:
     async def post_init(self, app: AnyApp) -> None:
         private = [BotCommand(name, desc) for name, desc in COMMANDS]
         group = [BotCommand(name, desc) for name, desc in COMMANDS if name in GROUP_COMMANDS]
-        await app.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
-        await app.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats())
-        await app.bot.set_my_description(DESCRIPTION)
-        await app.bot.set_my_short_description(SHORT_DESCRIPTION)
+        # Cosmetic: a failure here (Telegram answers these with a 500 at times) must not keep
+        # the bot from serving; see bot/startup.py.
+        await best_effort("the menu", app.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats()))
+        await best_effort("the group menu", app.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats()))
+        await best_effort("the description", app.bot.set_my_description(DESCRIPTION))
+        await best_effort("the short description", app.bot.set_my_short_description(SHORT_DESCRIPTION))
 
     async def send_reminders(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The job that pushes due case reminders; one that could not be delivered for a
@@ -427,7 +437,10 @@ class TelegramBot:
                 try:
                     await self.send_to(context.bot, int(user[3:]), [reminder.reply])
                 except Forbidden:
-                    log.info("reminder not delivered: the user blocked the bot")  # retrying cannot help
+                    # Retrying cannot help: nothing more is pushed until the user writes again.
+                    log.info("reminder not delivered: the user blocked the bot; marked inactive")
+                    await self.in_engine(self.engine.user_blocked, user)
+                    continue
                 except TelegramError as error:
                     log.warning(
                         "reminder not delivered (%s); trying again at the next run", type(error).__name__
@@ -489,7 +502,7 @@ def build_application(
         # Telegram's flood limits: about 30 messages/s overall and 1/s per chat. Retry a
         # RetryAfter three times instead of failing the reply.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    url = api_url or os.environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL
+    url = api_url or current().telegram_api_url or DEFAULT_API_URL
     builder = builder.base_url(url)
     if request is None:
         builder = builder.request(AiohttpRequest(connection_pool_size=256)).get_updates_request(
@@ -508,13 +521,27 @@ def run_telegram(engine: Engine, token: str, webhook: bool = False, port: int = 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app = build_application(engine, token)
     if webhook:
-        url = os.environ.get("WEBHOOK_URL", "")
-        secret = os.environ.get("WEBHOOK_SECRET", "")
+        url, secret = current().webhook_url, current().webhook_secret
         if not url or not secret:
             print("Webhook-modus heeft WEBHOOK_URL en WEBHOOK_SECRET nodig.")
             return 2
         info = {"sections": len(engine.kb.sections), "gemeenten": engine.kb.gemeenten}
-        asyncio.run(serve_webhook(app, url, secret, port, info))
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        try:
+            asyncio.run(serve_webhook(app, url, secret, port, info))
+        except StartupFailed as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        return 0
+    # getMe with retries in the loop run_polling will use (it takes the current one), so a
+    # Telegram that is down for a moment delays the start instead of failing it.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(connect(app))
+    except StartupFailed as exc:
+        print(str(exc), file=sys.stderr)
+        loop.run_until_complete(app.shutdown())
+        loop.close()
+        return 1
+    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0

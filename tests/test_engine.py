@@ -206,14 +206,15 @@ def test_console_protocol(engine: Engine) -> None:
     assert "**" not in out.getvalue()  # markup is rendered, not shown
 
 
-def test_what_is_question_gets_the_glossary_definition_first(engine: Engine) -> None:
+def test_what_is_question_gets_the_abbreviation_spelled_out_on_the_card(engine: Engine) -> None:
     onboard(engine)
     (reply,) = engine.handle(USER, TextIn("wat betekent JGZ?"))
-    text = plain(reply.text)
-    assert text.startswith("JGZ: Jeugdgezondheidszorg\nBron: Testroutebook (2025), Afkortingen")
-    assert "Bron: Testroutebook (2025), Fase 2" in text  # and then the passage itself
+    lines = plain(reply.text).splitlines()
+    assert lines[1] == "JGZ: Jeugdgezondheidszorg."  # right under the card's heading, once
+    assert plain(reply.text).count("Jeugdgezondheidszorg") == 1
+    assert "Bron: Testroutebook (2025), Fase 2" in plain(reply.text)  # the passage's card
     (other,) = engine.handle(USER, TextIn("wanneer meldt de school bij de jgz?"))
-    assert not plain(other.text).startswith("JGZ: Jeugdgezondheidszorg")
+    assert "JGZ: Jeugdgezondheidszorg" not in plain(other.text)
 
 
 @pytest.mark.parametrize(
