@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Calendar, Event
 
 from bot.knowledge import Knowledge
-from bot.replies import nl_date
+from bot.replies import nl_date, source_line, unmarked
 from bot.timeline import Timeline, TimelineStep, deadline
 
 PRODID = "-//Routeboek-bot//Termijnen casus//NL"
@@ -71,7 +71,7 @@ def _event(step: TimelineStep, code: str, source: str, case_key: str, stamp: dat
                 f"Stap {step.step}: {step.name}",
                 f"Termijn: {step.basis}",
                 window,
-                f"Bron: {source}",
+                source_line(source, mark=unmarked),
                 f"Casus: {code}",
             ]
         ),

@@ -3,13 +3,13 @@ and /vergeet deletes all of it."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.actions import Forget, button
 from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons
 from bot.onboarding import ROLES
-from bot.replies import LOCAL_TIME, Reply, bold
+from bot.replies import LOCAL_TIME, Reply, bold, nl_date
 from bot.storage import Dialogue, Store
 
 # /mijngegevens in words a user reads, column by column: nothing stored is left out, an unknown
@@ -71,8 +71,16 @@ ONBOARDING_WORDS = {
 AWAITING_WORDS = {
     "timeline-start": "ik wacht op de eerste dag voor een termijnberekening (die datum bewaar ik niet)",
     "case-start": "ik wacht op de eerste dag van een nieuwe casus",
-    "step-date": "ik wacht op de dag waarop een stap van je casus gezet is",
+    "step-date": "ik wacht op de dag waarop een stap van een casus is gezet",
 }
+
+
+def _day(iso: str) -> str:
+    """A stored day as Dutch users write it; as stored when it is no date."""
+    try:
+        return nl_date(date.fromisoformat(iso))
+    except ValueError:
+        return iso
 
 
 def _shown(column: str, value: object) -> str:
@@ -143,8 +151,16 @@ class MyDataDesk:
             steps = len(state.history)
             parts.append(f"in de route '{flow.title}', na {steps} {'keuze' if steps == 1 else 'keuzes'}")
         if state.awaiting:
-            where = ", ".join(x for x in (state.for_gemeente, (state.for_sector or "").upper()) if x)
-            parts.append(AWAITING_WORDS[state.awaiting] + (f" ({where})" if where else ""))
+            about = [
+                f"casus nummer {state.for_case}" if state.for_case is not None else "",
+                state.for_gemeente or "",
+                (state.for_sector or "").upper(),
+                f"eerste dag {_day(state.for_date)}?" if state.for_date else "",
+            ]
+            where = ", ".join(x for x in about if x)
+            # A question unknown to this version is said in general words rather than failing.
+            asked = AWAITING_WORDS.get(state.awaiting, "ik wacht op een antwoord van je")
+            parts.append(asked + (f" ({where})" if where else ""))
             parts.append("gevraagd in een groepsgesprek" if state.prompt_chat else "gevraagd in dit gesprek")
         if not parts:
             parts.append("geen route bezig en geen open vraag")

@@ -323,7 +323,9 @@ class TelegramBot:
         query = update.callback_query
         message = query.message if query else None
         chunks = split_message(reply.text)
-        if query is None or not isinstance(message, Message) or not message.text or reply.picture or len(chunks) != 1:
+        if query is None or not isinstance(message, Message) or not message.text or len(chunks) != 1:
+            return False
+        if reply.picture or reply.document:  # those come with a message of their own
             return False
         try:
             await query.edit_message_text(to_html(reply.text), reply_markup=keyboard(reply.buttons))

@@ -9,7 +9,7 @@ import pytest
 
 from bot.content import load_content
 from bot.engine import LOCAL_TIME, Command, Engine, Press, Reply, TextIn
-from bot.storage import Profile, Store
+from bot.storage import Awaiting, Dialogue, Profile, Store
 
 USER = "test:1"
 
@@ -47,3 +47,11 @@ def test_deadlines_already_shown_when_a_case_was_made_are_not_listed_as_sent_rem
     (mine,) = engine.handle(USER, Command("mijngegevens"))
     assert "Verstuurde herinnering" not in mine.text
     assert "Geen herinnering voor stap 1" in mine.text and "al getoond" in mine.text
+
+
+@pytest.mark.parametrize("awaiting", ["timeline-start", "case-start", "step-date"])
+def test_every_open_question_reads_as_words(engine: Engine, awaiting: Awaiting) -> None:
+    engine.store.save_dialogue(USER, Dialogue(awaiting=awaiting, for_case=3, for_step=1, for_date="2026-12-01"))
+    (mine,) = engine.handle(USER, Command("mijngegevens"))
+    assert "ik wacht op" in mine.text and "{" not in mine.text and "null" not in mine.text
+    assert "eerste dag 1-12-2026?" in mine.text and "casus nummer 3" in mine.text
