@@ -299,7 +299,7 @@ class CaseDesk:
                     ],
                 )
             ]
-        state.awaiting = "case-start"
+        state.ask(awaiting="case-start")
         state.for_gemeente, state.for_sector, state.for_date = table.gemeente, table.sector, None
         self.store.save_dialogue(user, state)
         return [
@@ -442,7 +442,8 @@ class CaseDesk:
         taken = taken_index(timeline, case) if timeline else -1
         if case.closed or timeline is None or index is None or not taken < index < len(timeline.steps):
             return self._stale(case, today)
-        state.awaiting, state.for_case, state.for_step = "step-date", case.id, index
+        state.ask(awaiting="step-date")
+        state.for_case, state.for_step = case.id, index
         self.store.save_dialogue(user, state)
         step = timeline.steps[index]
         return Reply(

@@ -20,7 +20,7 @@ def _print_json(data: Any) -> None:
 def _load(args: argparse.Namespace) -> Knowledge | None:
     """Load content or print every problem (path:line: message) to stderr."""
     try:
-        return load_content(args.content)
+        return load_content(args.content, allow_draft=getattr(args, "allow_draft", False))
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -258,9 +258,9 @@ Start daarna met:  TELEGRAM_BOT_TOKEN=<token> routeboek run"""
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import os
+    from bot.settings import current
 
-    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    token = current().telegram_bot_token
     if not token:
         print(BOTFATHER_HELP, file=sys.stderr)
         if sys.stdin.isatty():
@@ -327,11 +327,207 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def package_version() -> str:
+    """The installed distribution's version, so a bug report names what really runs (a source
+    checkout without metadata falls back to the package's own number)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bot import __version__
+
+    try:
+        return version("routeboek-bot")
+    except PackageNotFoundError:
+        return __version__
+
+
+def settings_problems(args: argparse.Namespace) -> list[str]:
+    """One line per problem in the settings this command uses, checked before it starts."""
+    from bot import settings
+
+    uses = settings.BASE
+    if args.command == "run":
+        uses = settings.WEBHOOK if args.webhook else settings.RUN
+    loaded, problems = settings.load(uses)
+    if args.command == "run" and args.webhook and loaded.telegram_bot_token:
+        for name in ("webhook_url", "webhook_secret"):
+            if not getattr(loaded, name) and not any(p.startswith(name.upper() + ":") for p in problems):
+                problems.append(f"{name.upper()}: nodig in webhook-modus (--webhook), maar niet ingesteld")
+    return problems
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the live database, safe while the bot runs (take one before every
+    upgrade: it is what a roll-back restores)."""
+    from pathlib import Path
+
+    from bot.backup import BackupFailed, backup
+    from bot.restore import inspect
+    from bot.storage import data_dir
+
+    try:
+        written = backup(data_dir() / "routeboek.db", Path(args.path))
+    except BackupFailed as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    copy = inspect(written)
+    print(f"Back-up gemaakt: {written} ({copy.profiles} profiel(en), {copy.cases} casus(sen), in orde).")
+    print(f"Terugzetten (bot gestopt): routeboek restore {written} --force")
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Which headings of a source document no section cites: a maintainer's to-do list, and a
+    check (exit 1) that a region's content leaves no chapter of its routeboek out."""
+    from bot.coverage import cover
+    from bot.headings import scan_headings
+    from bot.sourcetext import SourceError, read_source
+
+    try:
+        source = read_source(args.source)
+    except SourceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        kb = load_content(args.content, allow_draft=True)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} probleem/problemen in de inhoud; niets geladen.", file=sys.stderr)
+        return 2
+    if args.document not in kb.documents:
+        print(f"Onbekend document: {args.document}. Bekend: {', '.join(sorted(kb.documents))}", file=sys.stderr)
+        return 2
+    scan = scan_headings(source.text)
+    citations = [(v.id, v.section.source.section) for v in kb.sections if v.section.source.document == args.document]
+    result = cover(scan.headings, citations)
+    missing = [c for c in result if not c.covered]
+    print(
+        f"{args.document}: {len(result)} koppen in {source.path.name}, {len(result) - len(missing)} geciteerd, "
+        f"{len(missing)} niet geciteerd ({len(citations)} secties citeren dit document)."
+    )
+    if missing:
+        print("\nNiet geciteerd:")
+        for item in missing:
+            print(f"  regel {item.heading.line}: {item.heading.text}")
+            if item.heading.summary:
+                print(f"      {item.heading.summary}")
+    print("\nGeciteerd:")
+    for item in result:
+        if item.through_parts and not item.sections:
+            print(f"  regel {item.heading.line}: {item.heading.text}: via de onderdelen (geen eigen tekst)")
+        elif item.sections:
+            shown = ", ".join(item.sections[:4]) + (f" (+{len(item.sections) - 4})" if len(item.sections) > 4 else "")
+            print(f"  regel {item.heading.line}: {item.heading.text}: {shown}")
+    if scan.unsure:
+        print(f"\nOnzeker, niet als kop genomen ({len(scan.unsure)}):")
+        for unsure in scan.unsure:
+            print(f"  {unsure}")
+    return 1 if missing else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Draft DIR/knowledge/KEY.yaml from a routeboek's PDF or text, so a new region starts
+    from its document's own headings instead of an empty file."""
+    from pathlib import Path
+
+    from bot.content import content_dir
+    from bot.draft import DraftContext, held_title_match, write_draft
+    from bot.headings import scan_headings
+    from bot.importing import ImportRefused, prepare_out, read_held
+    from bot.sourcetext import SourceError, read_source
+
+    try:
+        source = read_source(args.source)
+    except SourceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    base = content_dir(args.content)
+    out = Path(args.out)
+    try:
+        held = read_held(base, args.key)
+        target = prepare_out(base, out, args.key)
+    except ImportRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    scan = scan_headings(source.text)
+    from bot.draft import document_info
+
+    info = document_info(source, scan)
+    supersedes = args.supersedes or (held_title_match(info.title.value, held.titles) if info.title else None)
+    if supersedes and supersedes not in held.titles:
+        print(f"--supersedes {supersedes}: dat document is er niet. Bekend: {', '.join(sorted(held.titles))}", file=sys.stderr)
+        return 2
+    region = args.region or (held.regions_of.get(supersedes) if supersedes else None)
+    if region is None and args.key.split("-")[0] in held.regions:
+        region = args.key.split("-")[0]
+    gemeenten, sectors = held.regions.get(region, ([], [])) if region else ([], [])
+    context = DraftContext(args.key, region, list(gemeenten), list(sectors), supersedes)
+    target.write_text(write_draft(source, scan, context), encoding="utf-8")
+    from bot.drafts import draft_markers
+
+    markers = draft_markers(target)
+    print(f"Concept geschreven: {target}")
+    print(
+        f"  {len(scan.headings)} koppen als secties, {len(scan.unsure)} twijfelgevallen (bovenaan het bestand), "
+        f"{len(markers)} plekken om in te vullen (# DRAFT:)."
+    )
+    if supersedes:
+        print(f"  Nieuwe versie van '{supersedes}': het concept vervangt dat document (supersedes).")
+    if region is None:
+        print("  Geen regio gevonden: zet de regio en haar gemeenten in knowledge/regions.yaml en geef --region.")
+    print(f"Verder: routeboek check --content {out}; routeboek coverage --content {out} --document {args.key} {args.source}")
+    return 0
+
+
+def cmd_try(args: argparse.Namespace) -> int:
+    """A maintainer's own question list against their content: how often the bot answers with
+    the right section, and for each miss what it gave and what it should have given."""
+    from pathlib import Path
+
+    from bot.decision import Decider
+    from bot.quality import QuestionFileError, load_questions, run_questions
+
+    try:
+        questions = load_questions(Path(args.questions))
+    except QuestionFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    kb = _load(args)
+    if kb is None:
+        return 1
+    tally = run_questions(Path(args.questions).name, questions, Decider(kb), expected_sections=True)
+    n, m = tally.n_in or 1, tally.n_out or 1
+    print(f"{tally.name}: {tally.n_in} vragen over de routeboeken, {tally.n_out} erbuiten")
+    print(f"top-1 {tally.top1 / n:.3f} ({tally.top1}/{tally.n_in})   top-3 {tally.top3 / n:.3f} ({tally.top3}/{tally.n_in})")
+    print(
+        f"erbuiten afgewezen {tally.declined / m:.3f} ({tally.declined}/{tally.n_out})   "
+        f"erbinnen ten onrechte afgewezen {tally.wrongly_declined}"
+    )
+    if tally.missed:
+        print("\nGemist (het eerste antwoord mist een verwacht feit):")
+        for miss in tally.missed:
+            got = miss.got[0] if miss.got else "afgewezen"
+            expected = miss.expected or "geen sectie bevat alle verwachte feiten"
+            extra = " (wel in top-3)" if miss.top3 else ""
+            print(f"  {miss.id}: {miss.question}")
+            print(f"      kreeg {got}{extra}; verwacht {expected}")
+    if tally.not_declined:
+        print("\nNiet afgewezen (hoort buiten de routeboeken):")
+        for qid, question, got in tally.not_declined:
+            print(f"  {qid}: {question}\n      kreeg {got}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from bot.settings import describe
+
     parser = argparse.ArgumentParser(
         prog="routeboek",
         description="Routeboek-bot: de routeboeken verzuim en thuiszitters in een chat.",
+        epilog=describe(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"routeboek {package_version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--content",
@@ -372,12 +568,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("chat", parents=[common], help="console chat (same engine as the Telegram bot)")
+    p.add_argument("--allow-draft", action="store_true", help="serve content with draft markers (to try a draft)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("run", parents=[common], help="start the Telegram bot (console chat without token)")
     p.add_argument("--webhook", action="store_true", help="webhook mode (WEBHOOK_URL, WEBHOOK_SECRET)")
     p.add_argument("--port", type=int, default=8443, help="webhook listen port (default 8443)")
+    p.add_argument("--allow-draft", action="store_true", help="serve content with draft markers (to try a draft)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="draft DIR/knowledge/KEY.yaml from a routeboek (PDF or text) for a maintainer to fill in",
+    )
+    p.add_argument("source", help="the routeboek: a PDF or a text file")
+    p.add_argument("--key", required=True, help="document key for the draft, e.g. 'zwolle-po-2026'")
+    p.add_argument("--out", required=True, metavar="DIR", help="content folder to write to (never the shipped one)")
+    p.add_argument("--region", help="region id in regions.yaml (default: from the key or the document it replaces)")
+    p.add_argument("--supersedes", metavar="KEY", help="the held document this is a new version of (default: same title)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "coverage",
+        parents=[common],
+        help="headings of a source document (PDF or text) and the sections citing them; exit 1 when one is uncited",
+    )
+    p.add_argument("--document", required=True, metavar="KEY", help="document key in source.document")
+    p.add_argument("source", help="the source document: a PDF or a text file")
+    p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser(
+        "try",
+        parents=[common],
+        help="answer quality on your own question list (format of shared/eval/questions-dev.yaml)",
+    )
+    p.add_argument("questions", metavar="QUESTIONS.yaml")
+    p.add_argument("--allow-draft", action="store_true", help="also on content with draft markers")
+    p.set_defaults(func=cmd_try)
 
     p = sub.add_parser(
         "restore",
@@ -385,8 +613,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", nargs="?", help="the copy to restore (default: only list the copies)")
     p.add_argument("--newest", action="store_true", help="restore the newest copy set aside after a fault")
-    p.add_argument("--force", action="store_true", help="also when the current database has new data")
+    p.add_argument(
+        "--force", action="store_true", help="also when the current database has data (never while a bot runs)"
+    )
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
+    p.add_argument("path", help="file to write (must not exist) or folder (gets a dated name)")
+    p.set_defaults(func=cmd_backup)
     return parser
 
 
@@ -395,6 +629,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
+        return 2
+    problems = settings_problems(args)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
         return 2
     result: int = args.func(args)
     return result

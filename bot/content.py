@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.drafts import draft_markers
 from bot.knowledge import EscalationView, FixedDateView, Knowledge, RoleView, SectionView
 from bot.schema import (
     Calendar,
@@ -73,9 +74,11 @@ def content_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """`--content DIR` beats `ROUTEBOEK_CONTENT_DIR`, which beats the shipped content."""
     if explicit:
         return Path(explicit)
-    env = os.environ.get("ROUTEBOEK_CONTENT_DIR")
+    from bot.settings import current
+
+    env = current().routeboek_content_dir
     if env:
-        return Path(env)
+        return env
     return shipped_content_dir()
 
 
@@ -162,8 +165,11 @@ def _dated(value: str) -> date | None:
         return None
 
 
-def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
-    """Load and validate a content folder (holding knowledge/ and flows/)."""
+def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: bool = False) -> Knowledge:
+    """Load and validate a content folder (holding knowledge/ and flows/).
+
+    Draft markers (bot/drafts.py) are problems like any other, so a draft never goes live by
+    accident; `allow_draft` serves a draft folder for trying it out."""
     base = content_dir(root)
     col = _Collector(base)
     kdir, fdir = base / "knowledge", base / "flows"
@@ -412,6 +418,10 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
             for problem in _check_flow(flow, raw, known_docs, gemeente_names, known_sections):
                 col.add(path, problem[0], problem[1])
 
+    if not allow_draft:
+        for path in sorted(kdir.glob("*.yaml")) + (sorted(fdir.glob("*.yaml")) if fdir.is_dir() else []):
+            for line, what in draft_markers(path):
+                col.add(path, line, f"draft: {what}")
     if col.problems:
         raise ContentError(sorted(set(col.problems)))
     return Knowledge(

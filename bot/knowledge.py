@@ -185,7 +185,14 @@ class Knowledge:
         return (current or candidates)[0]
 
     def roles_for(self, gemeente: str | None) -> list[RoleView]:
-        return [r for r in self.roles if gemeente is None or gemeente in r.gemeenten]
+        """A gemeente's roles, each role's current document first.
+
+        A role is described once per document; where a newer routeboek supersedes an older one,
+        its tasks are the current rule and lead, so /wie never opens with a superseded task list.
+        """
+        superseded = {key for doc in self.documents.values() for key in doc.supersedes}
+        views = [r for r in self.roles if gemeente is None or gemeente in r.gemeenten]
+        return sorted(views, key=lambda r: r.document.key in superseded)
 
     def terms_for(self, gemeente: str | None) -> list[tuple[GlossaryTerm, Document]]:
         return [(term, doc) for term, doc in self.terms if gemeente is None or gemeente in doc.gemeenten]

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from bot.actions import CaseAction, button
 from bot.knowledge import EscalationView, Knowledge, step_details
-from bot.replies import Reply, bold, nl_date
+from bot.replies import Reply, bold, nl_date, source_line
 from bot.storage import Case, Store
 from bot.timeline import Timeline, TimelineStep, deadline, deadline_holiday, marked_date
 
@@ -179,10 +179,7 @@ class ReminderRun:
             ]
         lines += ["", "Is deze stap al gezet? Tik op 'Stap gezet'. Is de casus klaar? Sluit hem dan af."]
         if view:
-            lines += [
-                "",
-                f"{bold('Bron:')} {self.kb.document_label(view.document.key)}, {view.table.source.section}",
-            ]
+            lines += ["", source_line(self.kb.document_label(view.document.key), view.table.source.section)]
         return Reply(
             "\n".join(lines),
             [

@@ -5,8 +5,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from zoneinfo import ZoneInfo
+
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")  # deadlines, reminders and dates shown are in Dutch days
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,17 @@ class Reply:
     document: Attachment | None = None
 
 
+@dataclass(frozen=True)
+class InlineAnswer:
+    """One result of an inline query (`@bot vraag` in any chat): what the list shows and the
+    message that is posted when the user picks it."""
+
+    id: str
+    title: str
+    description: str
+    text: str
+
+
 def number(text: str) -> int | None:
     """A small number from button data or a typed choice; None for anything else, including
     what str.isdigit() lets through but int() or SQLite refuse ('²', 30 digits)."""
@@ -68,6 +83,65 @@ def number(text: str) -> int | None:
 
 def bold(text: str) -> str:
     return f"**{text}**"
+
+
+Mark = Callable[[str], str]  # how a label stands out: `bold`, or `unmarked` for plain text
+
+
+def unmarked(text: str) -> str:
+    return text
+
+
+def source_line(document: str, section: str | None = None, mark: Mark = bold) -> str:
+    """The "Bron:" line under every answer, outcome, table, term and reminder: a professional
+    checks the routeboek before acting on it, so each one names the same way where it is from."""
+    return f"{mark('Bron:')} {document}, {section}" if section else f"{mark('Bron:')} {document}"
+
+
+def answer_layout(
+    mark: Mark,
+    title: str,
+    *,
+    text: str = "",
+    head: str | None = None,
+    current_note: str | None = None,
+    notes: Sequence[tuple[str, str]] = (),
+    responsible: str | None = None,
+    actions: Sequence[str] = (),
+    next_step: str | None = None,
+    contacts: Sequence[str] = (),
+    links: Sequence[str] = (),
+    source: str | None = None,
+    passage_first: bool = True,
+) -> str:
+    """The full answer, the same blocks under the same labels wherever it is shown (a section's
+    passage, the outcome of a walk-through). In a section the passage is the answer and leads;
+    in an outcome who acts and what to do lead, and the passage (`passage_first=False`) follows
+    as background."""
+    lines = [head, "", mark(title)] if head else [mark(title)]
+    if current_note:
+        # The current rule leads; an older passage follows as background.
+        lines += ["", f"{mark('Nu geldt:')} {current_note.strip()}"]
+    passage = ["", text.strip()] if text.strip() else []
+    if passage_first:
+        lines += passage
+    for gemeente, note in notes:
+        lines += ["", f"{mark(f'In {gemeente}:')} {note.strip()}"]
+    if responsible:
+        lines += ["", f"{mark('Wie is verantwoordelijk:')} {responsible}"]
+    if actions:
+        lines += ["", mark("Wat nu te doen:"), *[f"- {a}" for a in actions]]
+    if not passage_first:
+        lines += passage
+    if next_step:
+        lines += ["", f"{mark('Volgende stap:')} {next_step}"]
+    if contacts:
+        lines += ["", f"{mark('Contact:')} " + ", ".join(contacts)]
+    if links:
+        lines += ["", mark("Links:"), *[f"- {link}" for link in links]]
+    if source:
+        lines += ["", source]
+    return "\n".join(lines)
 
 
 def rows(buttons: list[Button], per_row: int = 1) -> list[list[Button]]:

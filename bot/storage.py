@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError, Table
@@ -174,19 +174,32 @@ class Profile:
         return bool(self.role and self.gemeente and self.sector)
 
 
+# What the onboarding asks now; "change": a part of the profile is being changed in /instellingen.
+OnboardingStep = Literal["role", "gemeente", "sector", "change"]
+# Typed input the conversation waits for: the first day of a timeline or of a new case, or the
+# day a case step was taken.
+Awaiting = Literal["timeline-start", "case-start", "step-date"]
+
+
 @dataclass
 class Dialogue:
-    """Where the user is in the conversation. Serialised as JSON; unknown keys are dropped."""
+    """Where the user is in the conversation. Serialised as JSON; unknown keys are dropped, and
+    so is a value a field cannot hold (state written by another version)."""
 
-    onboarding: str | None = None  # "role" | "gemeente" | "sector" while onboarding
+    onboarding: OnboardingStep | None = None
     flow: str | None = None
     node: str | None = None
     history: list[str] = field(default_factory=list)
     epoch: int = 0  # bumps on every step, so buttons of older messages are recognised as stale
-    awaiting: str | None = None  # free-text input we wait for, e.g. "timeline-start"
+    awaiting: Awaiting | None = None
     # The gemeente and sector of a date we wait for: a timeline, or a new case being registered.
     for_gemeente: str | None = None
     for_sector: str | None = None
+    # The chat the onboarding or `awaiting` prompt was sent in (None: the private chat with the
+    # bot). Only text in that chat answers it: a date typed in a group never creates a case.
+    prompt_chat: str | None = None
+    # The chat of the event being handled; set by the engine, never stored.
+    chat: str | None = field(default=None, compare=False, repr=False)
     # A case step whose date we wait for ("step-date"), or a future first day to confirm.
     for_case: int | None = None
     for_step: int | None = None
@@ -202,18 +215,40 @@ class Dialogue:
             return cls()
         if not isinstance(data, dict):
             return cls()
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "chat"}
+        if known.get("onboarding") not in (None, *get_args(OnboardingStep)):
+            known["onboarding"] = None
+        if known.get("awaiting") not in (None, *get_args(Awaiting)):
+            known["awaiting"] = None
         try:
             return cls(**known)
         except TypeError:
             return cls()
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        data = asdict(self)
+        del data["chat"]
+        return json.dumps(data, ensure_ascii=False)
+
+    def ask(self, onboarding: OnboardingStep | None = None, awaiting: Awaiting | None = None) -> None:
+        """Wait for an onboarding answer or for typed input, in the chat the prompt goes to."""
+        if onboarding is not None:
+            self.onboarding = onboarding
+        if awaiting is not None:
+            self.awaiting = awaiting
+        self.prompt_chat = self.chat
+
+    @property
+    def prompted_here(self) -> bool:
+        """Whether the waiting prompt was sent in the chat of the event being handled."""
+        return self.prompt_chat == self.chat
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("ROUTEBOEK_DATA_DIR", "data"))
+    """ROUTEBOEK_DATA_DIR (default ./data): the database, the locks and the heartbeat live there."""
+    from bot.settings import current
+
+    return current().routeboek_data_dir
 
 
 NOTICE_DAYS = 90  # how long after a set-aside a user's first message is told about it

@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import html
 import logging
-import os
 import re
+import sys
 import time
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -50,10 +50,11 @@ from telegram.request import BaseRequest
 
 from bot.actions import PRIVATE_ONLY as PRIVATE_ONLY_ACTIONS
 from bot.actions import decode
-from bot.answer import build_answer
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.http_request import AiohttpRequest
 from bot.replies import Picture
+from bot.settings import current
+from bot.startup import StartupFailed, best_effort, connect
 from bot.table_image import render
 from bot.testhooks import reminder_interval
 from bot.webhook import serve_webhook
@@ -279,7 +280,10 @@ class TelegramBot:
             return
         # "typing..." is shown only when an answer takes noticeable time: for the usual
         # millisecond answer it would be one more API call against the flood limits.
-        work = asyncio.ensure_future(self.in_engine(self.engine.handle, key, event))
+        chat = update.effective_chat
+        # A group is a chat of its own: a prompt sent in private never takes text from it.
+        where = f"tg:{chat.id}" if chat is not None and chat.type != ChatType.PRIVATE else None
+        work = asyncio.ensure_future(self.in_engine(self.engine.handle, key, event, where))
         if isinstance(event, TextIn) and update.effective_chat:
             done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER)
             if not done:
@@ -345,40 +349,16 @@ class TelegramBot:
         await query.answer(results, cache_time=60, is_personal=True)
 
     def inline_results(self, user: str, text: str) -> list[InlineQueryResultArticle]:
-        """The best passages for an inline query, each an article with its source.
-
-        A query with personal data gets one article that explains the refusal instead: the
-        user sees why nothing is found, and choosing it posts only the explanation.
-        """
-        refused = self.engine.personal_data(text)
-        if refused is not None:
-            return [
-                InlineQueryResultArticle(
-                    id="privacy",
-                    title="Geen persoonsgegevens, graag",
-                    description="Stel je vraag zonder naam, geboortedatum, BSN of contactgegevens.",
-                    input_message_content=InputTextMessageContent(
-                        to_html(refused.text), parse_mode=ParseMode.HTML
-                    ),
-                )
-            ]
-        profile = self.engine.store.profile(user)
-        results = []
-        # A declined question gets no results; an ask-back shows both candidates, card first.
-        decision = self.engine.decider.decide(text, profile.gemeente, profile.sector, top=3)
-        relevance = self.engine.decider.relevance(decision)
-        for hit in decision.hits:
-            answer = build_answer(self.engine.kb, hit.view, decision.gemeente)
-            body = answer.card(lambda s: f"**{s}**", relevance)
-            results.append(
-                InlineQueryResultArticle(
-                    id=hit.view.id[:64],
-                    title=hit.view.section.title[:100],
-                    description=answer.source[:200],
-                    input_message_content=InputTextMessageContent(to_html(body), parse_mode=ParseMode.HTML),
-                )
+        """The engine's inline answers as Telegram articles, cut to Telegram's field limits."""
+        return [
+            InlineQueryResultArticle(
+                id=answer.id[:64],
+                title=answer.title[:100],
+                description=answer.description[:200],
+                input_message_content=InputTextMessageContent(to_html(answer.text), parse_mode=ParseMode.HTML),
             )
-        return results
+            for answer in self.engine.inline_answers(text, user)
+        ]
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
@@ -395,10 +375,12 @@ class TelegramBot:
     async def post_init(self, app: AnyApp) -> None:
         private = [BotCommand(name, desc) for name, desc in COMMANDS]
         group = [BotCommand(name, desc) for name, desc in COMMANDS if name in GROUP_COMMANDS]
-        await app.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
-        await app.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats())
-        await app.bot.set_my_description(DESCRIPTION)
-        await app.bot.set_my_short_description(SHORT_DESCRIPTION)
+        # Cosmetic: a failure here (Telegram answers these with a 500 at times) must not keep
+        # the bot from serving; see bot/startup.py.
+        await best_effort("the menu", app.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats()))
+        await best_effort("the group menu", app.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats()))
+        await best_effort("the description", app.bot.set_my_description(DESCRIPTION))
+        await best_effort("the short description", app.bot.set_my_short_description(SHORT_DESCRIPTION))
 
     async def send_reminders(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The job that pushes due case reminders; one that could not be delivered for a
@@ -500,7 +482,7 @@ def build_application(
         # Telegram's flood limits: about 30 messages/s overall and 1/s per chat. Retry a
         # RetryAfter three times instead of failing the reply.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    url = api_url or os.environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL
+    url = api_url or current().telegram_api_url or DEFAULT_API_URL
     builder = builder.base_url(url)
     if request is None:
         builder = builder.request(AiohttpRequest(connection_pool_size=256)).get_updates_request(
@@ -519,13 +501,27 @@ def run_telegram(engine: Engine, token: str, webhook: bool = False, port: int = 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app = build_application(engine, token)
     if webhook:
-        url = os.environ.get("WEBHOOK_URL", "")
-        secret = os.environ.get("WEBHOOK_SECRET", "")
+        url, secret = current().webhook_url, current().webhook_secret
         if not url or not secret:
             print("Webhook-modus heeft WEBHOOK_URL en WEBHOOK_SECRET nodig.")
             return 2
         info = {"sections": len(engine.kb.sections), "gemeenten": engine.kb.gemeenten}
-        asyncio.run(serve_webhook(app, url, secret, port, info))
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        try:
+            asyncio.run(serve_webhook(app, url, secret, port, info))
+        except StartupFailed as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        return 0
+    # getMe with retries in the loop run_polling will use (it takes the current one), so a
+    # Telegram that is down for a moment delays the start instead of failing it.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(connect(app))
+    except StartupFailed as exc:
+        print(str(exc), file=sys.stderr)
+        loop.run_until_complete(app.shutdown())
+        loop.close()
+        return 1
+    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0

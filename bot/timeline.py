@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.holidays import Holidays
 from bot.knowledge import Knowledge
-from bot.replies import Card, Picture, bold, nl_date
+from bot.replies import Card, Picture, bold, nl_date, source_line, unmarked
 from bot.schema import Calendar, Term
 
 
@@ -225,7 +225,7 @@ def describe_timeline(
         lines += ["", bold(f"Stap {step.step}: {step.name}"), f"Uiterlijk: {when}", f"({step.basis})"]
     for warning in timeline.warnings:
         lines += ["", f"Let op: {warning}"]
-    lines += ["", f"{bold('Bron:')} {kb.document_label(timeline.document)}"]
+    lines += ["", source_line(kb.document_label(timeline.document))]
     return lines
 
 
@@ -243,7 +243,7 @@ def timeline_picture(
         for i, step in enumerate(timeline.steps)
     )
     note = f"Eerste dag zorgwekkend verzuim: {nl_date(timeline.start)}"
-    return Picture(title, cards, f"Bron: {kb.document_label(timeline.document)}", note, caption)
+    return Picture(title, cards, source_line(kb.document_label(timeline.document), mark=unmarked), note, caption)
 
 
 def _when(step: TimelineStep, today: date | None, upcoming: TimelineStep | None, taken: bool) -> str:

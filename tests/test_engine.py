@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -205,14 +206,15 @@ def test_console_protocol(engine: Engine) -> None:
     assert "**" not in out.getvalue()  # markup is rendered, not shown
 
 
-def test_what_is_question_gets_the_glossary_definition_first(engine: Engine) -> None:
+def test_what_is_question_gets_the_abbreviation_spelled_out_on_the_card(engine: Engine) -> None:
     onboard(engine)
     (reply,) = engine.handle(USER, TextIn("wat betekent JGZ?"))
-    text = plain(reply.text)
-    assert text.startswith("JGZ: Jeugdgezondheidszorg\nBron: Testroutebook (2025), Afkortingen")
-    assert "Bron: Testroutebook (2025), Fase 2" in text  # and then the passage itself
+    lines = plain(reply.text).splitlines()
+    assert lines[1] == "JGZ: Jeugdgezondheidszorg."  # right under the card's heading, once
+    assert plain(reply.text).count("Jeugdgezondheidszorg") == 1
+    assert "Bron: Testroutebook (2025), Fase 2" in plain(reply.text)  # the passage's card
     (other,) = engine.handle(USER, TextIn("wanneer meldt de school bij de jgz?"))
-    assert not plain(other.text).startswith("JGZ: Jeugdgezondheidszorg")
+    assert "JGZ: Jeugdgezondheidszorg" not in plain(other.text)
 
 
 @pytest.mark.parametrize(
@@ -305,3 +307,12 @@ def test_dialogue_input_passes_the_guard(engine: Engine) -> None:
     (reply,) = engine.handle(USER, TextIn("12-03-2012"))  # a child's birth date, not a first day
     assert reply.text.startswith("Je bericht lijkt") and "2012" not in reply.text
     assert "2012" not in repr(engine.store.export(USER))
+
+
+def test_dialogue_state_from_another_version_is_read_as_no_prompt() -> None:
+    from bot.storage import Dialogue
+
+    state = Dialogue.from_json('{"onboarding": "bogus", "awaiting": "case-x", "flow": "f", "chat": "tg:-5"}')
+    assert (state.onboarding, state.awaiting, state.flow, state.chat) == (None, None, "f", None)
+    stored = json.loads(Dialogue(chat="tg:-5").to_json())
+    assert "chat" not in stored and "tg:-5" not in stored.values()  # the event's chat is never stored

@@ -389,3 +389,26 @@ async def test_shared_contacts_locations_and_files_get_a_clear_refusal(
     assert "alleen tekst" in sent["text"] and "persoonsgegevens" in sent["text"]
     assert "Sanne" not in sent["text"]
     assert engine.store.export("tg:42") == {}
+
+
+async def test_a_date_typed_in_a_group_never_answers_a_case_prompt_sent_in_private(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    """Issue 10 item 6: waiting states are per chat."""
+    app, request, engine = offline
+    engine.store.save_profile(Profile("tg:42", "ib", "Den Haag", "vo"))
+    async with app:
+        await process(app, callback_update("cs:new"))
+        (prompt,) = request.sent()
+        assert "eerste dag" in prompt["text"]
+        request.calls.clear()
+        await process(app, message_update("@routeboek_bot 5-11-2026", chat_type="group", chat_id=-5))
+        in_group = [s for s in request.sent() if int(s["chat_id"]) == -5]
+        assert engine.store.cases("tg:42") == []
+        assert request.sent("sendPhoto") == []
+        assert not any("Casus" in s["text"] or "casus" in s["text"] for s in in_group)
+        # The prompt still waits in the private chat, where the date makes the case.
+        await process(app, message_update("5-11-2026"))
+    (case,) = engine.store.cases("tg:42")
+    assert case.start == "2026-11-05"
+    assert all(int(p["chat_id"]) == 42 for p in request.sent("sendPhoto"))

@@ -355,6 +355,8 @@ const botRoutes = [
   // Accepted and recorded only (the recording is what tests assert on).
   botMethod('setMyDescription', answerTrue()),
   botMethod('setMyShortDescription', answerTrue()),
+  botMethod('setWebhook', answerTrue('url')),
+  botMethod('deleteWebhook', answerTrue()),
   botMethod('sendChatAction', answerTrue('chat_id', 'action')),
   botMethod('answerCallbackQuery', answerTrue('callback_query_id')),
   botMethod('answerInlineQuery', answerTrue('inline_query_id', 'results')),
