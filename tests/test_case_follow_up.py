@@ -175,6 +175,18 @@ def test_a_reminder_can_be_put_off_to_tomorrow_or_a_week(engine: Engine, clock: 
     assert "Je vroeg me" in again
 
 
+def test_a_reminder_put_off_into_a_holiday_comes_after_it(engine: Engine, clock: Clock) -> None:
+    new_case(engine, "26-10-2026")
+    clock.set(2026, 12, 18, 9)  # the Friday before the kerstvakantie
+    reminder = next(r for r in engine.due_reminders() if r.step == "1")
+    (put_off,) = press(engine, reminder.reply, "Morgen weer", USER)
+    assert "Op 4-1-2027 (na de kerstvakantie) herinner ik je weer aan stap 1" in put_off.text
+    assert not any(r.kind == "again" for r in engine.due_reminders())
+    clock.set(2027, 1, 4, 9)
+    (again,) = [r for r in engine.due_reminders() if r.kind == "again"]
+    assert "Op 21-12-2026 (kerstvakantie) was de uiterste termijn voor stap 1" in again.reply.text
+
+
 def test_a_reminder_that_falls_in_a_holiday_comes_on_the_last_school_day_before_it(
     engine: Engine, clock: Clock
 ) -> None:
