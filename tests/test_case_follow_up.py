@@ -316,3 +316,25 @@ def test_without_a_table_for_ones_own_sector_the_other_sector_is_one_press(engin
     assert "Voor Den Haag (PO) staat geen opschalingstabel" in refused.text
     (question,) = press(engine, refused, "Den Haag VO", USER)
     assert "Nieuwe casus** in Den Haag (VO)" in question.text
+
+
+def test_the_console_shows_reminders_digest_and_agenda_file_on_its_clock(
+    kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    import io
+
+    from bot.console import CONSOLE_USER, run_console
+
+    monkeypatch.setenv("ROUTEBOEK_DATA_DIR", str(tmp_path / "data"))
+    clock = Clock()
+    engine = Engine(kb, Store(tmp_path / "data" / "routeboek.db"), clock=lambda: clock.now)
+    engine.store.save_profile(Profile(CONSOLE_USER, "ib", "Den Haag", "vo"))
+    engine.store.add_case(CONSOLE_USER, "K7MX", "Den Haag", "vo", "2026-10-26")
+    clock.set(2026, 11, 16, 9)  # a Monday: step 1's week reminder and the digest are due
+    out = io.StringIO()
+    assert run_console(engine, io.StringIO("/casus\n1\n2\n"), out) == 0
+    text = out.getvalue()
+    assert text.index("Herinnering casus K7MX") < text.index("Weekoverzicht casussen") < text.index("Je casussen")
+    assert "[2] Morgen weer\n[3] Over een week" in text
+    saved = tmp_path / "data" / "bestanden" / "casus-K7MX.ics"
+    assert f"Bestand: {saved}" in text and saved.read_bytes().startswith(b"BEGIN:VCALENDAR")
