@@ -184,6 +184,9 @@ class PushSetting:
 @dataclass(frozen=True)
 class Roles:
     role: str | None = None  # None: the list
+    # A page of the list chosen in the list itself (1, 2, ...): it replaces the page on screen.
+    # 0: the list opened from elsewhere (the menu), at its first page, as a new message.
+    page: int = 0
 
 
 @dataclass(frozen=True)
@@ -309,6 +312,8 @@ def _encode(action: Action) -> str:
             return f"cs:{verb}:{case}" + (f":{step}" if step is not None else "")
         case Roles(role) if role is not None:
             return f"w:{role}"
+        case Roles(None, page):
+            return f"wp:{page}"
         case PushSetting(kind, on):
             return f"ps:{kind}:{int(on)}"
     raise ValueError(f"no button data for {action!r}")
@@ -365,6 +370,8 @@ def decode(data: str, kb: Knowledge) -> Action | None:
             return CaseAction(verb, case_id, index)  # type: ignore[arg-type]
         case "w", [role] if any(view.role.id == role for view in kb.roles):
             return Roles(role)
+        case "wp", [page] if (index := number(page)) is not None and index >= 1:
+            return Roles(None, index)
         case "ps", [kind, on] if kind in get_args(PushKind) and on in ("0", "1"):
             return PushSetting(kind, on == "1")  # type: ignore[arg-type]
     return None

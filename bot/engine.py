@@ -17,7 +17,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.actions import (
+    PRIVATE_ONLY,
     WITHOUT_PROFILE,
+    Action,
     AskHelp,
     Begin,
     ChooseGemeente,
@@ -50,7 +52,7 @@ from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.mydata import MyDataDesk
 from bot.navigation import COMMANDS as COMMANDS
-from bot.navigation import help_reply, menu, menu_buttons, related_buttons, stale
+from bot.navigation import help_reply, in_place, menu, menu_buttons, related_buttons, stale
 from bot.onboarding import ROLES as ROLES
 from bot.onboarding import OnboardingDesk
 from bot.privacy import personal_data_kinds, refusal
@@ -58,7 +60,7 @@ from bot.pushes import Push
 from bot.reference import ReferenceDesk
 from bot.replies import LOCAL_TIME as LOCAL_TIME
 from bot.replies import Button as Button
-from bot.replies import InlineAnswer, bold, nl_date, short
+from bot.replies import InlineAnswer, bold, distinct_labels, nl_date
 from bot.replies import Reply as Reply
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import words
@@ -96,7 +98,7 @@ class Engine:
         self.onboarding = OnboardingDesk(kb, store)
         self.walkthrough = WalkthroughDesk(kb, store)
         self.reference = ReferenceDesk(kb)
-        self.mydata = MyDataDesk(store)
+        self.mydata = MyDataDesk(kb, store)
         self.cases = CaseDesk(kb, store)
         self.escalation = EscalationDesk(kb, store)
         self.clock = clock  # local time: deadlines and reminders are in Dutch days
@@ -134,6 +136,11 @@ class Engine:
         if isinstance(event, Press):
             return self._press(user, profile, state, event.data)
         return self._text(user, profile, state, event.text)
+
+    def private_press(self, data: str) -> bool:
+        """Whether a button shows the user's own cases: an adapter keeps such presses out of
+        group chats, where others would see them."""
+        return isinstance(decode(data, self.kb), PRIVATE_ONLY)
 
     def personal_data(self, text: str) -> Reply | None:
         """The refusal when user text holds personal data, else None.
@@ -188,6 +195,12 @@ class Engine:
             return stale()
         if not profile.complete and not isinstance(action, WITHOUT_PROFILE):
             return self.onboarding.ask_role(user, state)
+        replies = self._dispatch(user, profile, state, action)
+        if replies and replies[0].screen and in_place(action):
+            replies[0].edit = True  # the next step takes the place of the screen pressed on
+        return replies
+
+    def _dispatch(self, user: str, profile: Profile, state: Dialogue, action: Action) -> list[Reply]:
         today = self.clock().date()
         match action:
             case Menu():
@@ -212,8 +225,8 @@ class Engine:
                 return self.escalation.press(profile, action)
             case TimelineStart():
                 return self.escalation.ask_start(user, profile, state, action)
-            case Roles(role_id):
-                return self.reference.roles(profile, role_id)
+            case Roles(role_id, page):
+                return self.reference.roles(profile, role_id, page)
             case Forget(confirm):
                 return self.mydata.press_forget(user, confirm)
             case _:
@@ -261,8 +274,10 @@ class Engine:
             return [Reply(decision.declined.message, menu_buttons())]
         hits = decision.hits
         if decision.clarify is not None:
+            labels = distinct_labels([label for label, _ in decision.clarify.options])
             options = [
-                [button(short(label), ShowCard(section_id))] for label, section_id in decision.clarify.options
+                [button(label, ShowCard(section_id))]
+                for label, (_, section_id) in zip(labels, decision.clarify.options, strict=True)
             ]
             return [Reply(decision.clarify.question, options)]
         best = hits[0]
@@ -273,7 +288,9 @@ class Engine:
         buttons: list[list[Button]] = [[button("Lees het hele stuk", ShowSection(best.view.id))]]
         if Matcher.is_ambiguous(hits):
             text_out += "\n\nBedoelde je misschien iets anders?"
-            buttons += [[button(short(h.view.section.title), ShowCard(h.view.id))] for h in hits[1:3]]
+            others = hits[1:3]
+            labels = distinct_labels([h.view.section.title for h in others])
+            buttons += [[button(label, ShowCard(h.view.id))] for label, h in zip(labels, others, strict=True)]
         buttons += related_buttons(self.kb, best.view.section.related)
         if not profile.complete:
             text_out += "\n\nTip: kies met /start je gemeente, dan krijg je het antwoord uit jouw routeboek."

@@ -104,7 +104,7 @@ class ReminderRun:
     def mark_all_due(self, case: Case, today: date) -> None:
         """What is due now was just shown on screen (a new case): no reminder for it."""
         for d in self.due_for(case, today):
-            self.store.mark_reminder_sent(case, d.step.step, d.kind, d.due.isoformat())
+            self.store.mark_reminder_sent(case, d.step.step, d.kind, d.due.isoformat(), sent=False)
 
     def due_for(self, case: Case, today: date) -> list[Due]:
         """The reminders of the case's open steps whose window includes today."""

@@ -683,14 +683,15 @@ class Store:
             ).fetchone()
         return row is not None
 
-    def mark_reminder_sent(self, case: Case, step: str, kind: str, due: str) -> None:
+    def mark_reminder_sent(self, case: Case, step: str, kind: str, due: str, sent: bool = True) -> None:
         """Record a sent reminder, but only while its case exists: one statement, so a /vergeet
-        or a deletion that came first leaves no record behind."""
+        or a deletion that came first leaves no record behind. `sent=False` records one that is
+        never to be sent (its deadline was shown already) with no time of sending."""
         with self._lock:
             self.db.execute(
                 "INSERT OR REPLACE INTO reminders_sent (case_id, user, step, kind, due, sent)"
                 " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ? AND user = ?)",
-                [case.id, case.user, step, kind, due, time.time(), case.id, case.user],
+                [case.id, case.user, step, kind, due, time.time() if sent else None, case.id, case.user],
             )
 
     # --- privacy --------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from telegram import (
     InputFile,
     InputTextMessageContent,
     LinkPreviewOptions,
+    Message,
+    MessageEntity,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
@@ -48,8 +50,6 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.actions import PRIVATE_ONLY as PRIVATE_ONLY_ACTIONS
-from bot.actions import decode
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.http_request import AiohttpRequest
 from bot.replies import Picture
@@ -134,6 +134,21 @@ def _cut_point(text: str, window: int) -> int:
         if cut > window // 2:
             return cut
     return window
+
+
+def command_of(message: Message, username: str | None) -> Command | None:
+    """The command a message starts with, from Telegram's own `bot_command` entity; None when it
+    is addressed to another bot (`/help@some_other_bot`). The argument is everything after the
+    command with any whitespace between words, so "/opschaling\nRijswijk" reads as
+    "/opschaling Rijswijk" (PTB's `context.args` splits the same way)."""
+    entity = next((e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None)
+    if entity is None or not message.text:
+        return None
+    command = message.parse_entity(entity)
+    name, _, target = command[1:].partition("@")
+    if target and target.lower() != (username or "").lower():
+        return None
+    return Command(name, " ".join(message.text[len(command) :].split()))
 
 
 def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -289,20 +304,42 @@ class TelegramBot:
             if not done:
                 await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
         replies = await work
+        if replies and replies[0].edit and await self._edit(update, replies[0]):
+            replies = replies[1:]
         await self.send(update, context, replies)
+
+    async def _edit(self, update: Update, reply: Reply) -> bool:
+        """Put a screen in place of the message whose button was pressed; False when Telegram
+        does not allow it (a photo, a message too old or gone, text over one message), so the
+        caller sends it as a new message instead."""
+        query = update.callback_query
+        message = query.message if query else None
+        chunks = split_message(reply.text)
+        if query is None or not isinstance(message, Message) or not message.text or reply.picture or len(chunks) != 1:
+            return False
+        try:
+            await query.edit_message_text(to_html(reply.text), reply_markup=keyboard(reply.buttons))
+        except BadRequest as error:
+            # Pressing the same step twice gives the same screen: nothing to change, and done.
+            if "not modified" in str(error).lower():
+                return True
+            log.info("message not edited (%s); sending a new one", type(error).__name__)
+            return False
+        return True
 
     # --- handlers -------------------------------------------------------------------------
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is None or not message.text:
             return
-        name, _, arg = message.text[1:].partition(" ")
-        name = name.split("@", 1)[0]
+        parsed = command_of(message, context.bot.username)
+        if parsed is None:
+            return  # "/help@some_other_bot": that bot's command, not ours
         chat = update.effective_chat
-        if chat and chat.type != ChatType.PRIVATE and name.lower() not in GROUP_COMMANDS:
+        if chat and chat.type != ChatType.PRIVATE and parsed.name.lower() not in GROUP_COMMANDS:
             await self.send(update, context, [Reply(PRIVATE_ONLY)])
             return
-        await self._run(update, context, Command(name, arg.strip()))
+        await self._run(update, context, parsed)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -311,9 +348,11 @@ class TelegramBot:
             return
         text = message.text
         if chat.type != ChatType.PRIVATE:
-            # In groups only a mention is for us; the text is answered, never stored.
+            # In groups only a mention or a reply to the bot is for us; answered, never stored.
             mention = f"@{context.bot.username}"
-            if mention.lower() not in text.lower():
+            replied = message.reply_to_message
+            to_us = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+            if mention.lower() not in text.lower() and not to_us:
                 return
             text = re.sub(re.escape(mention), "", text, flags=re.IGNORECASE).strip()
         await self._run(update, context, TextIn(text))
@@ -327,8 +366,7 @@ class TelegramBot:
         if query is None:
             return
         chat = update.effective_chat
-        pressed = decode(query.data or "", self.engine.kb)
-        if chat and chat.type != ChatType.PRIVATE and isinstance(pressed, PRIVATE_ONLY_ACTIONS):
+        if chat and chat.type != ChatType.PRIVATE and self.engine.private_press(query.data or ""):
             # Only the presser sees this; their cases never show up in the group.
             await query.answer(PRIVATE_ONLY, show_alert=True)
             return
