@@ -498,16 +498,20 @@ class CaseDesk:
         return self._show(case, today)
 
     def _snooze(self, case: Case, verb: str, index: int | None, today: date) -> Reply:
-        """'Morgen weer' / 'Over een week': the same step once more, on a working day."""
+        """'Morgen weer' / 'Over een week': the same step once more, on a school day."""
         timeline = self._timeline(case)
         taken = taken_index(timeline, case) if timeline else -1
         if case.closed or timeline is None or index is None or not taken < index < len(timeline.steps):
             return self._stale(case, today)
-        until = next_weekday(today) if verb == "s1" else today + timedelta(days=7)
+        wanted = next_weekday(today) if verb == "s1" else today + timedelta(days=7)
+        # Not in a school holiday of the case's region: nobody at school reads it there.
+        holiday = timeline.holidays.holiday_of(wanted)
+        until = next_weekday(holiday.end) if holiday else wanted
         step = timeline.steps[index]
         self.store.snooze(case, step.step, until.isoformat())
+        after = f" (na de {holiday.label})" if holiday else ""
         return Reply(
-            f"Goed. Op {nl_date(until)} herinner ik je weer aan stap {step.step} van casus {case.pseudonym}.",
+            f"Goed. Op {nl_date(until)}{after} herinner ik je weer aan stap {step.step} van casus {case.pseudonym}.",
             [[button("Bekijk casus", CaseAction("v", case.id)), MENU_BUTTON]],
         )
 

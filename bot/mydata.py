@@ -105,7 +105,7 @@ class MyDataDesk:
             "stap-voor-stap-route. Je vragen zelf bewaar ik niet en ze komen niet in logbestanden.\n\n"
             "Volg je een casus met /casus, dan bewaar ik daarvan alleen een code die ik zelf maak, de "
             "gemeente, de sector, de eerste dag van het verzuim, welke stap wanneer gezet is, of en wanneer je de "
-            "casus afsloot, welke herinneringen ik stuurde of van je later moest sturen, en of je het weekoverzicht wilt. "
+            "casus afsloot, welke herinneringen ik stuurde of van je later moest sturen, en of je het weekoverzicht en herinneringen voor vaste data wilt. "
             "Geen naam.\n\n"
             "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
             "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"

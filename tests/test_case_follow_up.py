@@ -175,6 +175,18 @@ def test_a_reminder_can_be_put_off_to_tomorrow_or_a_week(engine: Engine, clock: 
     assert "Je vroeg me" in again
 
 
+def test_a_reminder_put_off_into_a_holiday_comes_after_it(engine: Engine, clock: Clock) -> None:
+    new_case(engine, "26-10-2026")
+    clock.set(2026, 12, 18, 9)  # the Friday before the kerstvakantie
+    reminder = next(r for r in engine.due_reminders() if r.step == "1")
+    (put_off,) = press(engine, reminder.reply, "Morgen weer", USER)
+    assert "Op 4-1-2027 (na de kerstvakantie) herinner ik je weer aan stap 1" in put_off.text
+    assert not any(r.kind == "again" for r in engine.due_reminders())
+    clock.set(2027, 1, 4, 9)
+    (again,) = [r for r in engine.due_reminders() if r.kind == "again"]
+    assert "Op 21-12-2026 (kerstvakantie) was de uiterste termijn voor stap 1" in again.reply.text
+
+
 def test_a_reminder_that_falls_in_a_holiday_comes_on_the_last_school_day_before_it(
     engine: Engine, clock: Clock
 ) -> None:
@@ -304,3 +316,25 @@ def test_without_a_table_for_ones_own_sector_the_other_sector_is_one_press(engin
     assert "Voor Den Haag (PO) staat geen opschalingstabel" in refused.text
     (question,) = press(engine, refused, "Den Haag VO", USER)
     assert "Nieuwe casus** in Den Haag (VO)" in question.text
+
+
+def test_the_console_shows_reminders_digest_and_agenda_file_on_its_clock(
+    kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    import io
+
+    from bot.console import CONSOLE_USER, run_console
+
+    monkeypatch.setenv("ROUTEBOEK_DATA_DIR", str(tmp_path / "data"))
+    clock = Clock()
+    engine = Engine(kb, Store(tmp_path / "data" / "routeboek.db"), clock=lambda: clock.now)
+    engine.store.save_profile(Profile(CONSOLE_USER, "ib", "Den Haag", "vo"))
+    engine.store.add_case(CONSOLE_USER, "K7MX", "Den Haag", "vo", "2026-10-26")
+    clock.set(2026, 11, 16, 9)  # a Monday: step 1's week reminder and the digest are due
+    out = io.StringIO()
+    assert run_console(engine, io.StringIO("/casus\n1\n2\n"), out) == 0
+    text = out.getvalue()
+    assert text.index("Herinnering casus K7MX") < text.index("Weekoverzicht casussen") < text.index("Je casussen")
+    assert "[2] Morgen weer\n[3] Over een week" in text
+    saved = tmp_path / "data" / "bestanden" / "casus-K7MX.ics"
+    assert f"Bestand: {saved}" in text and saved.read_bytes().startswith(b"BEGIN:VCALENDAR")
