@@ -501,14 +501,27 @@ def build_application(
 def install_heartbeat(app: AnyApp, folder: Path, info: dict[str, Any]) -> None:
     """The job that proves, once a minute, that this bot's event loop runs (bot/health.py)."""
 
-    async def beat(_: ContextTypes.DEFAULT_TYPE) -> None:
+    def write() -> None:
         try:
             write_heartbeat(folder, info)
         except OSError as exc:
             log.warning("heartbeat not written (%s)", type(exc).__name__)
 
+    async def beat(_: ContextTypes.DEFAULT_TYPE) -> None:
+        write()
+
+    # The first beat as soon as the bot is up (after getMe and the menu): a job scheduled before
+    # the scheduler starts would first run a whole interval later.
+    previous = app.post_init
+
+    async def post_init(application: AnyApp) -> None:
+        if previous is not None:
+            await previous(application)
+        write()
+
+    app.post_init = post_init
     if app.job_queue is not None:
-        app.job_queue.run_repeating(beat, interval=HEARTBEAT_EVERY, first=0, name="heartbeat")
+        app.job_queue.run_repeating(beat, interval=HEARTBEAT_EVERY, first=HEARTBEAT_EVERY, name="heartbeat")
 
 
 def install_retention(app: AnyApp, engine: Engine, folder: Path, periods: Periods) -> None:
