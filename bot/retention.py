@@ -1,7 +1,7 @@
 """Retention: what nobody uses any more is deleted, on a schedule the privacy officer can read.
 
-Run once a day by the job queue (and on demand with `run_retention`), with the periods from the
-settings (ROUTEBOEK_RETAIN_*):
+Run once a day by the job queue, after the day's backup into <data>/backups/ (`daily`), with
+the periods from the settings (ROUTEBOEK_RETAIN_*):
 - an open case, once its last deadline lies `open_case_days` behind us and its user has not
   used the bot in that time either;
 - everything about a user who has not used the bot for `user_days`;
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bot.backup import BACKUP_DIR
+from bot.backup import BACKUP_DIR, BackupFailed, backup
 from bot.knowledge import Knowledge
 from bot.restore import copies
 from bot.settings import Settings
@@ -98,6 +98,18 @@ def purge(kb: Knowledge, store: Store, periods: Periods, now: datetime, folder: 
         done.files = purge_files(folder, store.path, periods.copies_days, stamp)
     log.info("retention: %d case(s), %d user(s), %d file(s) deleted", done.cases, done.users, done.files)
     return done
+
+
+def daily(kb: Knowledge, store: Store, periods: Periods, now: datetime, folder: Path) -> Purged:
+    """The bot's daily care: a backup in <data>/backups/ (a way back after a mistake, kept for
+    `copies_days`), then the purge. A failed backup is logged and does not stop the purge."""
+    backups = folder / BACKUP_DIR
+    try:
+        backups.mkdir(exist_ok=True)
+        backup(store.path, backups)
+    except (BackupFailed, OSError) as exc:
+        log.warning("daily backup not made (%s)", type(exc).__name__)
+    return purge(kb, store, periods, now, folder)
 
 
 def purge_files(folder: Path, db_path: Path, days: int, now: float | None = None) -> int:

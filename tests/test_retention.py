@@ -125,7 +125,7 @@ def test_privacy_names_the_periods_that_apply(kb: Knowledge, store: Store, monke
     assert "90 dagen na de laatste termijn" in reply.text and "200 dagen zonder gebruik" in reply.text
 
 
-async def test_the_bot_schedules_retention_daily(kb: Knowledge, store: Store, tmp_path: Path) -> None:
+async def test_the_bot_backs_up_and_applies_retention_daily(kb: Knowledge, store: Store, tmp_path: Path) -> None:
     from test_telegram_handlers import OfflineRequest
 
     from bot.telegram_app import build_application, install_retention
@@ -140,3 +140,7 @@ async def test_the_bot_schedules_retention_daily(kb: Knowledge, store: Store, tm
     assert job.job.trigger.interval == timedelta(days=1)
     await job.callback(None)  # type: ignore[arg-type]
     assert store.export("tg:away") == {}
+    (made,) = (tmp_path / "backups").glob("routeboek-*.db")  # the day's backup, made first
+    copy = Store(made)
+    assert copy.profile("tg:away").gemeente == "Rijswijk"
+    copy.close()
