@@ -148,3 +148,4 @@ def test_routeboek_run_with_a_token_telegram_refuses_exits_1_with_one_clear_line
     assert result.returncode == 1
     assert "Telegram kent dit token niet (TELEGRAM_BOT_TOKEN)" in result.stderr
     assert "Traceback" not in result.stderr and "AAE-revoked" not in result.stderr
+    assert "Unclosed" not in result.stderr  # the HTTP sessions of the failed start are closed
