@@ -114,7 +114,9 @@ class TimelineStart:
     sector: str | None = None
 
 
-CaseVerb = Literal["v", "d", "dd", "on", "off", "un", "st"]
+CaseVerb = Literal["v", "d", "dd", "on", "off", "un", "st", "sv", "s1", "s7", "c", "ro", "ics"]
+# Verbs about one step of the case: they carry the step's index, the others never do.
+STEP_VERBS = ("st", "sv", "s1", "s7")
 
 
 @dataclass(frozen=True)
@@ -154,17 +156,37 @@ class CaseCancel:
 
 @dataclass(frozen=True)
 class CaseAction:
-    """view, delete (ask), delete (done), reminders on/off, step undone, step taken."""
+    """view, delete (ask), delete (done), reminders on/off, step undone, step taken (asks
+    when), step taken today, remind again tomorrow / in a week, close, reopen, agenda file."""
 
     verb: CaseVerb
     case: int
-    step: int | None = None  # for "st": the index of the step taken
+    step: int | None = None  # for STEP_VERBS: the index of the step
+
+
+@dataclass(frozen=True)
+class CaseConfirmStart:
+    """"Ja, klopt": a first day in the future was meant (it is in the dialogue state)."""
+
+
+PushKind = Literal["dg", "fx"]  # the weekly digest; reminders of fixed dates
+
+
+@dataclass(frozen=True)
+class PushSetting:
+    """The weekly digest or the fixed-date reminders on or off."""
+
+    kind: PushKind
+    on: bool
 
 
 # --- roles and the user's data ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Roles:
     role: str | None = None  # None: the list
+    # A page of the list chosen in the list itself (1, 2, ...): it replaces the page on screen.
+    # 0: the list opened from elsewhere (the menu), at its first page, as a new message.
+    page: int = 0
 
 
 @dataclass(frozen=True)
@@ -196,6 +218,8 @@ Action = (
     | CaseToday
     | CaseCancel
     | CaseAction
+    | CaseConfirmStart
+    | PushSetting
     | Roles
     | Forget
 )
@@ -204,7 +228,18 @@ Action = (
 WITHOUT_PROFILE = (Menu, Begin, ChooseRole, ChooseGemeente, ChooseSector, Forget)
 
 # Presses on a user's own cases: never answered in a group, where others would see them.
-PRIVATE_ONLY = (Cases, CaseNew, CaseChooseGemeente, CaseGemeente, CaseSector, CaseToday, CaseCancel, CaseAction)
+PRIVATE_ONLY = (
+    Cases,
+    CaseNew,
+    CaseChooseGemeente,
+    CaseGemeente,
+    CaseSector,
+    CaseToday,
+    CaseCancel,
+    CaseAction,
+    CaseConfirmStart,
+    PushSetting,
+)
 
 _FIXED: dict[str, Action] = {
     "menu": Menu(),
@@ -219,6 +254,7 @@ _FIXED: dict[str, Action] = {
     "cs:g": CaseChooseGemeente(),
     "cs:today": CaseToday(),
     "cs:x": CaseCancel(),
+    "cs:ok": CaseConfirmStart(),
     "w": Roles(),
     "fg:ja": Forget(True),
     "fg:nee": Forget(False),
@@ -276,6 +312,10 @@ def _encode(action: Action) -> str:
             return f"cs:{verb}:{case}" + (f":{step}" if step is not None else "")
         case Roles(role) if role is not None:
             return f"w:{role}"
+        case Roles(None, page):
+            return f"wp:{page}"
+        case PushSetting(kind, on):
+            return f"ps:{kind}:{int(on)}"
     raise ValueError(f"no button data for {action!r}")
 
 
@@ -325,11 +365,15 @@ def decode(data: str, kb: Knowledge) -> Action | None:
             return CaseSector(sector)
         case "cs", [verb, case, *step] if verb in get_args(CaseVerb) and len(step) <= 1:
             case_id, index = number(case), (number(step[0]) if step else None)
-            if case_id is None or (step and index is None) or ((verb == "st") != bool(step)):
+            if case_id is None or (step and index is None) or ((verb in STEP_VERBS) != bool(step)):
                 return None
             return CaseAction(verb, case_id, index)  # type: ignore[arg-type]
         case "w", [role] if any(view.role.id == role for view in kb.roles):
             return Roles(role)
+        case "wp", [page] if (index := number(page)) is not None and index >= 1:
+            return Roles(None, index)
+        case "ps", [kind, on] if kind in get_args(PushKind) and on in ("0", "1"):
+            return PushSetting(kind, on == "1")  # type: ignore[arg-type]
     return None
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from bot.knowledge import Knowledge, SectionView
+from bot.question import Relevance
+from bot.replies import source_line
 from bot.textproc import fold
 
 
@@ -48,14 +50,14 @@ class Answer:
             lines += ["", f"{bold('Volgende stap:')} {self.next_step}"]
         if self.contacts:
             lines += ["", f"{bold('Contact:')} " + ", ".join(self.contacts)]
-        lines += ["", f"{bold('Bron:')} {self.source}"]
+        lines += ["", source_line(self.source, mark=bold)]
         return "\n".join(lines)
 
-    def short(self, relevance: Relevance | None = None) -> str:
+    def short(self, relevance: Scores | None = None) -> str:
         """The card as plain text."""
         return self.card(lambda label: label, relevance)
 
-    def card(self, bold: Callable[[str], str], relevance: Relevance | None = None) -> str:
+    def card(self, bold: Callable[[str], str], relevance: Scores | None = None) -> str:
         """The first message: who is responsible, what to do now, the next step, the source.
 
         At most CARD_LIMIT characters, so it fits one phone screen; the full passage is one press
@@ -65,15 +67,19 @@ class Answer:
         its own kind: what it is, who decides, the source.
         """
         head = bold(_heading(self.title))
-        source = f"{bold('Bron:')} {self.short_source or self.source}"
+        source = source_line(self.short_source or self.source, mark=bold)
         gemeente_note = self.gemeente_notes[0] if len(self.gemeente_notes) == 1 else None
         pool = units(self.text)
+        passage = len(pool)  # units before this index are the passage's own, the rest actions
         if self.kind != "definition":
             pool += [Unit(a.strip()) for a in self.actions]
         budget = CARD_LIMIT - len(head) - len(source) - 2
         slots: list[tuple[str, str, int]] = []  # (label, text, most characters)
         if self.current_note:
             slots.append(("Nu geldt:", self.current_note, 200))
+        if isinstance(relevance, Relevance) and relevance.term_line:
+            # "Wat is het CCE ...": what the abbreviation stands for, before the passage.
+            slots.append(("", relevance.term_line, 160))
         if self.kind == "definition":
             slots.append(("", "\0", 0))
             if self.responsible:
@@ -101,7 +107,7 @@ class Answer:
             scale -= 0.1
         said = [t for t in fixed.values() if t]
         while True:
-            key = _pick(pool, room, relevance, said) if room >= 60 else ""
+            key = _pick(pool, room, relevance, said, passage) if room >= 60 else ""
             lines = [head]
             for i, (name, text, _cap) in enumerate(slots):
                 piece = key if text == "\0" else fixed[i]
@@ -122,7 +128,7 @@ _ANAPHOR = re.compile(
 )
 
 # What a sentence holds of the question: a value per question concept (Matcher.relevance).
-Relevance = Callable[[str], dict[str, float]]
+Scores = Callable[[str], dict[str, float]]
 
 
 @dataclass(frozen=True)
@@ -150,7 +156,8 @@ def units(text: str) -> list[Unit]:
     for raw in text.strip().splitlines():
         line = raw.strip()
         if not line:
-            lead = steps_lead = None
+            # A blank line ends a bullet list; numbered steps often stand a blank line apart.
+            lead = None
             continue
         bullet = _BULLET.match(line)
         number = _NUMBER.match(line)
@@ -159,8 +166,10 @@ def units(text: str) -> list[Unit]:
         if number and pieces:
             pieces[0] = number.group(0) + pieces[0]
         owner = lead if bullet else steps_lead if number else None
-        for piece in pieces:
-            out.append(Unit(piece, owner))
+        for k, piece in enumerate(pieces):
+            # The rest of a numbered step goes on about its first sentence ("2. Combinatie van
+            # onderwijs en jeugdhulp. In deze variant ..."): that sentence is its lead-in.
+            out.append(Unit(piece, len(out) - k if (number or bullet) and k else owner))
         if bullet:
             continue
         lead = len(out) - 1 if pieces and pieces[-1].endswith(":") else None
@@ -169,7 +178,9 @@ def units(text: str) -> list[Unit]:
     return out
 
 
-def _pick(pool: list[Unit], room: int, relevance: Relevance | None, said: Sequence[str] = ()) -> str:
+def _pick(
+    pool: list[Unit], room: int, relevance: Scores | None, said: Sequence[str] = (), passage: int | None = None
+) -> str:
     """The units that answer most of the question within room, in the passage's own order.
 
     Greedy by what each unit adds: a unit earns only for the parts of the question (concepts)
@@ -213,6 +224,19 @@ def _pick(pool: list[Unit], room: int, relevance: Relevance | None, said: Sequen
         # A list's lead-in says nothing without its items; it comes along with them.
         if not (unit.text.endswith(":") and i + 1 < len(pool) and pool[i + 1].lead == i)
     ]
+    if isinstance(relevance, Relevance) and relevance.wants_list:
+        # "Welke scholen ...": the passage's most relevant list, whole, is the answer.
+        listed = _best_list(pool, values)
+        for form in _list_forms(pool, listed):
+            text = " ".join(form.values())
+            if len(text) + 1 <= left:
+                chosen.update(form)
+                for i in listed:
+                    for concept, value in values[i].items():
+                        covered[concept] = max(covered.get(concept, 0.0), value)
+                left -= len(text) + 1
+                candidates = [i for i in candidates if i not in listed]
+                break
     while candidates:
         best = max(
             candidates, key=lambda i: (gain(i) / (1.0 + len(pool[i].text) / DENSITY_CHARS), -i)
@@ -220,14 +244,30 @@ def _pick(pool: list[Unit], room: int, relevance: Relevance | None, said: Sequen
         candidates.remove(best)
         if chosen and gain(best) <= 0:
             break
+        if passage is not None and best >= passage:
+            # An action that restates a passage sentence gives way to it: the source's own
+            # wording, and the list item that sentence belongs to, come with it.
+            restated = [
+                i for i in range(passage) if i not in chosen and repeats(pool[i].text, [pool[best].text])
+            ]
+            if restated:
+                best = max(restated, key=lambda i: len(pool[i].text))
         sentence = end(pool[best].text)
         if repeats(sentence, [*chosen.values(), *said]):
             continue
-        if len(sentence) + 1 > left:
+        lead = pool[best].lead
+        # The rest of a numbered step says nothing without the step it belongs to.
+        needs = 0
+        if lead is not None and lead not in chosen and not pool[lead].text.endswith(":"):
+            needs = len(end(pool[lead].text)) + 1
+        if len(sentence) + 1 + needs > left:
             if not chosen:
                 chosen[best] = _fit(sentence, left)
                 break
             continue
+        if needs:
+            chosen[lead] = end(pool[lead].text)  # type: ignore[index]
+            left -= needs
         chosen[best] = sentence
         left -= len(sentence) + 1
         for concept, value in values[best].items():
@@ -242,6 +282,48 @@ def _pick(pool: list[Unit], room: int, relevance: Relevance | None, said: Sequen
                 chosen[best - 1] = before
                 left -= len(before) + 1
     return " ".join(chosen[i] for i in sorted(chosen))
+
+
+def _best_list(pool: list[Unit], values: list[dict[str, float]]) -> list[int]:
+    """The lead-in and items of the list that holds most of the question, or nothing.
+
+    A list is the units that hang from one lead-in ending in a colon ("Er zijn drie
+    varianten:"); numbered steps are its items by their first sentence. It counts only when
+    its lead-in or an item holds part of the question; of equal lists the first one wins (an
+    outer list comes before the lists inside its items).
+    """
+    lists: dict[int, list[int]] = {}
+    for i, unit in enumerate(pool):
+        if unit.lead is not None and pool[unit.lead].text.endswith(":"):
+            lists.setdefault(unit.lead, []).append(i)
+    best: list[int] = []
+    best_value = 0.0
+    for lead, items in lists.items():
+        if len(items) < 2:
+            continue
+        value = sum(values[lead].values()) + max(sum(values[i].values()) for i in items)
+        if value > best_value:
+            best, best_value = [lead, *items], value
+    return best
+
+
+def _list_forms(pool: list[Unit], listed: list[int]) -> list[dict[int, str]]:
+    """A list as the card can show it, longest first: whole; items only; items without asides."""
+    if not listed:
+        return []
+    lead, items = listed[0], listed[1:]
+    whole = {lead: pool[lead].text} | {i: _end(pool[i].text) for i in items}
+    bare = {i: _end(pool[i].text) for i in items}
+    plain = {i: _end(_ASIDE.sub("", pool[i].text).rstrip(" .;,")) for i in items}
+    return [whole, bare, plain]
+
+
+def _end(text: str) -> str:
+    return text if text[-1:] in ".!?:;," else text + "."
+
+
+# A remark in brackets: "(via het Driehoeksoverleg, vrijstelling 5 onder a)".
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 
 
 # Lines whose words are (nearly) all in another line say the same thing.

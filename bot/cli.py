@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from bot.content import ContentError, load_content
@@ -19,7 +20,7 @@ def _print_json(data: Any) -> None:
 def _load(args: argparse.Namespace) -> Knowledge | None:
     """Load content or print every problem (path:line: message) to stderr."""
     try:
-        return load_content(args.content)
+        return load_content(args.content, allow_draft=getattr(args, "allow_draft", False))
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -34,12 +35,25 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem)
         return 1
+    for warning in _calendar_warnings(args):
+        print(warning)
     print(
         f"ok: {len(kb.documents)} documents, {len(kb.sections)} sections, "
         f"{len(kb.escalation)} escalation tables, {len({r.role.id for r in kb.roles})} roles, "
         f"{len(kb.terms)} terms, {len(kb.flows)} flows, {len(kb.gemeenten)} gemeenten"
     )
     return 0
+
+
+def _calendar_warnings(args: argparse.Namespace) -> list[str]:
+    """Calendars that end within six months, as `path:line: warning:` lines (exit stays 0)."""
+    from bot.content import content_dir
+    from bot.holidays import calendar_warnings
+    from bot.testhooks import fixed_clock
+
+    clock = fixed_clock()
+    today = clock().date() if clock else date.today()
+    return calendar_warnings(content_dir(args.content), today)
 
 
 def cmd_knowledge(args: argparse.Namespace) -> int:
@@ -140,8 +154,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from datetime import date
-
     from bot.timeline import build_timeline
 
     kb = _load(args)
@@ -156,22 +168,55 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     except ValueError:
         print("--start moet een datum zijn als 2026-01-05", file=sys.stderr)
         return 2
-    timeline = build_timeline(kb, gemeente, args.sector, start)
+    done = _done_dates(args.done or [])
+    if done is None:
+        return 2
+    timeline = build_timeline(kb, gemeente, args.sector, start, done)
     if timeline is None:
         print(f"Geen opschalingstabel voor {gemeente} {args.sector or ''}".strip(), file=sys.stderr)
         return 2
-    if args.json:
+    unknown = sorted(set(done) - {step.step for step in timeline.steps})
+    if unknown:
+        print(f"--done: onbekende stap {', '.join(unknown)} (stappen: {', '.join(s.step for s in timeline.steps)})", file=sys.stderr)
+        return 2
+    if args.ics:
+        from datetime import UTC, datetime
+
+        from bot.ics import timeline_ics
+
+        code = args.case or "TIJDLIJN"
+        key = f"timeline|{args.case or ''}|{timeline.gemeente}|{timeline.sector}|{timeline.start}"
+        sys.stdout.write(timeline_ics(kb, timeline, code, key, datetime.now(UTC)).decode())
+    elif args.json:
         _print_json(timeline.to_json())
     else:
         print(f"Opschaling {timeline.gemeente} ({timeline.sector}), start {timeline.start}:")
         for step in timeline.steps:
             when = step.due.isoformat() if step.due else "-"
+            if step.holiday:
+                when += f" ({step.holiday})"
             if step.due_latest:
-                when += f" t/m {step.due_latest.isoformat()}"
+                when += f" t/m {step.due_latest.isoformat()}" + (f" ({step.holiday_latest})" if step.holiday_latest else "")
+            if step.done:
+                when += f", gezet op {step.done.isoformat()}"
             print(f"  stap {step.step}: {step.name}: {when} ({step.basis})")
         for warning in timeline.warnings:
             print(f"  let op: {warning}")
     return 0
+
+
+def _done_dates(values: list[str]) -> dict[str, Any] | None:
+    """`--done STEP=YYYY-MM-DD` values as {step: date}; None (after saying why) for a bad one."""
+
+    done: dict[str, Any] = {}
+    for value in values:
+        step, _, day = value.partition("=")
+        try:
+            done[step.strip()] = date.fromisoformat(day.strip())
+        except ValueError:
+            print(f"--done moet STAP=JJJJ-MM-DD zijn, bijvoorbeeld 2=2026-02-20 (niet {value!r})", file=sys.stderr)
+            return None
+    return done
 
 
 def _engine(args: argparse.Namespace) -> Any:
@@ -341,6 +386,157 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Which headings of a source document no section cites: a maintainer's to-do list, and a
+    check (exit 1) that a region's content leaves no chapter of its routeboek out."""
+    from bot.coverage import cover
+    from bot.headings import scan_headings
+    from bot.sourcetext import SourceError, read_source
+
+    try:
+        source = read_source(args.source)
+    except SourceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        kb = load_content(args.content, allow_draft=True)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} probleem/problemen in de inhoud; niets geladen.", file=sys.stderr)
+        return 2
+    if args.document not in kb.documents:
+        print(f"Onbekend document: {args.document}. Bekend: {', '.join(sorted(kb.documents))}", file=sys.stderr)
+        return 2
+    scan = scan_headings(source.text)
+    if not scan.headings:
+        print(
+            f"Geen genummerde koppen gevonden in {source.path.name}: de dekking is niet te meten "
+            "(een document zonder hoofdstukken, of tekst die niet uit de PDF kwam).",
+            file=sys.stderr,
+        )
+        return 2
+    citations = [(v.id, v.section.source.section) for v in kb.sections if v.section.source.document == args.document]
+    result = cover(scan.headings, citations)
+    missing = [c for c in result if not c.covered]
+    print(
+        f"{args.document}: {len(result)} koppen in {source.path.name}, {len(result) - len(missing)} geciteerd, "
+        f"{len(missing)} niet geciteerd ({len(citations)} secties citeren dit document)."
+    )
+    if missing:
+        print("\nNiet geciteerd:")
+        for item in missing:
+            print(f"  regel {item.heading.line}: {item.heading.text}")
+            if item.heading.summary:
+                print(f"      {item.heading.summary}")
+    print("\nGeciteerd:")
+    for item in result:
+        if item.through_parts and not item.sections:
+            print(f"  regel {item.heading.line}: {item.heading.text}: via de onderdelen (geen eigen tekst)")
+        elif item.sections:
+            shown = ", ".join(item.sections[:4]) + (f" (+{len(item.sections) - 4})" if len(item.sections) > 4 else "")
+            print(f"  regel {item.heading.line}: {item.heading.text}: {shown}")
+    if scan.unsure:
+        print(f"\nOnzeker, niet als kop genomen ({len(scan.unsure)}):")
+        for unsure in scan.unsure:
+            print(f"  {unsure}")
+    return 1 if missing else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Draft DIR/knowledge/KEY.yaml from a routeboek's PDF or text, so a new region starts
+    from its document's own headings instead of an empty file."""
+    from pathlib import Path
+
+    from bot.content import content_dir
+    from bot.draft import DraftContext, held_title_match, write_draft
+    from bot.headings import scan_headings
+    from bot.importing import ImportRefused, prepare_out, read_held
+    from bot.sourcetext import SourceError, read_source
+
+    try:
+        source = read_source(args.source)
+    except SourceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    # An existing folder is the content the draft joins (its regions.yaml names the region).
+    base = out if (out / "knowledge").is_dir() and not args.content else content_dir(args.content)
+    try:
+        held = read_held(base, args.key)
+        target = prepare_out(base, out, args.key)
+    except ImportRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    scan = scan_headings(source.text)
+    from bot.draft import document_info
+
+    info = document_info(source, scan)
+    supersedes = args.supersedes or (held_title_match(info.title.value, held.titles) if info.title else None)
+    if supersedes and supersedes not in held.titles:
+        print(f"--supersedes {supersedes}: dat document is er niet. Bekend: {', '.join(sorted(held.titles))}", file=sys.stderr)
+        return 2
+    region = args.region or (held.regions_of.get(supersedes) if supersedes else None)
+    if region is None and args.key.split("-")[0] in held.regions:
+        region = args.key.split("-")[0]
+    gemeenten, sectors = held.regions.get(region, ([], [])) if region else ([], [])
+    context = DraftContext(args.key, region, list(gemeenten), list(sectors), supersedes)
+    target.write_text(write_draft(source, scan, context), encoding="utf-8")
+    from bot.drafts import draft_markers
+
+    markers = draft_markers(target)
+    print(f"Concept geschreven: {target}")
+    print(
+        f"  {len(scan.headings)} koppen als secties, {len(scan.unsure)} twijfelgevallen (bovenaan het bestand), "
+        f"{len(markers)} plekken om in te vullen (# DRAFT:)."
+    )
+    if supersedes:
+        print(f"  Nieuwe versie van '{supersedes}': het concept vervangt dat document (supersedes).")
+    if region is None:
+        print("  Geen regio gevonden: zet de regio en haar gemeenten in knowledge/regions.yaml en geef --region.")
+    print(f"Verder: routeboek check --content {out}; routeboek coverage --content {out} --document {args.key} {args.source}")
+    return 0
+
+
+def cmd_try(args: argparse.Namespace) -> int:
+    """A maintainer's own question list against their content: how often the bot answers with
+    the right section, and for each miss what it gave and what it should have given."""
+    from pathlib import Path
+
+    from bot.decision import Decider
+    from bot.quality import QuestionFileError, load_questions, run_questions
+
+    try:
+        questions = load_questions(Path(args.questions))
+    except QuestionFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    kb = _load(args)
+    if kb is None:
+        return 1
+    tally = run_questions(Path(args.questions).name, questions, Decider(kb), expected_sections=True)
+    n, m = tally.n_in or 1, tally.n_out or 1
+    print(f"{tally.name}: {tally.n_in} vragen over de routeboeken, {tally.n_out} erbuiten")
+    print(f"top-1 {tally.top1 / n:.3f} ({tally.top1}/{tally.n_in})   top-3 {tally.top3 / n:.3f} ({tally.top3}/{tally.n_in})")
+    print(
+        f"erbuiten afgewezen {tally.declined / m:.3f} ({tally.declined}/{tally.n_out})   "
+        f"erbinnen ten onrechte afgewezen {tally.wrongly_declined}"
+    )
+    if tally.missed:
+        print("\nGemist (het eerste antwoord mist een verwacht feit):")
+        for miss in tally.missed:
+            got = miss.got[0] if miss.got else "afgewezen"
+            expected = miss.expected or "geen sectie bevat alle verwachte feiten"
+            extra = " (wel in top-3)" if miss.top3 else ""
+            print(f"  {miss.id}: {miss.question}")
+            print(f"      kreeg {got}{extra}; verwacht {expected}")
+    if tally.not_declined:
+        print("\nNiet afgewezen (hoort buiten de routeboeken):")
+        for qid, question, got in tally.not_declined:
+            print(f"  {qid}: {question}\n      kreeg {got}")
+    return 0
+
+
 def cmd_health(args: argparse.Namespace) -> int:
     """The JSON of GET /healthz, for Docker's HEALTHCHECK and monitoring: exit 0 only when the
     database opens and the running bot's heartbeat is recent."""
@@ -390,16 +586,56 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gemeente", required=True)
     p.add_argument("--sector", choices=["po", "vo"])
     p.add_argument("--start", required=True, help="first day of zorgwekkend verzuim, YYYY-MM-DD")
+    p.add_argument(
+        "--done",
+        action="append",
+        metavar="STEP=YYYY-MM-DD",
+        help="the day a step was taken (repeatable); later steps that count from it move",
+    )
     p.add_argument("--json", action="store_true")
+    p.add_argument("--ics", action="store_true", help="print the iCalendar file the chat sends")
+    p.add_argument("--case", metavar="CODE", help="case code for --ics (its events' UIDs follow it)")
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("chat", parents=[common], help="console chat (same engine as the Telegram bot)")
+    p.add_argument("--allow-draft", action="store_true", help="serve content with draft markers (to try a draft)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("run", parents=[common], help="start the Telegram bot (console chat without token)")
     p.add_argument("--webhook", action="store_true", help="webhook mode (WEBHOOK_URL, WEBHOOK_SECRET)")
     p.add_argument("--port", type=int, default=8443, help="webhook listen port (default 8443)")
+    p.add_argument("--allow-draft", action="store_true", help="serve content with draft markers (to try a draft)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="draft DIR/knowledge/KEY.yaml from a routeboek (PDF or text) for a maintainer to fill in",
+    )
+    p.add_argument("source", help="the routeboek: a PDF or a text file")
+    p.add_argument("--key", required=True, help="document key for the draft, e.g. 'zwolle-po-2026'")
+    p.add_argument("--out", required=True, metavar="DIR", help="content folder to write to (never the shipped one)")
+    p.add_argument("--region", help="region id in regions.yaml (default: from the key or the document it replaces)")
+    p.add_argument("--supersedes", metavar="KEY", help="the held document this is a new version of (default: same title)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "coverage",
+        parents=[common],
+        help="headings of a source document (PDF or text) and the sections citing them; exit 1 when one is uncited",
+    )
+    p.add_argument("--document", required=True, metavar="KEY", help="document key in source.document")
+    p.add_argument("source", help="the source document: a PDF or a text file")
+    p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser(
+        "try",
+        parents=[common],
+        help="answer quality on your own question list (format of shared/eval/questions-dev.yaml)",
+    )
+    p.add_argument("questions", metavar="QUESTIONS.yaml")
+    p.add_argument("--allow-draft", action="store_true", help="also on content with draft markers")
+    p.set_defaults(func=cmd_try)
 
     p = sub.add_parser(
         "restore",

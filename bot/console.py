@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.engine import Button, Command, Engine, Event, Press, Reply, TextIn
-from bot.replies import number
+from bot.replies import Attachment, number
+from bot.storage import data_dir
 
 CONSOLE_USER = "console:local"
 
@@ -39,9 +41,22 @@ def parse_line(line: str, buttons: list[Button]) -> Event | None:
 
 def render(reply: Reply) -> str:
     lines = [plain(reply.text)]
+    if reply.document:
+        # A console cannot hand over a file: the file goes in the data folder, its path on screen.
+        path = save_attachment(reply.document)
+        lines.append(f"Bestand: {path}")
     flat = [b for row in reply.buttons for b in row]
     lines += [f"[{i}] {b.label}" for i, b in enumerate(flat, start=1)]
     return "\n".join(lines) + "\n\n"
+
+
+def save_attachment(document: Attachment) -> Path:
+    """Write a reply's file into the data folder (ROUTEBOEK_DATA_DIR/bestanden) and return where."""
+    folder = data_dir() / "bestanden"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(document.filename).name  # never a path from elsewhere
+    path.write_bytes(document.data)
+    return path
 
 
 def run_console(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
@@ -66,6 +81,9 @@ def run_console(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.
         for reminder in engine.due_reminders(CONSOLE_USER):
             show(reminder.reply)
             engine.reminder_delivered(reminder)
+        for push in engine.due_pushes(CONSOLE_USER):
+            show(push.reply)
+            engine.push_delivered(push)
         if event is None:
             stdout.write(f"Er is geen knop {line.strip()}. Kies een nummer uit de lijst.\n\n")
             stdout.flush()

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.knowledge import EscalationView, Knowledge, RoleView, SectionView
+from bot.drafts import draft_markers
+from bot.knowledge import EscalationView, FixedDateView, Knowledge, RoleView, SectionView
 from bot.schema import (
     Calendar,
     CalendarsFile,
@@ -164,8 +165,11 @@ def _dated(value: str) -> date | None:
         return None
 
 
-def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
-    """Load and validate a content folder (holding knowledge/ and flows/)."""
+def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: bool = False) -> Knowledge:
+    """Load and validate a content folder (holding knowledge/ and flows/).
+
+    Draft markers (bot/drafts.py) are problems like any other, so a draft never goes live by
+    accident; `allow_draft` serves a draft folder for trying it out."""
     base = content_dir(root)
     col = _Collector(base)
     kdir, fdir = base / "knowledge", base / "flows"
@@ -288,8 +292,15 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
     escalation: list[EscalationView] = []
     roles: list[RoleView] = []
     terms: list[tuple[GlossaryTerm, Document]] = []
+    fixed_dates: list[FixedDateView] = []
     for path, raw, kf in files:
         doc = kf.document
+        for i, fixed in enumerate(kf.fixed_dates):
+            check_source(path, raw, ("fixed_dates", i), f"fixed dates '{fixed.id}'", fixed.source.document)
+            check_gemeenten(path, raw, ("fixed_dates", i, "gemeenten"), fixed.gemeenten)
+            fixed_dates.append(
+                FixedDateView(fixed, tuple(fixed.gemeenten or doc.gemeenten), tuple(fixed.sectors or doc.sectors), doc)
+            )
         for i, sec in enumerate(kf.sections):
             check_source(path, raw, ("sections", i), f"section '{sec.id}'", sec.source.document)
             check_gemeenten(path, raw, ("sections", i, "gemeenten"), sec.gemeenten)
@@ -407,6 +418,10 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
             for problem in _check_flow(flow, raw, known_docs, gemeente_names, known_sections):
                 col.add(path, problem[0], problem[1])
 
+    if not allow_draft:
+        for path in sorted(kdir.glob("*.yaml")) + (sorted(fdir.glob("*.yaml")) if fdir.is_dir() else []):
+            for line, what in draft_markers(path):
+                col.add(path, line, f"draft: {what}")
     if col.problems:
         raise ContentError(sorted(set(col.problems)))
     return Knowledge(
@@ -419,6 +434,7 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Knowledge:
         flows=flows,
         calendars=calendars,
         synonyms=synonyms,
+        fixed_dates=fixed_dates,
     )
 
 

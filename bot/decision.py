@@ -9,15 +9,15 @@ sections (bot/matcher.py), then decide. Every decision carries its reasons in `w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.dutch_places import DutchPlaces
+from bot.glossary import asked_term, term_line
 from bot.identifiers import any_covers, kind_of, label
 from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
-from bot.question import Shape, holds_amount, polarity, read
+from bot.question import Relevance, Shape, holds_amount, polarity, read
 from bot.schema import NotHeld
 from bot.textproc import fold
 
@@ -81,6 +81,7 @@ class Decision:
     why: dict[str, Any] = field(default_factory=dict)
     query: Query | None = None  # the parsed question, for picking a card's lines
     shape: Shape | None = None  # what the question's structure says (bot/question.py)
+    text: str = ""  # the question as typed
 
 
 class Decider:
@@ -102,7 +103,7 @@ class Decider:
         """Answer, ask back or decline a question for a user's gemeente and sector."""
         shape = read(text)
         gemeente, sector, early = self._scope(text, shape, gemeente, sector)
-        decision = Decision(gemeente, sector, shape=shape)
+        decision = Decision(gemeente, sector, shape=shape, text=text)
         decision.why["identifiers"] = sorted(shape.identifiers)
         if early:
             return self._decline(decision, early)
@@ -124,19 +125,25 @@ class Decider:
             hits = self._rank(text, shape, query, gemeente, sector, decision.why, documents)
             decision.why.pop("out_of_scope", None)
             refusal = self._out_of_scope(query, shape, hits, decision.why)
+        if refusal and gemeente:
+            refusal = self._elsewhere(text, shape, gemeente, decision.why) or refusal
         if refusal:
             return self._decline(decision, refusal)
         decision.hits = hits[: max(1, top)]
         decision.clarify = self._clarify(hits, decision.why)
         return decision
 
-    def relevance(self, decision: Decision) -> Callable[[str], dict[str, float]] | None:
+    def relevance(self, decision: Decision) -> Relevance | None:
         """Scores a sentence against the decided question, per concept: the card shows the best."""
         query = decision.query
         if query is None:
             return None
-        if decision.shape is None or not decision.shape.wants_amount:
-            return lambda sentence: self.matcher.relevance(query, sentence)
+        shape = decision.shape
+        wants_list = shape is not None and shape.wants_list
+        asked = asked_term(self.kb, decision.text, decision.gemeente)
+        spelled = term_line(asked[0]) if asked else ""
+        if shape is None or not shape.wants_amount:
+            return Relevance(lambda sentence: self.matcher.relevance(query, sentence), wants_list, spelled)
 
         def scored(sentence: str) -> dict[str, float]:
             # "Hoe lang duurt ...": the term is a part of the answer of its own.
@@ -145,7 +152,7 @@ class Decider:
                 values[AMOUNT] = AMOUNT_VALUE
             return values
 
-        return scored
+        return Relevance(scored, wants_list, spelled)
 
     @staticmethod
     def _decline(decision: Decision, declined: Declined) -> Decision:
@@ -174,6 +181,32 @@ class Decider:
             if gap:
                 return gemeente, said, Declined("not-held", not_held_message(self.kb, gemeente, gap))
         return gemeente, sector, None
+
+    def _elsewhere(self, text: str, shape: Shape, gemeente: str, why: dict[str, Any]) -> Declined | None:
+        """A decline that names the region whose routeboek covers the question, if another does.
+
+        A Den Haag professional who asks what a lizzer is asks about Apeldoorn's protocol: "the
+        routeboek is not about that" would be untrue. The answer still comes from no other
+        region's rules; the message says where they are and how to ask for them.
+        """
+        query = self.matcher.parse(text)
+        hits = self.matcher.search_query(query, None, None, top=CANDIDATES)
+        if not hits or self._out_of_scope(query, shape, hits, {}):
+            return None
+        best = hits[0].view
+        if gemeente in best.gemeenten:
+            return None
+        regions = [g for g in self.kb.gemeenten if g in best.gemeenten]
+        if not regions:
+            return None
+        why["covered_elsewhere"] = best.id
+        where = " en ".join(regions) if len(regions) <= 2 else ", ".join(regions[:-1]) + " en " + regions[-1]
+        return Declined(
+            "out-of-scope",
+            f"In het routeboek van {gemeente} staat dit niet, dus daar geef ik geen antwoord op. "
+            f"Het {best.document.title} ({where}) gaat er wel over. Werk je (ook) daar? Noem de "
+            f"gemeente dan in je vraag, bijvoorbeeld: '... in {regions[0]}'.",
+        )
 
     def other_place_message(self, places: list[str]) -> str:
         """Why the bot does not answer for a place it has no routeboek of, and what to do."""

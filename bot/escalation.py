@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.actions import ChooseTableGemeente, Menu, ShowTable, TimelineStart, button, gemeente_buttons
 from bot.knowledge import EscalationView, Knowledge, step_details
-from bot.replies import Button, Card, Picture, Reply, bold, nl_date
+from bot.replies import Button, Card, Picture, Reply, bold, nl_date, source_line, unmarked
 from bot.storage import Dialogue, Profile, Store
 from bot.timeline import build_timeline, describe_timeline, parse_date
 
@@ -51,7 +51,7 @@ class EscalationDesk:
         for step in t.steps:
             lines += ["", bold(f"Stap {step.step}: {step.name}")]
             lines += [f"{label}: {value}" for label, value in step_details(step)]
-        lines += ["", f"{bold('Bron:')} {self.kb.document_label(t.source.document)}, {t.source.section}"]
+        lines += ["", source_line(self.kb.document_label(t.source.document), t.source.section)]
         slug = self.kb.gemeente_id(table.gemeente) or ""
         buttons = []
         if any(step.term for step in t.steps):
@@ -88,7 +88,7 @@ class EscalationDesk:
         return Picture(
             title,
             tuple(cards),
-            f"Bron: {self.kb.document_label(source.document)}, {source.section}",
+            source_line(self.kb.document_label(source.document), source.section, unmarked),
             f"Termijnen tellen vanaf: {table.table.counts_from}" if table.table.counts_from else "",
             caption=title,
         )
@@ -100,7 +100,7 @@ class EscalationDesk:
     def ask_start(self, user: str, profile: Profile, state: Dialogue, action: TimelineStart) -> list[Reply]:
         """The deadline calculator for the user's own gemeente, or for the table on screen."""
         gemeente = self.kb.gemeente_by_id(action.gemeente) if action.gemeente else None
-        state.awaiting = "timeline-start"
+        state.ask(awaiting="timeline-start")
         state.for_gemeente = gemeente or profile.gemeente
         state.for_sector = action.sector if gemeente else profile.sector
         self.store.save_dialogue(user, state)

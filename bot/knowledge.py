@@ -16,6 +16,7 @@ from bot.schema import (
     Calendar,
     Document,
     Escalation,
+    FixedDate,
     Flow,
     GlossaryTerm,
     NotHeld,
@@ -83,6 +84,16 @@ class EscalationView:
 
 
 @dataclass(frozen=True)
+class FixedDateView:
+    """Fixed dates of a document, for the gemeenten and sectors they apply to."""
+
+    fixed: FixedDate
+    gemeenten: tuple[str, ...]
+    sectors: tuple[str, ...]
+    document: Document
+
+
+@dataclass(frozen=True)
 class RoleView:
     role: Role
     document: Document
@@ -100,6 +111,7 @@ class Knowledge:
     flows: dict[str, Flow]
     calendars: dict[str, Calendar]
     synonyms: list[list[str]] = field(default_factory=list)
+    fixed_dates: list[FixedDateView] = field(default_factory=list)
     places: PlaceIndex = field(init=False)
 
     def __post_init__(self) -> None:
@@ -118,6 +130,14 @@ class Knowledge:
     def gemeente_by_id(self, slug: str) -> str | None:
         """The gemeente a stable id names; None for an id no longer in the content."""
         return next((g.name for r in self.regions for g in r.gemeenten if g.slug == slug), None)
+
+    def fixed_dates_for(self, gemeente: str | None, sector: str | None) -> list[FixedDateView]:
+        """The fixed dates of the routeboeken of this gemeente and sector."""
+        return [
+            view
+            for view in self.fixed_dates
+            if gemeente in view.gemeenten and (sector is None or sector in view.sectors)
+        ]
 
     def region_of(self, gemeente: str) -> Region | None:
         for region in self.regions:
@@ -165,7 +185,14 @@ class Knowledge:
         return (current or candidates)[0]
 
     def roles_for(self, gemeente: str | None) -> list[RoleView]:
-        return [r for r in self.roles if gemeente is None or gemeente in r.gemeenten]
+        """A gemeente's roles, each role's current document first.
+
+        A role is described once per document; where a newer routeboek supersedes an older one,
+        its tasks are the current rule and lead, so /wie never opens with a superseded task list.
+        """
+        superseded = {key for doc in self.documents.values() for key in doc.supersedes}
+        views = [r for r in self.roles if gemeente is None or gemeente in r.gemeenten]
+        return sorted(views, key=lambda r: r.document.key in superseded)
 
     def terms_for(self, gemeente: str | None) -> list[tuple[GlossaryTerm, Document]]:
         return [(term, doc) for term, doc in self.terms if gemeente is None or gemeente in doc.gemeenten]

@@ -9,6 +9,7 @@ from the grammar of Dutch questions, never from the wording of particular questi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.identifiers import identifiers
@@ -41,6 +42,7 @@ _TASK = re.compile(
 # Words that turn a decision around: "niet", "geen", "zonder", "weigeren".
 NEGATORS = frozenset({"niet", "geen", "zonder", "nooit", "weigeren", "weigert", "afgewezen", "afwijzen"})
 _NEGATOR_STEMS = frozenset(stem(w) for w in NEGATORS) | frozenset(NEGATORS)
+_REFUSAL_STEMS = frozenset(stem(w) for w in ("weigeren", "weigert", "weigerden")) | {"weigeren", "weigert"}
 PARTICLES = frozenset({"aan", "af", "op", "in", "uit", "door", "mee", "toe", "terug"})
 NEGATION_WINDOW = 3  # words between a negator and the decision it turns around
 # "welke X", "hoeveel X", "hoe hoog is de X", "wat kost een X": the thing asked for.
@@ -66,6 +68,11 @@ _AMOUNT = re.compile(
 )
 
 
+# Questions after the members of a set: "welke scholen", "welke andere stappen", "wat zijn de
+# varianten". A Dutch plural ends in -en or -s; a list in the passage is then the answer.
+_WANTS_LIST = re.compile(r"\bwelke (?:\w+e )?\w{2,}(?:en|s)\b|\bwat zijn (?:de|er)\b")
+
+
 def holds_amount(text: str) -> bool:
     """Whether a sentence states an amount or a moment: "8 schoolweken", "dinsdagochtend"."""
     return bool(_AMOUNT.search(fold(text)))
@@ -78,6 +85,7 @@ class Shape:
     task: bool
     focus: str | None  # the (folded) word the question asks for, if its grammar shows it
     wants_amount: bool = False  # it asks how long, how many, from when: a term or a number
+    wants_list: bool = False  # it asks for the members of a set: "welke scholen"
 
 
 def read(text: str) -> Shape:
@@ -92,7 +100,24 @@ def read(text: str) -> Shape:
         task=bool(_TASK.search(low)),
         focus=word if word and word not in STOPWORDS else None,
         wants_amount=bool(_WANTS_AMOUNT.search(low)),
+        wants_list=bool(_WANTS_LIST.search(low)),
     )
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """What a sentence holds of one question, per concept, and what kind of answer it wants.
+
+    The card picks its lines with it; a question after the members of a set ("welke scholen")
+    is answered by a list of the passage as a whole, so that wish travels with the scores.
+    """
+
+    score: Callable[[str], dict[str, float]]
+    wants_list: bool = False
+    term_line: str = ""  # the glossary term the question asks about, spelled out
+
+    def __call__(self, sentence: str) -> dict[str, float]:
+        return self.score(sentence)
 
 
 def polarity(text: str, decision: str) -> bool | None:
@@ -121,7 +146,13 @@ def _polarity(text: str, decision: str) -> bool | None:
                 continue
             before = tokens[max(0, i - NEGATION_WINDOW) : i]
             after = tokens[i + 1 : end + 1]
-            if any(t in _NEGATOR_STEMS for t in before + after):
+            # "weigeren hun kind bij een school aan te melden": a refusal governs its
+            # te-infinitive however far it stands in the clause.
+            refused = "te" in all_words[max(0, i - 1) : end + 1] and any(t in _REFUSAL_STEMS for t in tokens[:i])
+            if "wel" in all_words[i : end + 1]:
+                # "... maar melden hun kind wel aan": "wel" says it did happen.
+                found = True if found is None else found
+            elif refused or any(t in _NEGATOR_STEMS for t in before + after):
                 found = False
             elif found is None:
                 found = True

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError, Table
@@ -28,7 +28,8 @@ from bot.locks import try_lock
 log = logging.getLogger(__name__)
 
 migrations = Migrations("routeboek")
-CASE_COLUMNS = "id, user, pseudonym, gemeente, sector, start, reminders, reached"
+CASE_COLUMNS = "id, user, pseudonym, gemeente, sector, start, reminders, reached"  # as in m005: never change
+CASE_FIELDS = CASE_COLUMNS + ", closed"  # what a Case is read from now
 # Names of the migrations this version knows, oldest first: a database with any other name was
 # migrated by a newer version (see Store._check_schema).
 KNOWN_MIGRATIONS: list[str] = []
@@ -115,6 +116,22 @@ def m005_case_ids_never_reused(db: Database) -> None:
     db.execute("CREATE INDEX idx_cases_user ON cases (user)")
 
 
+@migration
+def m006_case_follow_up(db: Database) -> None:
+    # The day a case was closed (reminders stop, it stays visible); the day each step was
+    # actually taken (later deadlines count from it); reminders put off by the user; per-user
+    # choices about pushed messages, and which of those went out. Dates and flags only.
+    Table(db, "cases").add_column("closed", str)
+    Table(db, "steps_done").create(
+        {"case_id": int, "user": str, "step": str, "done": str}, pk=("case_id", "step")
+    )
+    Table(db, "snoozes").create({"case_id": int, "user": str, "step": str, "until": str}, pk=("case_id", "step"))
+    Table(db, "prefs").create(
+        {"user": str, "digest": int, "fixed_dates": int, "inactive": float}, pk="user", defaults={"digest": 1, "fixed_dates": 0}
+    )
+    Table(db, "pushes_sent").create({"user": str, "kind": str, "key": str, "sent": float}, pk=("user", "kind", "key"))
+
+
 
 
 @dataclass
@@ -127,10 +144,22 @@ class Case:
     start: str  # ISO date
     reminders: bool
     reached: str | None = None  # label of the last step taken, e.g. "2" or "3a"
+    closed: str | None = None  # ISO date the case was closed; None while it runs
+    done: dict[str, str] = field(default_factory=dict)  # step label -> ISO date it was taken
+    snoozed: dict[str, str] = field(default_factory=dict)  # step label -> ISO date to remind again
 
     @classmethod
     def from_row(cls, r: tuple[Any, ...]) -> Case:
-        return cls(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7])
+        return cls(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8])
+
+
+@dataclass
+class Prefs:
+    """What a user chose about messages the bot sends unasked."""
+
+    digest: bool = True  # the Monday overview of open cases
+    fixed_dates: bool = False  # a week before the region's fixed dates
+    inactive: float | None = None  # when a send failed because the user blocked the bot
 
 
 @dataclass
@@ -145,19 +174,36 @@ class Profile:
         return bool(self.role and self.gemeente and self.sector)
 
 
+# What the onboarding asks now; "change": a part of the profile is being changed in /instellingen.
+OnboardingStep = Literal["role", "gemeente", "sector", "change"]
+# Typed input the conversation waits for: the first day of a timeline or of a new case, or the
+# day a case step was taken.
+Awaiting = Literal["timeline-start", "case-start", "step-date"]
+
+
 @dataclass
 class Dialogue:
-    """Where the user is in the conversation. Serialised as JSON; unknown keys are dropped."""
+    """Where the user is in the conversation. Serialised as JSON; unknown keys are dropped, and
+    so is a value a field cannot hold (state written by another version)."""
 
-    onboarding: str | None = None  # "role" | "gemeente" | "sector" while onboarding
+    onboarding: OnboardingStep | None = None
     flow: str | None = None
     node: str | None = None
     history: list[str] = field(default_factory=list)
     epoch: int = 0  # bumps on every step, so buttons of older messages are recognised as stale
-    awaiting: str | None = None  # free-text input we wait for, e.g. "timeline-start"
+    awaiting: Awaiting | None = None
     # The gemeente and sector of a date we wait for: a timeline, or a new case being registered.
     for_gemeente: str | None = None
     for_sector: str | None = None
+    # The chat the onboarding or `awaiting` prompt was sent in (None: the private chat with the
+    # bot). Only text in that chat answers it: a date typed in a group never creates a case.
+    prompt_chat: str | None = None
+    # The chat of the event being handled; set by the engine, never stored.
+    chat: str | None = field(default=None, compare=False, repr=False)
+    # A case step whose date we wait for ("step-date"), or a future first day to confirm.
+    for_case: int | None = None
+    for_step: int | None = None
+    for_date: str | None = None
 
     @classmethod
     def from_json(cls, text: str | None) -> Dialogue:
@@ -169,14 +215,33 @@ class Dialogue:
             return cls()
         if not isinstance(data, dict):
             return cls()
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "chat"}
+        if known.get("onboarding") not in (None, *get_args(OnboardingStep)):
+            known["onboarding"] = None
+        if known.get("awaiting") not in (None, *get_args(Awaiting)):
+            known["awaiting"] = None
         try:
             return cls(**known)
         except TypeError:
             return cls()
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        data = asdict(self)
+        del data["chat"]
+        return json.dumps(data, ensure_ascii=False)
+
+    def ask(self, onboarding: OnboardingStep | None = None, awaiting: Awaiting | None = None) -> None:
+        """Wait for an onboarding answer or for typed input, in the chat the prompt goes to."""
+        if onboarding is not None:
+            self.onboarding = onboarding
+        if awaiting is not None:
+            self.awaiting = awaiting
+        self.prompt_chat = self.chat
+
+    @property
+    def prompted_here(self) -> bool:
+        """Whether the waiting prompt was sent in the chat of the event being handled."""
+        return self.prompt_chat == self.chat
 
 
 def data_dir() -> Path:
@@ -474,23 +539,40 @@ class Store:
 
     def cases(self, user: str | None = None) -> list[Case]:
         """The user's cases, oldest first; all cases with `user=None` (for the reminder run)."""
-        sql = f"SELECT {CASE_COLUMNS} FROM cases"
+        sql = f"SELECT {CASE_FIELDS} FROM cases"
         params: list[Any] = []
         if user is not None:
             sql += " WHERE user = ?"
             params.append(user)
         with self._lock:
             rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
-        return [Case.from_row(r) for r in rows]
+            cases = [Case.from_row(r) for r in rows]
+            self._fill(cases, user)
+        return cases
 
     def case(self, user: str, case_id: int) -> Case | None:
         """One case, only if it is this user's (ids come from buttons, which can be forged)."""
         with self._lock:
             r = self.db.execute(
-                f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ? AND user = ?",
+                f"SELECT {CASE_FIELDS} FROM cases WHERE id = ? AND user = ?",
                 [case_id, user],
             ).fetchone()
-        return Case.from_row(r) if r else None
+            if r is None:
+                return None
+            case = Case.from_row(r)
+            self._fill([case], user)
+        return case
+
+    def _fill(self, cases: list[Case], user: str | None) -> None:
+        """The steps taken and the reminders put off, in one query each for all the cases."""
+        by_id = {case.id: case for case in cases}
+        where, params = ("WHERE user = ?", [user]) if user is not None else ("", [])
+        for case_id, step, day in self.db.execute(f"SELECT case_id, step, done FROM steps_done {where}", params):
+            if case_id in by_id:
+                by_id[case_id].done[step] = day
+        for case_id, step, day in self.db.execute(f"SELECT case_id, step, until FROM snoozes {where}", params):
+            if case_id in by_id:
+                by_id[case_id].snoozed[step] = day
 
     def set_reminders(self, case: Case, on: bool) -> None:
         with self._lock:
@@ -500,10 +582,87 @@ class Store:
         with self._lock:
             self.db.execute("UPDATE cases SET reached = ? WHERE id = ?", [step, case.id])
 
+    def set_step_done(self, case: Case, step: str, day: str | None) -> None:
+        """The day a step was taken; None forgets it (the step was taken back)."""
+        with self._lock:
+            if day is None:
+                self.db.execute("DELETE FROM steps_done WHERE case_id = ? AND step = ?", [case.id, step])
+            else:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO steps_done (case_id, user, step, done) SELECT ?, ?, ?, ?"
+                    " WHERE EXISTS (SELECT 1 FROM cases WHERE id = ? AND user = ?)",
+                    [case.id, case.user, step, day, case.id, case.user],
+                )
+
+    def set_closed(self, case: Case, day: str | None) -> None:
+        """Close a case on `day` (its reminders stop, it stays listed) or reopen it (None)."""
+        with self._lock:
+            self.db.execute("UPDATE cases SET closed = ? WHERE id = ?", [day, case.id])
+
+    def snooze(self, case: Case, step: str, until: str) -> None:
+        """Remind of this step again on `until` (one snooze per step: a new one replaces it)."""
+        with self._lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO snoozes (case_id, user, step, until) SELECT ?, ?, ?, ?"
+                " WHERE EXISTS (SELECT 1 FROM cases WHERE id = ? AND user = ?)",
+                [case.id, case.user, step, until, case.id, case.user],
+            )
+
     def delete_case(self, case: Case) -> None:
         with self._lock, self.db.atomic():
-            self.db.execute("DELETE FROM reminders_sent WHERE case_id = ?", [case.id])
+            for table in ("reminders_sent", "steps_done", "snoozes"):
+                self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case.id])
             self.db.execute("DELETE FROM cases WHERE id = ?", [case.id])
+
+    # --- pushed messages ------------------------------------------------------------------
+    def prefs(self, user: str) -> Prefs:
+        """The user's choices about pushed messages; the defaults for a user without a row."""
+        row = self._row("SELECT digest, fixed_dates, inactive FROM prefs WHERE user = ?", user)
+        return Prefs(bool(row[0]), bool(row[1]), row[2]) if row else Prefs()
+
+    def save_prefs(self, user: str, prefs: Prefs) -> None:
+        """Store the choices; a row in `prefs` is only made once a user chose something."""
+        with self._lock:
+            Table(self.db, "prefs").upsert(
+                {"user": user, "digest": int(prefs.digest), "fixed_dates": int(prefs.fixed_dates), "inactive": prefs.inactive},
+                pk="user",
+            )
+
+    def set_inactive(self, user: str, inactive: bool) -> None:
+        """A user who blocked the bot is not sent anything until they write again."""
+        prefs = self.prefs(user)
+        if (prefs.inactive is not None) != inactive:
+            prefs.inactive = time.time() if inactive else None
+            self.save_prefs(user, prefs)
+
+    def inactive_users(self) -> set[str]:
+        """Users who blocked the bot: one query per run instead of one per case."""
+        with self._lock:
+            return {row[0] for row in self.db.execute("SELECT user FROM prefs WHERE inactive IS NOT NULL")}
+
+    def fixed_date_users(self, user: str | None = None) -> list[str]:
+        """Users who asked for reminders of their region's fixed dates (or just `user`)."""
+        sql, params = "SELECT user FROM prefs WHERE fixed_dates = 1", []
+        if user is not None:
+            sql, params = sql + " AND user = ?", [user]
+        with self._lock:
+            return [row[0] for row in self.db.execute(sql, params)]
+
+    def push_sent(self, user: str, kind: str, key: str) -> bool:
+        """Whether this digest (week) or fixed-date reminder (date) already went out."""
+        with self._lock:
+            row = self.db.execute(
+                "SELECT 1 FROM pushes_sent WHERE user = ? AND kind = ? AND key = ?", [user, kind, key]
+            ).fetchone()
+        return row is not None
+
+    def mark_push_sent(self, user: str, kind: str, key: str) -> None:
+        """Record a pushed message after it was delivered, so no later run sends it again."""
+        with self._lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO pushes_sent (user, kind, key, sent) VALUES (?, ?, ?, ?)",
+                [user, kind, key, time.time()],
+            )
 
     def reminder_still_due(self, case: Case, step: str, kind: str, due: str) -> bool:
         """Whether a reminder the run listed may still go out: the case may have been deleted,
@@ -511,7 +670,7 @@ class Store:
         burst, or by another run)."""
         with self._lock:
             row = self.db.execute(
-                "SELECT 1 FROM cases WHERE id = ? AND user = ? AND reminders = 1 AND NOT EXISTS ("
+                "SELECT 1 FROM cases WHERE id = ? AND user = ? AND reminders = 1 AND closed IS NULL AND NOT EXISTS ("
                 "SELECT 1 FROM reminders_sent WHERE case_id = ? AND step = ? AND kind = ? AND due = ?)",
                 [case.id, case.user, case.id, step, kind, due],
             ).fetchone()
@@ -525,14 +684,15 @@ class Store:
             ).fetchone()
         return row is not None
 
-    def mark_reminder_sent(self, case: Case, step: str, kind: str, due: str) -> None:
+    def mark_reminder_sent(self, case: Case, step: str, kind: str, due: str, sent: bool = True) -> None:
         """Record a sent reminder, but only while its case exists: one statement, so a /vergeet
-        or a deletion that came first leaves no record behind."""
+        or a deletion that came first leaves no record behind. `sent=False` records one that is
+        never to be sent (its deadline was shown already) with no time of sending."""
         with self._lock:
             self.db.execute(
                 "INSERT OR REPLACE INTO reminders_sent (case_id, user, step, kind, due, sent)"
                 " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ? AND user = ?)",
-                [case.id, case.user, step, kind, due, time.time(), case.id, case.user],
+                [case.id, case.user, step, kind, due, time.time() if sent else None, case.id, case.user],
             )
 
     # --- privacy --------------------------------------------------------------------------

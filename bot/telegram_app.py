@@ -29,8 +29,11 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InputFile,
     InputTextMessageContent,
     LinkPreviewOptions,
+    Message,
+    MessageEntity,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
@@ -49,9 +52,6 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.actions import PRIVATE_ONLY as PRIVATE_ONLY_ACTIONS
-from bot.actions import decode
-from bot.answer import build_answer
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.health import HEARTBEAT_EVERY, remove_heartbeat, write_heartbeat
 from bot.health import report as health_report
@@ -142,6 +142,21 @@ def _cut_point(text: str, window: int) -> int:
         if cut > window // 2:
             return cut
     return window
+
+
+def command_of(message: Message, username: str | None) -> Command | None:
+    """The command a message starts with, from Telegram's own `bot_command` entity; None when it
+    is addressed to another bot (`/help@some_other_bot`). The argument is everything after the
+    command with any whitespace between words, so "/opschaling\nRijswijk" reads as
+    "/opschaling Rijswijk" (PTB's `context.args` splits the same way)."""
+    entity = next((e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None)
+    if entity is None or not message.text:
+        return None
+    command = message.parse_entity(entity)
+    name, _, target = command[1:].partition("@")
+    if target and target.lower() != (username or "").lower():
+        return None
+    return Command(name, " ".join(message.text[len(command) :].split()))
 
 
 def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -244,6 +259,9 @@ class TelegramBot:
             for i, chunk in enumerate(chunks):
                 markup = keyboard(reply.buttons) if i == len(chunks) - 1 else None
                 await bot.send_message(chat_id, to_html(chunk), reply_markup=markup)
+            if reply.document:
+                file = InputFile(reply.document.data, filename=reply.document.filename)
+                await bot.send_document(chat_id, file, caption=reply.document.caption)
 
     async def _send_picture(self, bot: Bot, chat_id: int, picture: Picture) -> None:
         cached = self._pictures.get(picture)
@@ -285,26 +303,53 @@ class TelegramBot:
             return
         # "typing..." is shown only when an answer takes noticeable time: for the usual
         # millisecond answer it would be one more API call against the flood limits.
-        work = asyncio.ensure_future(self.in_engine(self.engine.handle, key, event))
+        chat = update.effective_chat
+        # A group is a chat of its own: a prompt sent in private never takes text from it.
+        where = f"tg:{chat.id}" if chat is not None and chat.type != ChatType.PRIVATE else None
+        work = asyncio.ensure_future(self.in_engine(self.engine.handle, key, event, where))
         if isinstance(event, TextIn) and update.effective_chat:
             done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER)
             if not done:
                 await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
         replies = await work
+        if replies and replies[0].edit and await self._edit(update, replies[0]):
+            replies = replies[1:]
         await self.send(update, context, replies)
+
+    async def _edit(self, update: Update, reply: Reply) -> bool:
+        """Put a screen in place of the message whose button was pressed; False when Telegram
+        does not allow it (a photo, a message too old or gone, text over one message), so the
+        caller sends it as a new message instead."""
+        query = update.callback_query
+        message = query.message if query else None
+        chunks = split_message(reply.text)
+        if query is None or not isinstance(message, Message) or not message.text or len(chunks) != 1:
+            return False
+        if reply.picture or reply.document:  # those come with a message of their own
+            return False
+        try:
+            await query.edit_message_text(to_html(reply.text), reply_markup=keyboard(reply.buttons))
+        except BadRequest as error:
+            # Pressing the same step twice gives the same screen: nothing to change, and done.
+            if "not modified" in str(error).lower():
+                return True
+            log.info("message not edited (%s); sending a new one", type(error).__name__)
+            return False
+        return True
 
     # --- handlers -------------------------------------------------------------------------
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is None or not message.text:
             return
-        name, _, arg = message.text[1:].partition(" ")
-        name = name.split("@", 1)[0]
+        parsed = command_of(message, context.bot.username)
+        if parsed is None:
+            return  # "/help@some_other_bot": that bot's command, not ours
         chat = update.effective_chat
-        if chat and chat.type != ChatType.PRIVATE and name.lower() not in GROUP_COMMANDS:
+        if chat and chat.type != ChatType.PRIVATE and parsed.name.lower() not in GROUP_COMMANDS:
             await self.send(update, context, [Reply(PRIVATE_ONLY)])
             return
-        await self._run(update, context, Command(name, arg.strip()))
+        await self._run(update, context, parsed)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -313,9 +358,11 @@ class TelegramBot:
             return
         text = message.text
         if chat.type != ChatType.PRIVATE:
-            # In groups only a mention is for us; the text is answered, never stored.
+            # In groups only a mention or a reply to the bot is for us; answered, never stored.
             mention = f"@{context.bot.username}"
-            if mention.lower() not in text.lower():
+            replied = message.reply_to_message
+            to_us = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+            if mention.lower() not in text.lower() and not to_us:
                 return
             text = re.sub(re.escape(mention), "", text, flags=re.IGNORECASE).strip()
         await self._run(update, context, TextIn(text))
@@ -329,8 +376,7 @@ class TelegramBot:
         if query is None:
             return
         chat = update.effective_chat
-        pressed = decode(query.data or "", self.engine.kb)
-        if chat and chat.type != ChatType.PRIVATE and isinstance(pressed, PRIVATE_ONLY_ACTIONS):
+        if chat and chat.type != ChatType.PRIVATE and self.engine.private_press(query.data or ""):
             # Only the presser sees this; their cases never show up in the group.
             await query.answer(PRIVATE_ONLY, show_alert=True)
             return
@@ -351,40 +397,16 @@ class TelegramBot:
         await query.answer(results, cache_time=60, is_personal=True)
 
     def inline_results(self, user: str, text: str) -> list[InlineQueryResultArticle]:
-        """The best passages for an inline query, each an article with its source.
-
-        A query with personal data gets one article that explains the refusal instead: the
-        user sees why nothing is found, and choosing it posts only the explanation.
-        """
-        refused = self.engine.personal_data(text)
-        if refused is not None:
-            return [
-                InlineQueryResultArticle(
-                    id="privacy",
-                    title="Geen persoonsgegevens, graag",
-                    description="Stel je vraag zonder naam, geboortedatum, BSN of contactgegevens.",
-                    input_message_content=InputTextMessageContent(
-                        to_html(refused.text), parse_mode=ParseMode.HTML
-                    ),
-                )
-            ]
-        profile = self.engine.store.profile(user)
-        results = []
-        # A declined question gets no results; an ask-back shows both candidates, card first.
-        decision = self.engine.decider.decide(text, profile.gemeente, profile.sector, top=3)
-        relevance = self.engine.decider.relevance(decision)
-        for hit in decision.hits:
-            answer = build_answer(self.engine.kb, hit.view, decision.gemeente)
-            body = answer.card(lambda s: f"**{s}**", relevance)
-            results.append(
-                InlineQueryResultArticle(
-                    id=hit.view.id[:64],
-                    title=hit.view.section.title[:100],
-                    description=answer.source[:200],
-                    input_message_content=InputTextMessageContent(to_html(body), parse_mode=ParseMode.HTML),
-                )
+        """The engine's inline answers as Telegram articles, cut to Telegram's field limits."""
+        return [
+            InlineQueryResultArticle(
+                id=answer.id[:64],
+                title=answer.title[:100],
+                description=answer.description[:200],
+                input_message_content=InputTextMessageContent(to_html(answer.text), parse_mode=ParseMode.HTML),
             )
-        return results
+            for answer in self.engine.inline_answers(text, user)
+        ]
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
@@ -423,13 +445,36 @@ class TelegramBot:
                 try:
                     await self.send_to(context.bot, int(user[3:]), [reminder.reply])
                 except Forbidden:
-                    log.info("reminder not delivered: the user blocked the bot")  # retrying cannot help
+                    # Retrying cannot help: nothing more is pushed until the user writes again.
+                    log.info("reminder not delivered: the user blocked the bot; marked inactive")
+                    await self.in_engine(self.engine.user_blocked, user)
+                    continue
                 except TelegramError as error:
                     log.warning(
                         "reminder not delivered (%s); trying again at the next run", type(error).__name__
                     )
                     continue
                 await self.in_engine(self.engine.reminder_delivered, reminder)
+        await self._send_pushes(context.bot)
+
+    async def _send_pushes(self, bot: Bot) -> None:
+        """The weekly digests and fixed-date reminders, under the same rules as case reminders."""
+        for push in await self.in_engine(self.engine.due_pushes):
+            if not push.user.startswith("tg:"):
+                continue
+            async with self.processor.user_lock(int(push.user[3:])):
+                if not await self.in_engine(self.engine.push_still_due, push):
+                    continue
+                try:
+                    await self.send_to(bot, int(push.user[3:]), [push.reply])
+                except Forbidden:
+                    log.info("%s not delivered: the user blocked the bot; marked inactive", push.kind)
+                    await self.in_engine(self.engine.user_blocked, push.user)
+                    continue
+                except TelegramError as error:
+                    log.warning("%s not delivered (%s); trying again at the next run", push.kind, type(error).__name__)
+                    continue
+                await self.in_engine(self.engine.push_delivered, push)
 
     async def post_shutdown(self, app: AnyApp) -> None:
         self._engine_thread.shutdown(wait=True)

@@ -1,19 +1,23 @@
 """Escalation deadlines for a case, computed from the gemeente's escalation table.
 
 Calendar weeks are plain date arithmetic. School weeks skip the holidays of the region's school
-calendar (5 school days make a school week). A step that counts from the previous step assumes
-that step took its full term, and says so, because that is the latest the case should be there.
+calendar (5 school days make a school week); a count past the calendar's last day gives no date
+rather than a guess. A step that counts from the previous step counts from the day that step was
+taken, when the user said so; otherwise it assumes that step took its full term, and says so,
+because that is the latest the case should be there.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from bot.holidays import Holidays
 from bot.knowledge import Knowledge
-from bot.replies import Card, Picture, bold, nl_date
+from bot.replies import Card, Picture, bold, nl_date, source_line, unmarked
 from bot.schema import Calendar, Term
 
 
@@ -24,6 +28,10 @@ class TimelineStep:
     due: date | None
     due_latest: date | None
     basis: str
+    done: date | None = None  # the day the user said the step was taken
+    holiday: str | None = None  # the school holiday `due` falls in
+    holiday_latest: str | None = None  # the school holiday `due_latest` falls in
+    unknown: bool = False  # a term that runs past the school calendar: no date can be given
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -32,6 +40,9 @@ class TimelineStep:
             "due": self.due.isoformat() if self.due else None,
             "due_latest": self.due_latest.isoformat() if self.due_latest else None,
             "basis": self.basis,
+            "holiday": self.holiday,
+            "holiday_latest": self.holiday_latest,
+            "done": self.done.isoformat() if self.done else None,
         }
 
 
@@ -44,6 +55,7 @@ class Timeline:
     steps: list[TimelineStep]
     calendar: Calendar | None = None
     warnings: list[str] = field(default_factory=list)
+    holidays: Holidays = field(default_factory=lambda: Holidays(None))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,31 +73,28 @@ class Timeline:
         }
 
 
+class BeyondCalendar(Exception):
+    """A count of school weeks ran past the last day the school calendar covers."""
+
+
 class SchoolDays:
     """Counts school days (Monday-Friday outside the calendar's holidays)."""
 
-    def __init__(self, calendar: Calendar | None) -> None:
-        self.calendar = calendar
-        self.holidays: list[tuple[date, date]] = []
-        if calendar:
-            self.holidays = [
-                (date.fromisoformat(h.start), date.fromisoformat(h.end)) for h in calendar.holidays
-            ]
-        self.covered_until = max((end for _, end in self.holidays), default=None)
-        self.outside_coverage = False
+    def __init__(self, holidays: Holidays) -> None:
+        self.holidays = holidays
+        self.covered_until = holidays.covered_until
 
     def is_school_day(self, day: date) -> bool:
-        if day.weekday() >= 5:
-            return False
-        if self.covered_until is None or day > self.covered_until:
-            self.outside_coverage = True
-        return not any(start <= day <= end for start, end in self.holidays)
+        if self.covered_until is not None and day > self.covered_until:
+            raise BeyondCalendar(day)
+        return self.holidays.is_school_day(day)
 
     def add_school_weeks(self, base: date, weeks: int) -> date:
         """The first school day after `weeks` x 5 school days, counting from `base` itself.
 
         Without holidays this lands on the same date as calendar weeks would (Monday + 3 weeks
-        is a Monday); every holiday week pushes it one week further.
+        is a Monday); every holiday week pushes it one week further. Past the calendar's last
+        day it raises BeyondCalendar: an unknown week is not a school week.
         """
         remaining = weeks * 5
         day = base
@@ -104,8 +113,19 @@ def _add(base: date, weeks: int, term: Term, school: SchoolDays) -> date:
     return base + timedelta(weeks=weeks)
 
 
-def build_timeline(kb: Knowledge, gemeente: str, sector: str | None, start: date) -> Timeline | None:
-    """The deadlines of the current escalation table for this gemeente, or None if it has none."""
+def build_timeline(
+    kb: Knowledge,
+    gemeente: str,
+    sector: str | None,
+    start: date,
+    done: Mapping[str, date] | None = None,
+) -> Timeline | None:
+    """The deadlines of the current escalation table for this gemeente, or None if it has none.
+
+    `done` holds the days steps were actually taken: a later step that counts from the
+    previous one counts from that day, not from the previous step's planned end.
+    """
+    done = done or {}
     if sector is None:
         sectors = kb.sectors_of(gemeente)
         sector = sectors[0] if len(sectors) == 1 else None
@@ -114,35 +134,72 @@ def build_timeline(kb: Knowledge, gemeente: str, sector: str | None, start: date
         return None
     region = kb.region_of(gemeente)
     calendar = kb.calendars.get(region.calendar) if region and region.calendar else None
-    school = SchoolDays(calendar)
+    holidays = Holidays(calendar)
+    school = SchoolDays(holidays)
     uses_school_weeks = False
     steps: list[TimelineStep] = []
-    previous_end: date | None = None  # the end of the last step with a term
+    warnings: list[str] = []
+    previous: TimelineStep | None = None  # the last step with a term, or taken
+    previous_end: date | None = None  # when that step was taken, or the end of its term
     for step in table.table.steps:
         term = step.term
+        taken = done.get(step.step)
         if term is None:
-            steps.append(TimelineStep(step.step, step.name, None, None, "geen termijn in het routeboek"))
+            steps.append(TimelineStep(step.step, step.name, None, None, "geen termijn in het routeboek", taken))
+            if taken:
+                previous, previous_end = steps[-1], taken
             continue
-        counts_from_previous = term.from_ == "previous" and previous_end is not None
-        base = previous_end if counts_from_previous and previous_end else start
+        counts_from_previous = term.from_ == "previous" and previous is not None
+        base = previous_end if counts_from_previous else start
         uses_school_weeks |= term.unit == "school"
-        due = _add(base, term.weeks, term, school)
-        latest = _add(base, term.weeks_max, term, school) if term.weeks_max is not None else None
         basis = term.text
-        if counts_from_previous:
+        if counts_from_previous and previous is not None and previous.done:
+            basis += f" (gerekend vanaf stap {previous.step}, gezet op {nl_date(previous.done)})"
+        elif counts_from_previous:
             basis += " (gerekend vanaf de vorige stap, aangenomen dat die zijn volledige termijn duurde)"
         if term.unit == "school":
             basis += f" (schoolweken, vakanties overgeslagen volgens {calendar.name if calendar else 'geen kalender'})"
-        steps.append(TimelineStep(step.step, step.name, due, latest, basis))
-        previous_end = latest or due
-    warnings = []
-    if uses_school_weeks and calendar is None:
-        warnings.append("Geen schoolkalender voor deze regio: schoolweken als gewone weken geteld.")
-    elif uses_school_weeks and school.outside_coverage:
-        warnings.append(
-            f"De schoolkalender ({calendar.name if calendar else ''}) loopt tot "
-            f"{school.covered_until}; daarna zijn vakanties niet overgeslagen."
+        try:
+            if base is None:  # the previous step's date is unknown, so this one is too
+                raise BeyondCalendar(start)
+            due = _add(base, term.weeks, term, school)
+            latest = _add(base, term.weeks_max, term, school) if term.weeks_max is not None else None
+        except BeyondCalendar:
+            until = nl_date(school.covered_until) if school.covered_until else "?"
+            steps.append(
+                TimelineStep(
+                    step.step,
+                    step.name,
+                    None,
+                    None,
+                    basis + f" (niet te berekenen: de schoolkalender loopt tot {until})",
+                    taken,
+                    unknown=True,
+                )
+            )
+            warnings.append(
+                f"Stap {step.step} telt schoolweken na het einde van de schoolkalender "
+                f"({calendar.name if calendar else ''}, t/m {until}): die termijn kan ik niet uitrekenen."
+            )
+            previous, previous_end = steps[-1], taken
+            continue
+        holiday = holidays.holiday_of(due)
+        holiday_latest = holidays.holiday_of(latest) if latest else None
+        steps.append(
+            TimelineStep(
+                step.step,
+                step.name,
+                due,
+                latest,
+                basis,
+                taken,
+                holiday.label if holiday else None,
+                holiday_latest.label if holiday_latest else None,
+            )
         )
+        previous, previous_end = steps[-1], taken or latest or due
+    if uses_school_weeks and calendar is None:
+        warnings.insert(0, "Geen schoolkalender voor deze regio: schoolweken als gewone weken geteld.")
     return Timeline(
         gemeente=gemeente,
         sector=table.sector,
@@ -151,6 +208,7 @@ def build_timeline(kb: Knowledge, gemeente: str, sector: str | None, start: date
         steps=steps,
         calendar=calendar if uses_school_weeks else None,
         warnings=warnings,
+        holidays=holidays,
     )
 
 
@@ -167,7 +225,7 @@ def describe_timeline(
         lines += ["", bold(f"Stap {step.step}: {step.name}"), f"Uiterlijk: {when}", f"({step.basis})"]
     for warning in timeline.warnings:
         lines += ["", f"Let op: {warning}"]
-    lines += ["", f"{bold('Bron:')} {kb.document_label(timeline.document)}"]
+    lines += ["", source_line(kb.document_label(timeline.document))]
     return lines
 
 
@@ -185,18 +243,25 @@ def timeline_picture(
         for i, step in enumerate(timeline.steps)
     )
     note = f"Eerste dag zorgwekkend verzuim: {nl_date(timeline.start)}"
-    return Picture(title, cards, f"Bron: {kb.document_label(timeline.document)}", note, caption)
+    return Picture(title, cards, source_line(kb.document_label(timeline.document), mark=unmarked), note, caption)
 
 
 def _when(step: TimelineStep, today: date | None, upcoming: TimelineStep | None, taken: bool) -> str:
-    when = "geen termijn"
+    when = "niet te berekenen" if step.unknown else "geen termijn"
     if step.due:
-        when = nl_date(step.due) + (f" tot {nl_date(step.due_latest)}" if step.due_latest else "")
+        when = marked_date(step.due, step.holiday)
+        if step.due_latest:
+            when += f" tot {marked_date(step.due_latest, step.holiday_latest)}"
     if taken:
-        return when + " (gezet)"
+        return when + (f" (gezet op {nl_date(step.done)})" if step.done else " (gezet)")
     if _passed(step, today):
         return when + " (voorbij)"
     return when + (" ← volgende" if step is upcoming else "")
+
+
+def marked_date(day: date, holiday: str | None) -> str:
+    """A date, with the school holiday it falls in: '21-12-2026 (kerstvakantie)'."""
+    return nl_date(day) + (f" ({holiday})" if holiday else "")
 
 
 def _passed(step: TimelineStep, today: date | None) -> bool:
@@ -207,6 +272,11 @@ def deadline(step: TimelineStep) -> date:
     """The last day of a step's term (the end of a window like '4-8 weken')."""
     assert step.due is not None
     return step.due_latest or step.due
+
+
+def deadline_holiday(step: TimelineStep) -> str | None:
+    """The school holiday a step's last day falls in, or None."""
+    return step.holiday_latest if step.due_latest else step.holiday
 
 
 def next_step(timeline: Timeline, today: date | None, taken: int = -1) -> TimelineStep | None:

@@ -286,8 +286,10 @@ def test_any_gemeentes_table_in_two_taps_and_its_deadlines(tmp_path: Path) -> No
 
 def test_a_step_marked_as_taken_gets_no_more_reminders(engine: Engine, clock: Clock) -> None:
     created = new_case(engine, "5-1-2026")
-    (taken,) = press(engine, created, "Stap 1 gezet")
-    assert "Gezet: t/m stap 1" in taken.text and "2-2-2026 tot 2-3-2026 (gezet)" in taken.text
+    (when,) = press(engine, created, "Stap 1 gezet")
+    assert "Wanneer is stap 1" in when.text
+    (taken,) = press(engine, when, "Vandaag")
+    assert "Gezet: t/m stap 1" in taken.text and "2-2-2026 tot 2-3-2026 (gezet op 5-1-2026)" in taken.text
     assert "16-3-2026 ← volgende" in taken.text
     assert taken.picture and taken.picture.cards[0].muted and taken.picture.cards[1].marked
     clock.set(2026, 1, 26, 9)  # step 1's week reminder would be due now
@@ -296,7 +298,8 @@ def test_a_step_marked_as_taken_gets_no_more_reminders(engine: Engine, clock: Cl
     (reminder,) = engine.due_reminders()
     assert "stap 2" in reminder.reply.text
     # 'Stap 2 gezet' straight from the reminder; then taken back, one step.
-    (both,) = press(engine, reminder.reply, "Stap 2 gezet")
+    (when,) = press(engine, reminder.reply, "Stap 2 gezet")
+    (both,) = press(engine, when, "Vandaag")
     assert "Gezet: t/m stap 2" in both.text and engine.due_reminders() == []
     (back,) = press(engine, both, "Stap 2 toch niet gezet")
     assert "Gezet: t/m stap 1" in back.text and engine.due_reminders()

@@ -27,7 +27,8 @@ calendars:
     name: Testkalender
     source: test
     holidays:
-      - {name: Voorjaarsvakantie, start: "2026-02-14", end: "2026-02-22"}
+      - {name: Voorjaarsvakantie 2026, start: "2026-02-14", end: "2026-02-22"}
+      - {name: Meivakantie 2026, start: "2026-04-25", end: "2026-05-03"}
 """
 DOC = """\
 document: {key: d, title: Protocol, publisher: P, version: "1", region: r, gemeenten: [Teststad], sectors: [vo]}
@@ -67,7 +68,9 @@ def test_school_weeks_skip_holidays_and_previous_step_takes_full_term(content: P
     assert "vorige stap" in second.basis
     assert third.due is None and "geen termijn" in third.basis
     assert timeline.calendar is not None and timeline.calendar.id == "test"
-    assert timeline.warnings  # the test calendar ends in February
+    # Step 2's window ends in the meivakantie: said, not hidden.
+    assert (second.holiday, second.holiday_latest) == (None, "meivakantie")
+    assert timeline.warnings == []
 
 
 def test_timeline_command_json(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -83,7 +86,11 @@ def test_timeline_command_json(content: Path, capsys: pytest.CaptureFixture[str]
         "due": "2026-03-02",
         "due_latest": None,
         "basis": "binnen drie schoolweken (schoolweken, vakanties overgeslagen volgens Testkalender)",
+        "holiday": None,
+        "holiday_latest": None,
+        "done": None,
     }
+    assert data["steps"][1]["holiday_latest"] == "meivakantie" and data["warnings"] == []
     assert data["calendar"]["name"] == "Testkalender"
 
 
@@ -92,3 +99,53 @@ def test_timeline_unknown_gemeente_or_bad_date(content: Path, capsys: pytest.Cap
         main(["timeline", "--content", str(content), "--gemeente", "Atlantis", "--start", "2026-02-02"]) == 2
     )
     assert main(["timeline", "--content", str(content), "--gemeente", "Teststad", "--start", "2 feb"]) == 2
+
+
+def test_a_step_taken_moves_the_steps_that_count_from_it(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kb = load_content(content)
+    planned = build_timeline(kb, "Teststad", None, date(2026, 2, 2))
+    moved = build_timeline(kb, "Teststad", None, date(2026, 2, 2), {"1": date(2026, 2, 11)})
+    assert planned is not None and moved is not None
+    assert moved.steps[0].due == planned.steps[0].due == date(2026, 3, 2)  # its own deadline stays
+    assert moved.steps[0].done == date(2026, 2, 11)
+    # Step 2 counts "4-8 weken na de vorige stap": from the day step 1 was taken.
+    assert (moved.steps[1].due, moved.steps[1].due_latest) == (date(2026, 3, 11), date(2026, 4, 8))
+    assert "gezet op 11-2-2026" in moved.steps[1].basis and "aangenomen" not in moved.steps[1].basis
+    args = ["timeline", "--content", str(content), "--gemeente", "Teststad", "--start", "2026-02-02", "--json"]
+    assert main([*args, "--done", "1=2026-02-11"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["steps"][1]["due"] == "2026-03-11" and data["steps"][0]["done"] == "2026-02-11"
+    assert main([*args, "--done", "9=2026-02-11"]) == 2  # no such step
+    assert main([*args, "--done", "1=11-2-2026"]) == 2
+
+
+def test_school_weeks_past_the_calendar_are_not_guessed(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kb = load_content(content)
+    # Three school weeks from 20 April run past the calendar's last day (3 May).
+    timeline = build_timeline(kb, "Teststad", None, date(2026, 4, 20))
+    assert timeline is not None
+    first, second, _ = timeline.steps
+    assert first.due is None and first.unknown and "niet te berekenen" in first.basis
+    assert second.due is None and second.unknown  # counts from an unknown date
+    assert any("einde van de schoolkalender" in w for w in timeline.warnings)
+    args = ["timeline", "--content", str(content), "--gemeente", "Teststad", "--start", "2026-04-20", "--json"]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["steps"][0]["due"] is None and data["warnings"]
+
+
+def test_check_warns_when_a_calendar_ends_within_six_months(
+    content: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROUTEBOEK_CLOCK", "2025-09-01T10:00:00")
+    assert main(["check", "--content", str(content)]) == 0
+    out = capsys.readouterr().out
+    assert "warning" not in out  # eight months left
+    monkeypatch.setenv("ROUTEBOEK_CLOCK", "2026-01-05T10:00:00")
+    assert main(["check", "--content", str(content)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "knowledge/calendars.yaml:2: warning: calendar 'test' ends on 2026-05-03: add the next school "
+        "year, or school-week deadlines after it stay unknown"
+    )
+    assert lines[-1].startswith("ok:")

@@ -77,7 +77,11 @@ async function parseMultipart(req) {
   const files = {};
   for (const [name, value] of form.entries()) {
     if (typeof value === 'string') body[name] = value;
-    else files[name] = { filename: value.name, mime_type: value.type, size: value.size };
+    else {
+      files[name] = { filename: value.name, mime_type: value.type, size: value.size };
+      // A small text file (an .ics) is kept, so a test can read back what the user got.
+      if (value.size <= 65536 && /^text\//.test(value.type)) files[name].text = await value.text();
+    }
   }
   return { body, files };
 }
