@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 # Loggers of libraries that would log message text or the token (in URLs) below these levels.
 LIBRARY_FLOOR = {"telegram": logging.INFO, "httpx": logging.WARNING, "httpcore": logging.WARNING,
-                 "aiohttp": logging.WARNING, "apscheduler": logging.INFO, "tornado": logging.INFO}
+                 "aiohttp": logging.WARNING, "apscheduler": logging.WARNING, "tornado": logging.INFO}
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 

@@ -1,15 +1,15 @@
 """Retention: what nobody uses any more is deleted, on a schedule the privacy officer can read.
 
-Run once a day by the job queue (and on demand with `run_retention`), with the periods from the
-settings (ROUTEBOEK_RETAIN_*):
+Run once a day by the job queue, after the day's backup into <data>/backups/ (`daily`), with
+the periods from the settings (ROUTEBOEK_RETAIN_*):
+- a closed case, `closed_case_days` after the day it was closed;
 - an open case, once its last deadline lies `open_case_days` behind us and its user has not
   used the bot in that time either;
 - everything about a user who has not used the bot for `user_days`;
 - set-aside and replaced database copies, and the backups in the data folder's backups/, after
   `copies_days`.
-A case with a step still ahead (a deadline today or later) is never deleted, nor is its user:
-a reminder is still due. Cases have no closed state in this version, so there is no separate
-period for closed cases.
+An open case with a step still ahead (a deadline today or later) is never deleted, nor is its
+user: a reminder is still due. A closed case gets no reminders, so its own period applies.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bot.backup import BACKUP_DIR
+from bot.backup import BACKUP_DIR, BackupFailed, backup
 from bot.knowledge import Knowledge
 from bot.restore import copies
 from bot.settings import Settings
@@ -40,6 +40,7 @@ class Periods:
     open_case_days: int = 180
     user_days: int = 365
     copies_days: int = 365
+    closed_case_days: int = 30
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Periods:
@@ -47,6 +48,7 @@ class Periods:
             settings.routeboek_retain_open_case_days,
             settings.routeboek_retain_user_days,
             settings.routeboek_retain_copies_days,
+            settings.routeboek_retain_closed_case_days,
         )
 
 
@@ -71,6 +73,13 @@ def last_deadline(kb: Knowledge, case: Case) -> date | None:
     return max(dated) if dated else None
 
 
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def purge(kb: Knowledge, store: Store, periods: Periods, now: datetime, folder: Path | None = None) -> Purged:
     """Delete what the periods say is no longer needed; returns the counts (logged, no ids)."""
     done = Purged()
@@ -79,6 +88,12 @@ def purge(kb: Knowledge, store: Store, periods: Periods, now: datetime, folder: 
     activity = store.last_activity()
     step_ahead: set[str] = set()
     for case in store.cases():
+        if case.closed:
+            closed = _day(case.closed)
+            if closed is not None and today - closed > timedelta(days=periods.closed_case_days):
+                store.delete_case(case)
+                done.cases += 1
+            continue
         last = last_deadline(kb, case)
         if last is None:
             continue
@@ -100,6 +115,18 @@ def purge(kb: Knowledge, store: Store, periods: Periods, now: datetime, folder: 
     return done
 
 
+def daily(kb: Knowledge, store: Store, periods: Periods, now: datetime, folder: Path) -> Purged:
+    """The bot's daily care: a backup in <data>/backups/ (a way back after a mistake, kept for
+    `copies_days`), then the purge. A failed backup is logged and does not stop the purge."""
+    backups = folder / BACKUP_DIR
+    try:
+        backups.mkdir(exist_ok=True)
+        backup(store.path, backups)
+    except (BackupFailed, OSError) as exc:
+        log.warning("daily backup not made (%s)", type(exc).__name__)
+    return purge(kb, store, periods, now, folder)
+
+
 def purge_files(folder: Path, db_path: Path, days: int, now: float | None = None) -> int:
     """Set-aside and replaced copies of the database (by the time in their name) and backups in
     backups/ (by their file time) older than `days`."""
@@ -119,7 +146,8 @@ def purge_files(folder: Path, db_path: Path, days: int, now: float | None = None
 def privacy_text(periods: Periods) -> str:
     """The retention periods in the words of /privacy (B1), from the settings that apply."""
     return (
-        f"Wat niet meer gebruikt wordt, wis ik vanzelf: een casus {periods.open_case_days} dagen na "
-        f"de laatste termijn, als je de bot in die tijd niet gebruikte, en alles over jou na "
-        f"{periods.user_days} dagen zonder gebruik. Een casus met een stap die nog komt, wis ik niet."
+        f"Wat niet meer gebruikt wordt, wis ik vanzelf: een afgesloten casus {periods.closed_case_days} "
+        f"dagen na het afsluiten, een open casus {periods.open_case_days} dagen na de laatste termijn "
+        f"als je de bot in die tijd niet gebruikte, en alles over jou na {periods.user_days} dagen "
+        "zonder gebruik. Een open casus met een stap die nog komt, wis ik niet."
     )

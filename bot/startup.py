@@ -9,6 +9,7 @@ serve nobody for want of a tooltip. They are tried once and logged when they fai
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -33,6 +34,24 @@ async def connect(
 ) -> None:
     """`app.initialize()` (which calls getMe), retried with backoff while Telegram is only
     unreachable for a moment (a restart of the network, a 5xx); a wrong token stops at once."""
+    try:
+        await _initialize(app, attempts, first_delay, sleep)
+    except StartupFailed:
+        await _close_requests(app)
+        raise
+
+
+async def _close_requests(app: Any) -> None:
+    """Close the HTTP sessions a failed initialize() opened: PTB only closes them in shutdown(),
+    which it skips for an application that never finished initializing."""
+    for request in getattr(app.bot, "_request", ()):  # PTB keeps (get_updates, default) here
+        with contextlib.suppress(Exception):
+            await request.shutdown()
+
+
+async def _initialize(
+    app: Any, attempts: int, first_delay: float, sleep: Callable[[float], Awaitable[None]]
+) -> None:
     for attempt in range(1, attempts + 1):
         try:
             await app.initialize()

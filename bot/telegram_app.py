@@ -60,7 +60,7 @@ from bot.logsetup import configure
 from bot.replies import Picture
 from bot.retention import FIRST_RUN as RETENTION_FIRST
 from bot.retention import RUN_EVERY as RETENTION_EVERY
-from bot.retention import Periods, purge
+from bot.retention import Periods, daily
 from bot.settings import current
 from bot.startup import StartupFailed, best_effort, connect
 from bot.table_image import render
@@ -546,22 +546,35 @@ def build_application(
 def install_heartbeat(app: AnyApp, folder: Path, info: dict[str, Any]) -> None:
     """The job that proves, once a minute, that this bot's event loop runs (bot/health.py)."""
 
-    async def beat(_: ContextTypes.DEFAULT_TYPE) -> None:
+    def write() -> None:
         try:
             write_heartbeat(folder, info)
         except OSError as exc:
             log.warning("heartbeat not written (%s)", type(exc).__name__)
 
+    async def beat(_: ContextTypes.DEFAULT_TYPE) -> None:
+        write()
+
+    # The first beat as soon as the bot is up (after getMe and the menu): a job scheduled before
+    # the scheduler starts would first run a whole interval later.
+    previous = app.post_init
+
+    async def post_init(application: AnyApp) -> None:
+        if previous is not None:
+            await previous(application)
+        write()
+
+    app.post_init = post_init
     if app.job_queue is not None:
-        app.job_queue.run_repeating(beat, interval=HEARTBEAT_EVERY, first=0, name="heartbeat")
+        app.job_queue.run_repeating(beat, interval=HEARTBEAT_EVERY, first=HEARTBEAT_EVERY, name="heartbeat")
 
 
 def install_retention(app: AnyApp, engine: Engine, folder: Path, periods: Periods) -> None:
-    """The daily job that deletes what the retention periods say is no longer needed."""
+    """The daily job: a backup, then deleting what the retention periods say is no longer needed."""
 
     async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
         try:
-            await asyncio.to_thread(purge, engine.kb, engine.store, periods, engine.clock(), folder)
+            await asyncio.to_thread(daily, engine.kb, engine.store, periods, engine.clock(), folder)
         except (sqlite3.Error, OSError) as exc:
             log.warning("retention run failed (%s); trying again tomorrow", type(exc).__name__)
 
@@ -584,12 +597,13 @@ def run_telegram(
     install_heartbeat(app, folder, {"version": package_version(), "mode": mode, "content_version": content_version})
     install_retention(app, engine, folder, Periods.from_settings(settings))
     try:
-        return _serve(app, engine, webhook, port, folder)
+        return _serve(app, webhook, port, folder)
     finally:
         remove_heartbeat(folder)
 
 
-def _serve(app: AnyApp, engine: Engine, webhook: bool, port: int, folder: Path) -> int:
+def _serve(app: AnyApp, webhook: bool, port: int, folder: Path) -> int:
+    """Webhook or polling until stopped; 1 when Telegram cannot be reached or refuses the start."""
     if webhook:
         url, secret = current().webhook_url, current().webhook_secret
         if not url or not secret:

@@ -53,3 +53,26 @@ def test_content_version_changes_with_the_content(tmp_path: Path) -> None:
     first = health.content_version(tmp_path)
     (tmp_path / "knowledge" / "a.yaml").write_text("x: 2\n")
     assert health.content_version(tmp_path) != first and len(first) == 12
+
+
+async def test_the_bot_beats_at_start_and_every_minute(folder: Path, content_dir: Path) -> None:
+    from datetime import timedelta
+
+    from test_telegram_handlers import OfflineRequest
+
+    from bot.content import load_content
+    from bot.engine import Engine
+    from bot.telegram_app import build_application, install_heartbeat
+
+    engine = Engine(load_content(content_dir), Store(folder / "other.db"))
+    app = build_application(engine, "1:TEST", rate_limit=False, request=OfflineRequest())
+    install_heartbeat(app, folder, {"mode": "polling"})
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name("heartbeat")
+    assert job.job.trigger.interval == timedelta(seconds=health.HEARTBEAT_EVERY) == timedelta(minutes=1)
+    assert not (folder / health.HEARTBEAT_FILE).exists()
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)  # the bot's own start-up (menu) and then the first beat
+    await app.shutdown()
+    assert health.report(folder)["status"] == "ok"

@@ -77,6 +77,7 @@ def test_the_heartbeat_holds_no_user_data(tmp_path: Path) -> None:
 def test_the_periods_named_here_are_the_defaults() -> None:
     fields = Settings.model_fields
     for variable, field in (
+        ("ROUTEBOEK_RETAIN_CLOSED_CASE_DAYS", "routeboek_retain_closed_case_days"),
         ("ROUTEBOEK_RETAIN_OPEN_CASE_DAYS", "routeboek_retain_open_case_days"),
         ("ROUTEBOEK_RETAIN_USER_DAYS", "routeboek_retain_user_days"),
         ("ROUTEBOEK_RETAIN_COPIES_DAYS", "routeboek_retain_copies_days"),

@@ -88,6 +88,18 @@ def test_a_case_with_a_step_ahead_is_never_purged_nor_its_user(kb: Knowledge, st
     assert len(store.cases("tg:1")) == 1
 
 
+def test_a_closed_case_goes_30_days_after_closing(kb: Knowledge, store: Store) -> None:
+    now = at(datetime(2026, 3, 2))
+    # Started recently: its deadlines are ahead, but closed cases get no reminders.
+    kept = user_with_case(store, "tg:1", "2026-02-16", seen=now.timestamp())
+    gone = store.add_case("tg:1", "K2", "Den Haag", "vo", "2026-02-16")
+    store.set_closed(kept, (now - timedelta(days=29)).date().isoformat())
+    store.set_closed(gone, (now - timedelta(days=31)).date().isoformat())
+    assert purge(kb, store, Periods(closed_case_days=30), now).cases == 1
+    assert [case.pseudonym for case in store.cases("tg:1")] == ["K1"]
+    assert store.profile("tg:1").gemeente == "Den Haag"
+
+
 def test_set_aside_copies_and_backups_go_after_their_period(tmp_path: Path, store: Store) -> None:
     now = time.time()
     old = tmp_path / f"routeboek.db.corrupt-{int(now - 400 * DAY)}"
@@ -121,11 +133,13 @@ def test_privacy_names_the_periods_that_apply(kb: Knowledge, store: Store, monke
 
     monkeypatch.setenv("ROUTEBOEK_RETAIN_USER_DAYS", "200")
     monkeypatch.setenv("ROUTEBOEK_RETAIN_OPEN_CASE_DAYS", "90")
+    monkeypatch.setenv("ROUTEBOEK_RETAIN_CLOSED_CASE_DAYS", "14")
     (reply,) = Engine(kb, store).handle("tg:1", Command("privacy", ""))
     assert "90 dagen na de laatste termijn" in reply.text and "200 dagen zonder gebruik" in reply.text
+    assert "afgesloten casus 14 dagen na het afsluiten" in reply.text
 
 
-async def test_the_bot_schedules_retention_daily(kb: Knowledge, store: Store, tmp_path: Path) -> None:
+async def test_the_bot_backs_up_and_applies_retention_daily(kb: Knowledge, store: Store, tmp_path: Path) -> None:
     from test_telegram_handlers import OfflineRequest
 
     from bot.telegram_app import build_application, install_retention
@@ -140,3 +154,7 @@ async def test_the_bot_schedules_retention_daily(kb: Knowledge, store: Store, tm
     assert job.job.trigger.interval == timedelta(days=1)
     await job.callback(None)  # type: ignore[arg-type]
     assert store.export("tg:away") == {}
+    (made,) = (tmp_path / "backups").glob("routeboek-*.db")  # the day's backup, made first
+    copy = Store(made)
+    assert copy.profile("tg:away").gemeente == "Rijswijk"
+    copy.close()

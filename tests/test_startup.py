@@ -106,3 +106,46 @@ async def test_a_refused_webhook_registration_stops_the_start_with_a_clear_messa
     with pytest.raises(StartupFailed, match=r"weigert de webhook https://bot\.example\.org/telegram: .*WEBHOOK_URL"):
         await serve_webhook(app, "https://bot.example.org", "s3cret", 0, {}, "127.0.0.1")
     assert not app.running
+
+
+def test_routeboek_run_with_a_token_telegram_refuses_exits_1_with_one_clear_line(tmp_path: Path) -> None:
+    """The whole command against a Bot API that answers 401, as Telegram does for a revoked token."""
+    import os
+    import subprocess
+    import sys
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Refusing(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.dumps({"ok": False, "error_code": 401, "description": "Unauthorized"}).encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": "123456:AAE-revoked",
+            "TELEGRAM_API_URL": f"http://127.0.0.1:{server.server_address[1]}/bot",
+            "ROUTEBOEK_DATA_DIR": str(tmp_path),
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True, timeout=120,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+    finally:
+        server.shutdown()
+    assert result.returncode == 1
+    assert "Telegram kent dit token niet (TELEGRAM_BOT_TOKEN)" in result.stderr
+    assert "Traceback" not in result.stderr and "AAE-revoked" not in result.stderr
+    assert "Unclosed" not in result.stderr  # the HTTP sessions of the failed start are closed
