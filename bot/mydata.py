@@ -23,6 +23,8 @@ TABLE_NAMES = {
     "snoozes": "Uitgestelde herinnering",
     "prefs": "Keuzes over berichten",
     "pushes_sent": "Verstuurd bericht",
+    "updates_optout": "Geen berichten over wijzigingen",
+    "broadcast_sent": "Ontvangen bericht over een wijziging",
 }
 COLUMN_NAMES = {
     "role": "rol",
@@ -47,6 +49,8 @@ COLUMN_NAMES = {
     "digest": "weekoverzicht",
     "fixed_dates": "vaste data",
     "inactive": "geblokkeerd sinds",
+    "since": "sinds",
+    "broadcast": "bericht nummer",
 }
 VALUE_NAMES = {
     ("reminders", 1): "aan",
@@ -62,7 +66,7 @@ VALUE_NAMES = {
 
 
 def _shown(column: str, value: object) -> str:
-    if column in ("created", "updated", "sent", "shown", "inactive") and isinstance(value, int | float):
+    if column in ("created", "updated", "sent", "shown", "inactive", "since") and isinstance(value, int | float):
         return datetime.fromtimestamp(value, LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
     if column == "role" and isinstance(value, str):
         return ROLES.get(value, value)
@@ -83,6 +87,12 @@ class MyDataDesk:
             "Volg je een casus met /casus, dan bewaar ik daarvan alleen een code die ik zelf maak, de "
             "gemeente, de sector, de eerste dag van het verzuim, welke stap gezet is en welke herinneringen ik stuurde. "
             "Geen naam.\n\n"
+            "Onder een antwoord kun je 👍 of 👎 geven; dat tel ik per onderdeel van het routeboek, "
+            "niet per persoon. Kon ik je niet helpen, dan kun je op \"Vraag doorgeven aan de beheerders\" "
+            "tikken. Alleen dan bewaar ik je vraag, zonder je naam of gebruikersnummer, met je gemeente "
+            "en de datum, zodat de beheerders het routeboek kunnen aanvullen. Je ziet precies wat ik "
+            "doorgeef. Zo'n vraag is niet aan jou gekoppeld, dus /vergeet kan hem niet terugvinden; na "
+            "een tijd wordt hij gewist.\n\n"
             "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
             "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"
             "/mijngegevens laat alles zien wat over jou bewaard is; /vergeet wist het.",

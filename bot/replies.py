@@ -43,6 +43,8 @@ class Picture:
     source: str
     note: str = ""
     caption: str = ""
+    # A bar chart instead of cards (/stats): per group (a week) a value per label (a feature).
+    bars: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
