@@ -46,7 +46,8 @@ class BroadcastDesk:
     def __init__(self, kb: Callable[[], Knowledge], store: Store) -> None:
         self.kb = kb
         self.store = store
-        self.live = False  # set by an adapter that can push messages (Telegram)
+        # The user-key prefix of an adapter that can push messages ("tg:"); None: a dry run.
+        self.live: str | None = None
 
     # --- the user's choice ---------------------------------------------------------------
     def with_choice(self, user: str, settings: Reply) -> Reply:
@@ -82,11 +83,13 @@ class BroadcastDesk:
             gemeente = self.kb().resolve_gemeente(where.strip())
             if gemeente is None:
                 return [Reply(f"Die gemeente ken ik niet: {where.strip()[:40]}. Kies uit {', '.join(self.kb().gemeenten)} of 'alle'.")]
-        reach = len(self.store.broadcast_audience(gemeente))
+        reach = len(self.store.broadcast_audience(gemeente, prefix=self.live or ""))
         who = f"{reach} {'gebruiker' if reach == 1 else 'gebruikers'} " + (f"in {gemeente}" if gemeente else "in alle gemeenten")
         preview = message(text).text
         if not self.live:
             return [Reply(f"{bold('Proefdraai')} (de console verstuurt niets). Dit bericht zou {who} bereiken:\n\n{preview}")]
+        if reach == 0:
+            return [Reply(f"Dit bericht zou niemand bereiken: er zijn 0 gebruikers {who[2:].removeprefix('gebruikers ')}.")]
         broadcast = self.store.add_broadcast(text, gemeente)
         buttons: list[list[Button]] = [[button(f"Versturen aan {reach}", BroadcastSend(broadcast))], [button("Niet versturen", Menu())]]
         return [Reply(f"Dit bericht gaat naar {who} (wie geen berichten wil, slaan we over):\n\n{preview}", buttons)]
@@ -105,7 +108,7 @@ class BroadcastDesk:
         """The next messages to send, at most `limit`; a broadcast with nobody left is finished."""
         deliveries: list[Delivery] = []
         for broadcast, text, gemeente in self.store.open_broadcasts():
-            users = self.store.broadcast_audience(gemeente, broadcast, limit - len(deliveries))
+            users = self.store.broadcast_audience(gemeente, broadcast, limit - len(deliveries), self.live or "")
             if not users:
                 self.store.finish_broadcast(broadcast)
                 continue

@@ -795,23 +795,25 @@ class Store:
             rows = self.db.execute("SELECT id, text, gemeente FROM broadcasts WHERE started IS NOT NULL AND finished IS NULL ORDER BY id").fetchall()
         return [(int(r[0]), r[1], r[2]) for r in rows]
 
-    def broadcast_audience(self, gemeente: str | None, broadcast: int | None = None, limit: int = -1) -> list[str]:
+    def broadcast_audience(
+        self, gemeente: str | None, broadcast: int | None = None, limit: int = -1, prefix: str = ""
+    ) -> list[str]:
         """Users with a profile (in `gemeente`, or anywhere) who did not opt out and did not block
-        the bot; with `broadcast`: only those it has not reached yet."""
+        the bot; with `broadcast`: only those it has not reached yet; with `prefix`: only the
+        users of one adapter ("tg:"), as only it can reach them."""
         sql = (
             "SELECT u.user FROM users u WHERE u.role IS NOT NULL AND u.gemeente IS NOT NULL"
+            " AND substr(u.user, 1, length(:prefix)) = :prefix"
             " AND u.user NOT IN (SELECT user FROM updates_optout)"
             " AND u.user NOT IN (SELECT user FROM prefs WHERE inactive IS NOT NULL)"
         )
-        params: list[Any] = []
+        params: dict[str, Any] = {"prefix": prefix, "limit": limit, "gemeente": gemeente, "broadcast": broadcast}
         if gemeente is not None:
-            sql += " AND u.gemeente = ?"
-            params.append(gemeente)
+            sql += " AND u.gemeente = :gemeente"
         if broadcast is not None:
-            sql += " AND u.user NOT IN (SELECT user FROM broadcast_sent WHERE broadcast = ?)"
-            params.append(broadcast)
+            sql += " AND u.user NOT IN (SELECT user FROM broadcast_sent WHERE broadcast = :broadcast)"
         with self._lock:
-            rows = self.db.execute(sql + " ORDER BY u.user LIMIT ?", [*params, limit]).fetchall()
+            rows = self.db.execute(sql + " ORDER BY u.user LIMIT :limit", params).fetchall()
         return [r[0] for r in rows]
 
     def claim_broadcast(self, broadcast: int, user: str) -> bool:

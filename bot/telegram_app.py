@@ -24,6 +24,7 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -50,6 +51,7 @@ from telegram.request import BaseRequest
 
 from bot.actions import PRIVATE_ONLY as PRIVATE_ONLY_ACTIONS
 from bot.actions import decode
+from bot.admin import ADMIN_COMMANDS
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.http_request import AiohttpRequest
 from bot.replies import Picture
@@ -81,6 +83,11 @@ NOT_TEXT = (
 PICTURE_CACHE = 256
 REMINDER_EVERY = 600  # seconds between looks for due case reminders
 REMINDER_FIRST = 30
+FLUSH_EVERY = 60  # seconds between writes of the in-memory use counts (/stats)
+# A broadcast goes out in batches: 20 messages every 2 seconds stays well under Telegram's
+# ~30 messages/s overall and leaves room for the answers to users meanwhile.
+BROADCAST_EVERY = 2.0
+BROADCAST_BATCH = 20
 DESCRIPTION = (
     "Vragen over verzuim en thuiszitters? Ik zoek het antwoord op in het routeboek van jouw "
     "gemeente: wie is verantwoordelijk, wat moet er nu gebeuren, en wat is de volgende stap. "
@@ -209,6 +216,7 @@ class TelegramBot:
         self, engine: Engine, flood_limit: int | None = FLOOD_MAX, processor: PerUserUpdateProcessor | None = None
     ) -> None:
         self.engine = engine
+        engine.broadcasts.live = "tg:"  # this adapter pushes messages to Telegram users
         self.processor = processor or PerUserUpdateProcessor()
         self.flood = FloodGuard(flood_limit) if flood_limit else None
         # The engine (matching, SQLite) runs off the event loop so a slow disk never stalls
@@ -379,6 +387,12 @@ class TelegramBot:
         # the bot from serving; see bot/startup.py.
         await best_effort("the menu", app.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats()))
         await best_effort("the group menu", app.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats()))
+        # Admins see their commands in their own chat's menu; nobody else ever does.
+        admin = private + [BotCommand(name, desc) for name, desc in ADMIN_COMMANDS]
+        for user in sorted(self.engine.admins):
+            if user.startswith("tg:") and user[3:].isdigit():
+                scope = BotCommandScopeChat(int(user[3:]))
+                await best_effort("an admin's menu", app.bot.set_my_commands(admin, scope=scope))
         await best_effort("the description", app.bot.set_my_description(DESCRIPTION))
         await best_effort("the short description", app.bot.set_my_short_description(SHORT_DESCRIPTION))
 
@@ -408,7 +422,33 @@ class TelegramBot:
                     continue
                 await self.in_engine(self.engine.reminder_delivered, reminder)
 
+    async def send_broadcasts(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The job that works through confirmed broadcasts, a batch per run. Each user is marked
+        before the send, so a crash or restart never sends twice; a passing failure is unmarked
+        and tried again at the next run."""
+        for delivery in await self.in_engine(self.engine.broadcasts.due, BROADCAST_BATCH):
+            chat_id = int(delivery.user[3:])
+            async with self.processor.user_lock(chat_id):
+                if not await self.in_engine(self.engine.broadcasts.claim, delivery):
+                    continue
+                try:
+                    await self.send_to(context.bot, chat_id, [delivery.reply])
+                except Forbidden:
+                    log.info("broadcast not delivered: the user blocked the bot; marked inactive")
+                    await self.in_engine(self.engine.user_blocked, delivery.user)
+                except TelegramError as error:
+                    log.warning("broadcast not delivered (%s); trying again at the next run", type(error).__name__)
+                    await self.in_engine(self.engine.broadcasts.failed, delivery)
+
+    async def flush_counts(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The job that writes the use counts: at most a minute of them is lost in a crash."""
+        try:
+            await self.in_engine(self.engine.flush)
+        except Exception as error:  # kept in memory for the next run
+            log.warning("use counts not written (%s); trying again in a minute", type(error).__name__)
+
     async def post_shutdown(self, app: AnyApp) -> None:
+        await self.flush_counts(None)  # type: ignore[arg-type]
         self._engine_thread.shutdown(wait=True)
 
     def register(self, app: AnyApp) -> None:
@@ -427,6 +467,10 @@ class TelegramBot:
             every = reminder_interval()
             interval, first = (every, every) if every else (REMINDER_EVERY, REMINDER_FIRST)
             app.job_queue.run_repeating(self.send_reminders, interval=interval, first=first, name="reminders")
+            app.job_queue.run_repeating(self.flush_counts, interval=FLUSH_EVERY, first=FLUSH_EVERY, name="flush-counts")
+            app.job_queue.run_repeating(
+                self.send_broadcasts, interval=BROADCAST_EVERY, first=BROADCAST_EVERY, name="broadcasts"
+            )
 
 
 def build_application(

@@ -255,7 +255,7 @@ def test_broadcast_reaches_each_user_of_the_gemeente_once_and_resumes(engine: En
     onboard(engine, "tg:1")
     onboard(engine, "tg:2")
     onboard(engine, "tg:3", "Rijswijk")
-    engine.broadcasts.live = True
+    engine.broadcasts.live = "tg:"
     (preview,) = engine.handle(ADMIN, Command("broadcast", "den haag: Het loket is verhuisd."))
     assert "2 gebruikers in Den Haag" in preview.text
     assert engine.broadcasts.due(10) == []  # nothing goes out before "Versturen"
@@ -275,9 +275,11 @@ def test_broadcast_reaches_each_user_of_the_gemeente_once_and_resumes(engine: En
 
 
 def test_a_non_admin_cannot_send_a_broadcast(engine: Engine) -> None:
-    onboard(engine)
-    engine.broadcasts.live = True
+    engine.broadcasts.live = "tg:"
+    (nobody,) = engine.handle(ADMIN, Command("broadcast", "alle: x"))
+    assert "niemand" in nobody.text and not nobody.buttons
+    onboard(engine, "tg:7")
     (preview,) = engine.handle(ADMIN, Command("broadcast", "alle: x"))
-    (reply,) = press(engine, preview, "Versturen aan 1")
+    (reply,) = press(engine, preview, "Versturen aan 1", "tg:7")
     assert "verouderd" in reply.text
     assert engine.store.open_broadcasts() == []
