@@ -378,6 +378,8 @@ def settings_problems(args: argparse.Namespace) -> list[str]:
     from bot import settings
 
     uses = settings.BASE
+    if args.command == "feedback":
+        uses = settings.BASE | {"routeboek_retain_feedback_days"}
     if args.command == "run":
         uses = settings.WEBHOOK if args.webhook else settings.RUN
     loaded, problems = settings.load(uses)

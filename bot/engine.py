@@ -387,7 +387,9 @@ class Engine:
         for hit in decision.hits:
             answer = build_answer(self.kb, hit.view, decision.gemeente)
             card = answer.card(bold, relevance)
-            answers.append(InlineAnswer(hit.view.id, hit.view.section.title, answer.source, card))
+            answers.append(
+                InlineAnswer(hit.view.id, hit.view.section.title, answer.source, card, [vote_buttons(hit.view.id)])
+            )
         return answers
 
     # --- cases and reminders ---------------------------------------------------------------

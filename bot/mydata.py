@@ -93,6 +93,7 @@ class MyDataDesk:
             "en de datum, zodat de beheerders het routeboek kunnen aanvullen. Je ziet precies wat ik "
             "doorgeef. Zo'n vraag is niet aan jou gekoppeld, dus /vergeet kan hem niet terugvinden; na "
             "een tijd wordt hij gewist.\n\n"
+            "Berichten over wijzigingen in het routeboek zet je uit in /instellingen.\n\n"
             "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
             "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"
             "/mijngegevens laat alles zien wat over jou bewaard is; /vergeet wist het.",

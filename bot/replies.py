@@ -75,6 +75,7 @@ class InlineAnswer:
     title: str
     description: str
     text: str
+    buttons: list[list[Button]] = field(default_factory=list, compare=False)  # 👍/👎 under the posted card
 
 
 def number(text: str) -> int | None:

@@ -335,6 +335,10 @@ class TelegramBot:
         if query is None:
             return
         chat = update.effective_chat
+        if chat is None and query.inline_message_id:
+            # A 👍/👎 under a card posted inline: no chat to answer in, so a short notice.
+            await self._press_inline(update, query)
+            return
         pressed = decode(query.data or "", self.engine.kb)
         if chat and chat.type != ChatType.PRIVATE and isinstance(pressed, PRIVATE_ONLY_ACTIONS):
             # Only the presser sees this; their cases never show up in the group.
@@ -347,6 +351,15 @@ class TelegramBot:
             # the press itself still gets its reply below.
             log.info("callback query could not be answered (too old)")
         await self._run(update, context, Press(query.data or ""))
+
+    async def _press_inline(self, update: Update, query: Any) -> None:
+        key = self.user_key(update)
+        replies = await self.in_engine(self.engine.handle, key, Press(query.data or ""), None) if key else []
+        notice = _BOLD.sub(r"\1", replies[0].text).split("\n")[0][:200] if replies else None
+        try:
+            await query.answer(notice)
+        except BadRequest:
+            log.info("callback query could not be answered (too old)")
 
     async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.inline_query
@@ -364,6 +377,7 @@ class TelegramBot:
                 title=answer.title[:100],
                 description=answer.description[:200],
                 input_message_content=InputTextMessageContent(to_html(answer.text), parse_mode=ParseMode.HTML),
+                reply_markup=keyboard(answer.buttons),
             )
             for answer in self.engine.inline_answers(text, user)
         ]
