@@ -85,15 +85,16 @@ class FeedbackDesk:
         if vote.up:
             return [Reply("Dank je! Fijn dat het hielp." if changed else "Je 👍 was al geteld.")]
         with self._lock:
-            has_question = user in self._last
+            last = self._last.get(user)
         text = "Dank je. Jammer dat dit antwoord niet hielp."
-        if not has_question:
+        # Only the question this answer was for (or an ask-back that led to it) is offered.
+        if last is None or vote.kind != "s" or last.section not in (None, vote.id):
             return [Reply(text, menu_buttons())]
         text += (
-            " Wil je je vraag doorgeven aan de beheerders van het routeboek? Dan zien zij wat er "
-            "ontbreekt. Je naam en gebruikersnummer geef ik niet door."
+            f"\n\nJe vraag was: {last.text}\n\nWil je die doorgeven aan de beheerders van het routeboek? "
+            "Dan zien zij wat er ontbreekt. Je naam en gebruikersnummer geef ik niet door."
         )
-        return [Reply(text, [[button(PASS_ON_LABEL, PassOn())]])]
+        return [Reply(text, [[button(PASS_ON_LABEL, PassOn())], *menu_buttons()])]
 
     def pass_on(self, user: str, guard: Callable[[str], Reply | None], today: date) -> list[Reply]:
         """The press on "Vraag doorgeven": keep the question (guarded, anonymous) and show

@@ -133,6 +133,17 @@ def test_walk_through_end_has_thumbs(engine: Engine) -> None:
     assert engine.stats.vote_totals() == {"route:testflow": (1, 0)}
 
 
+def test_pass_on_is_offered_only_for_the_question_the_answer_was_for(engine: Engine) -> None:
+    onboard(engine)
+    (first,) = engine.handle(USER, TextIn(QUESTION))
+    engine.handle(USER, TextIn("wanneer meldt de school bij de jgz?"))  # a later, other question
+    (after_down,) = press(engine, first, "👎")
+    assert PASS_ON_LABEL not in labels(after_down) and "jgz" not in after_down.text
+    (later,) = engine.handle(USER, TextIn(QUESTION))
+    (offer,) = press(engine, later, "👎")
+    assert PASS_ON_LABEL in labels(offer) and f"Je vraag was: {QUESTION}" in offer.text
+
+
 def test_a_question_is_kept_only_when_passed_on(engine: Engine, db: Path) -> None:
     onboard(engine)
     engine.handle(USER, TextIn("wanneer meldt de school bij de jgz?"))  # never passed on
