@@ -141,8 +141,10 @@ class Engine:
         return [], f"{len(kb.sections)} secties, {len(kb.flows)} routes, {len(kb.gemeenten)} gemeenten"
 
     def flush(self) -> None:
-        """Write the in-memory counts to the database (every minute, and at shutdown)."""
+        """Write the in-memory counts to the database (every minute, and at shutdown), and let
+        passed-on questions past their retention period go."""
         self.stats.flush()
+        self.feedback.purge(self.clock().date())
 
     # --- entry point ----------------------------------------------------------------------
     def handle(self, user: str, event: Event, chat: str | None = None) -> list[Reply]:

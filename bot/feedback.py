@@ -150,7 +150,9 @@ class FeedbackDesk:
             others = [m[0] for m in members[1:4] if m[0] != lead]
             if others:
                 lines.append("  ook: " + " | ".join(others))
-            lines.append(f"  {', '.join(gemeenten) or 'geen gemeente'}; laatst {last_day}")
+            sections = sorted({m[3] for m in members if m[3]})
+            answered = f"; antwoord was {', '.join(sections)}" if sections else "; niet beantwoord"
+            lines.append(f"  {', '.join(gemeenten) or 'geen gemeente'}; laatst {last_day}{answered}")
         downs = sorted(
             ((target, down) for target, (_, down) in self.stats.vote_totals().items() if down > 0),
             key=lambda item: (-item[1], item[0]),

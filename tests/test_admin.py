@@ -182,6 +182,15 @@ def test_declined_question_offers_pass_on_and_a_restart_forgets_it(engine: Engin
     assert OUT_OF_SCOPE in passed.text
 
 
+def test_forget_also_drops_the_question_held_in_memory(engine: Engine) -> None:
+    onboard(engine)
+    (declined,) = engine.handle(USER, TextIn(OUT_OF_SCOPE))
+    (confirm,) = engine.handle(USER, Command("vergeet"))
+    press(engine, confirm, "Ja, wis alles")
+    (reply,) = press(engine, declined, PASS_ON_LABEL)
+    assert "weet je vraag niet meer" in reply.text and engine.store.passed_on() == []
+
+
 def test_feedback_groups_similar_questions_most_frequent_first(engine: Engine) -> None:
     for question in ("waar meld ik een thuiszitter", "waar meld ik een thuiszitter aan", "wat kost een lunch"):
         engine.store.pass_on(question, "Rijswijk", "2026-11-10", None)
@@ -193,9 +202,10 @@ def test_passed_on_questions_are_purged_after_the_retention_period(engine: Engin
     monkeypatch.setenv("ROUTEBOEK_RETAIN_FEEDBACK_DAYS", "30")
     engine.store.pass_on("oude vraag", None, "2026-09-01", None)
     engine.store.pass_on("nieuwe vraag", None, "2026-11-01", None)
+    engine.flush()  # the minute job purges, also when nobody asks for the report
+    assert [q for q, *_ in engine.store.passed_on()] == ["nieuwe vraag"]
     report = plain(engine.feedback.report(TODAY.date()))
     assert "nieuwe vraag" in report and "oude vraag" not in report
-    assert [q for q, *_ in engine.store.passed_on()] == ["nieuwe vraag"]
 
 
 def test_routeboek_feedback_lists_what_was_passed_on(
@@ -294,3 +304,16 @@ def test_a_non_admin_cannot_send_a_broadcast(engine: Engine) -> None:
     (reply,) = press(engine, preview, "Versturen aan 1", "tg:7")
     assert "verouderd" in reply.text
     assert engine.store.open_broadcasts() == []
+
+
+def test_routeboek_chat_admin_flag_makes_the_console_user_an_admin(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ROUTEBOEK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("/stats\n"))
+    assert main(["chat", "--admin", "--content", str(content_dir)]) == 0
+    assert "Gebruik (anoniem, per week)" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("/stats\n/bestaatniet\n"))
+    assert main(["chat", "--content", str(content_dir)]) == 0
+    stats, unknown = capsys.readouterr().out.split("\n\n")[:2]
+    assert "Gebruik" not in stats and stats.replace("/stats", "/bestaatniet") == unknown
