@@ -194,6 +194,7 @@ class Vote:
 
     @property
     def target(self) -> str:
+        """The key the count is kept under: a section id, or `route:<flow id>`."""
         return self.id if self.kind == "s" else f"route:{self.id}"
 
 

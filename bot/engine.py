@@ -142,9 +142,13 @@ class Engine:
 
     def flush(self) -> None:
         """Write the in-memory counts to the database (every minute, and at shutdown), and let
-        passed-on questions past their retention period go."""
-        self.stats.flush()
-        self.feedback.purge(self.clock().date())
+        passed-on questions past their retention period go. A failing database keeps the
+        counts in memory for the next try instead of stopping the bot or the console."""
+        try:
+            self.stats.flush()
+            self.feedback.purge(self.clock().date())
+        except sqlite3.Error as exc:
+            log.warning("use counts not written: %s: %s", type(exc).__name__, exc)
 
     # --- entry point ----------------------------------------------------------------------
     def handle(self, user: str, event: Event, chat: str | None = None) -> list[Reply]:

@@ -744,11 +744,13 @@ class Store:
                 )
 
     def stats_rows(self) -> dict[tuple[str, str, str], int]:
+        """Every stored count by (week, feature, gemeente), for /stats."""
         with self._lock:
             rows = self.db.execute("SELECT week, feature, gemeente, n FROM stats").fetchall()
         return {(r[0], r[1], r[2]): int(r[3]) for r in rows}
 
     def vote_rows(self) -> dict[str, tuple[int, int]]:
+        """(👍, 👎) per answer target over all weeks, for /stats and /feedback."""
         with self._lock:
             rows = self.db.execute("SELECT target, sum(up), sum(down) FROM votes GROUP BY target").fetchall()
         return {r[0]: (int(r[1]), int(r[2])) for r in rows}
@@ -773,9 +775,11 @@ class Store:
             return int(self.db.execute("DELETE FROM passed_on WHERE day < ?", [before]).rowcount)
 
     def updates_optout(self, user: str) -> bool:
+        """Whether the user asked for no messages about changes (shown in /instellingen)."""
         return self._row("SELECT 1 FROM updates_optout WHERE user = ?", user) is not None
 
     def set_updates_optout(self, user: str, out: bool) -> None:
+        """A row while opted out, none otherwise: /mijngegevens shows it, /vergeet deletes it."""
         with self._lock:
             if out:
                 self.db.execute("INSERT OR IGNORE INTO updates_optout (user, since) VALUES (?, ?)", [user, time.time()])
@@ -783,6 +787,7 @@ class Store:
                 self.db.execute("DELETE FROM updates_optout WHERE user = ?", [user])
 
     def add_broadcast(self, text: str, gemeente: str | None) -> int:
+        """A prepared broadcast (not started until the admin confirms); its id for the button."""
         with self._lock:
             cursor = self.db.execute(
                 "INSERT INTO broadcasts (text, gemeente, created) VALUES (?, ?, ?)", [text, gemeente, time.time()]
@@ -847,5 +852,6 @@ class Store:
         return bool(cursor.rowcount)
 
     def finish_broadcast(self, broadcast: int) -> None:
+        """Everybody in the audience was reached: the send job stops looking at it."""
         with self._lock:
             self.db.execute("UPDATE broadcasts SET finished = ? WHERE id = ?", [time.time(), broadcast])

@@ -317,3 +317,17 @@ def test_routeboek_chat_admin_flag_makes_the_console_user_an_admin(
     assert main(["chat", "--content", str(content_dir)]) == 0
     stats, unknown = capsys.readouterr().out.split("\n\n")[:2]
     assert "Gebruik" not in stats and stats.replace("/stats", "/bestaatniet") == unknown
+
+
+def test_counts_survive_a_failed_flush(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    onboard(engine)
+    engine.handle(USER, Command("opschaling"))
+
+    def broken(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(engine.store, "add_stats", broken)
+    engine.flush()  # no exception: the counts stay in memory
+    monkeypatch.undo()
+    engine.flush()
+    assert engine.store.stats_rows() == {("2026-W47", "table", "Den Haag"): 1}
