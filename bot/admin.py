@@ -50,6 +50,12 @@ class AdminDesk:
             return [self.reload()]
         return self.broadcasts.prepare(arg)
 
+    @staticmethod
+    def help(reply: Reply) -> Reply:
+        """/help for an admin: the admin commands too, as only admins see them."""
+        lines = ["", bold("Beheer (alleen voor jou zichtbaar):"), *[f"/{name} – {desc}" for name, desc in ADMIN_COMMANDS]]
+        return Reply(reply.text + "\n" + "\n".join(lines), reply.buttons)
+
     def reload(self) -> Reply:
         """Load and validate the content folder again; on a problem the old content keeps
         serving and the admin gets the same path:line lines as `routeboek check`."""

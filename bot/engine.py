@@ -207,7 +207,7 @@ class Engine:
         if name == "start":
             return self.onboarding.start(user, profile, state)
         if name == "help":
-            return [help_reply(profile)]
+            return [self.admin.help(help_reply(profile)) if user in self.admins else help_reply(profile)]
         if name in ("menu",):
             return [menu()]
         if not profile.complete and name not in ("privacy", "mijngegevens", "vergeet"):

@@ -69,6 +69,8 @@ def test_admin_commands_answer_others_exactly_as_unknown_commands(engine: Engine
     assert reply.buttons == unknown.buttons
     (help_text,) = engine.handle(USER, Command("help"))
     assert f"/{name}" not in help_text.text
+    (admin_help,) = engine.handle(ADMIN, Command("help"))
+    assert f"/{name} – " in admin_help.text
 
 
 def test_stats_counts_features_per_gemeente_without_user_ids(engine: Engine, content_dir: Path, db: Path) -> None:
