@@ -9,6 +9,7 @@ from bot.actions import Forget, button
 from bot.navigation import menu_buttons
 from bot.onboarding import ROLES
 from bot.replies import LOCAL_TIME, Reply, bold
+from bot.settings import current
 from bot.storage import Store
 
 # /mijngegevens in words a user reads, column by column: nothing stored is left out, an unknown
@@ -83,16 +84,16 @@ class MyDataDesk:
         return Reply(
             bold("Privacy") + "\n"
             "Ik bewaar alleen: je rol, je gemeente, je sector en waar je bent in een "
-            "stap-voor-stap-route. Je vragen zelf bewaar ik niet en ze komen niet in logbestanden.\n\n"
+            "stap-voor-stap-route. Je vragen zelf bewaar ik niet (tenzij je ze zelf doorgeeft, zie hieronder) en ze komen niet in logbestanden.\n\n"
             "Volg je een casus met /casus, dan bewaar ik daarvan alleen een code die ik zelf maak, de "
             "gemeente, de sector, de eerste dag van het verzuim, welke stap gezet is en welke herinneringen ik stuurde. "
             "Geen naam.\n\n"
             "Onder een antwoord kun je 👍 of 👎 geven; dat tel ik per onderdeel van het routeboek, "
             "niet per persoon. Kon ik je niet helpen, dan kun je op \"Vraag doorgeven aan de beheerders\" "
-            "tikken. Alleen dan bewaar ik je vraag, zonder je naam of gebruikersnummer, met je gemeente "
-            "en de datum, zodat de beheerders het routeboek kunnen aanvullen. Je ziet precies wat ik "
-            "doorgeef. Zo'n vraag is niet aan jou gekoppeld, dus /vergeet kan hem niet terugvinden; na "
-            "een tijd wordt hij gewist.\n\n"
+            "tikken. Alleen dan bewaar ik je vraag: zonder je naam of gebruikersnummer, met je gemeente "
+            "en de datum. Je ziet precies wat ik doorgeef. De beheerders vullen er het routeboek mee aan. "
+            "Zo'n vraag is niet aan jou gekoppeld, dus /vergeet vindt hem niet terug; na "
+            f"{current().routeboek_retain_feedback_days} dagen wis ik hem.\n\n"
             "Berichten over wijzigingen in het routeboek zet je uit in /instellingen.\n\n"
             "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
             "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"

@@ -333,3 +333,11 @@ def test_counts_survive_a_failed_flush(engine: Engine, monkeypatch: pytest.Monke
     monkeypatch.undo()
     engine.flush()
     assert engine.store.stats_rows() == {("2026-W47", "table", "Den Haag"): 1}
+
+
+def test_privacy_says_what_is_passed_on(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROUTEBOEK_RETAIN_FEEDBACK_DAYS", "90")
+    (reply,) = engine.handle(USER, Command("privacy"))
+    assert PASS_ON_LABEL in reply.text
+    assert "zonder je naam of gebruikersnummer, met je gemeente en de datum" in reply.text
+    assert "na 90 dagen" in reply.text
