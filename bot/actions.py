@@ -169,10 +169,24 @@ class CaseConfirmStart:
     """"Ja, klopt": a first day in the future was meant (it is in the dialogue state)."""
 
 
+PushKind = Literal["dg", "fx"]  # the weekly digest; reminders of fixed dates
+
+
+@dataclass(frozen=True)
+class PushSetting:
+    """The weekly digest or the fixed-date reminders on or off."""
+
+    kind: PushKind
+    on: bool
+
+
 # --- roles and the user's data ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Roles:
     role: str | None = None  # None: the list
+    # A page of the list chosen in the list itself (1, 2, ...): it replaces the page on screen.
+    # 0: the list opened from elsewhere (the menu), at its first page, as a new message.
+    page: int = 0
 
 
 @dataclass(frozen=True)
@@ -242,6 +256,7 @@ Action = (
     | CaseCancel
     | CaseAction
     | CaseConfirmStart
+    | PushSetting
     | Roles
     | Forget
     | Vote
@@ -264,6 +279,7 @@ PRIVATE_ONLY = (
     CaseCancel,
     CaseAction,
     CaseConfirmStart,
+    PushSetting,
     BroadcastSend,
 )
 
@@ -341,6 +357,10 @@ def _encode(action: Action) -> str:
             return f"cs:{verb}:{case}" + (f":{step}" if step is not None else "")
         case Roles(role) if role is not None:
             return f"w:{role}"
+        case Roles(None, page):
+            return f"wp:{page}"
+        case PushSetting(kind, on):
+            return f"ps:{kind}:{int(on)}"
         case Vote(kind, target, up):
             return f"v:{kind}:{target}:{int(up)}"
         case BroadcastSend(broadcast):
@@ -399,6 +419,10 @@ def decode(data: str, kb: Knowledge) -> Action | None:
             return CaseAction(verb, case_id, index)  # type: ignore[arg-type]
         case "w", [role] if any(view.role.id == role for view in kb.roles):
             return Roles(role)
+        case "wp", [page] if (index := number(page)) is not None and index >= 1:
+            return Roles(None, index)
+        case "ps", [kind, on] if kind in get_args(PushKind) and on in ("0", "1"):
+            return PushSetting(kind, on == "1")  # type: ignore[arg-type]
         case "v", ["s", section, up] if up in ("0", "1") and kb.section(section) is not None:
             return Vote("s", section, up == "1")
         case "v", ["r", flow, up] if up in ("0", "1") and flow in kb.flows:

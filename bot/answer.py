@@ -70,6 +70,7 @@ class Answer:
         source = source_line(self.short_source or self.source, mark=bold)
         gemeente_note = self.gemeente_notes[0] if len(self.gemeente_notes) == 1 else None
         pool = units(self.text)
+        passage = len(pool)  # units before this index are the passage's own, the rest actions
         if self.kind != "definition":
             pool += [Unit(a.strip()) for a in self.actions]
         budget = CARD_LIMIT - len(head) - len(source) - 2
@@ -106,7 +107,7 @@ class Answer:
             scale -= 0.1
         said = [t for t in fixed.values() if t]
         while True:
-            key = _pick(pool, room, relevance, said) if room >= 60 else ""
+            key = _pick(pool, room, relevance, said, passage) if room >= 60 else ""
             lines = [head]
             for i, (name, text, _cap) in enumerate(slots):
                 piece = key if text == "\0" else fixed[i]
@@ -168,7 +169,7 @@ def units(text: str) -> list[Unit]:
         for k, piece in enumerate(pieces):
             # The rest of a numbered step goes on about its first sentence ("2. Combinatie van
             # onderwijs en jeugdhulp. In deze variant ..."): that sentence is its lead-in.
-            out.append(Unit(piece, len(out) - k if number and k else owner))
+            out.append(Unit(piece, len(out) - k if (number or bullet) and k else owner))
         if bullet:
             continue
         lead = len(out) - 1 if pieces and pieces[-1].endswith(":") else None
@@ -177,7 +178,9 @@ def units(text: str) -> list[Unit]:
     return out
 
 
-def _pick(pool: list[Unit], room: int, relevance: Scores | None, said: Sequence[str] = ()) -> str:
+def _pick(
+    pool: list[Unit], room: int, relevance: Scores | None, said: Sequence[str] = (), passage: int | None = None
+) -> str:
     """The units that answer most of the question within room, in the passage's own order.
 
     Greedy by what each unit adds: a unit earns only for the parts of the question (concepts)
@@ -241,6 +244,14 @@ def _pick(pool: list[Unit], room: int, relevance: Scores | None, said: Sequence[
         candidates.remove(best)
         if chosen and gain(best) <= 0:
             break
+        if passage is not None and best >= passage:
+            # An action that restates a passage sentence gives way to it: the source's own
+            # wording, and the list item that sentence belongs to, come with it.
+            restated = [
+                i for i in range(passage) if i not in chosen and repeats(pool[i].text, [pool[best].text])
+            ]
+            if restated:
+                best = max(restated, key=lambda i: len(pool[i].text))
         sentence = end(pool[best].text)
         if repeats(sentence, [*chosen.values(), *said]):
             continue

@@ -9,7 +9,7 @@ twice. The console cannot push messages: there /broadcast is a dry run.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.actions import BroadcastSend, Menu, Updates, button
 from bot.knowledge import Knowledge
@@ -58,7 +58,7 @@ class BroadcastDesk:
         text = settings.text.replace(ask, f"\n{line}{ask}") if ask in settings.text else f"{settings.text}\n{line}"
         choice = [button(OPT_IN_LABEL, Updates(True)) if out else button(OPT_OUT_LABEL, Updates(False))]
         buttons = [*settings.buttons[:-1], choice, *settings.buttons[-1:]]
-        return Reply(text, buttons, settings.picture, settings.document)
+        return replace(settings, text=text, buttons=buttons)
 
     def choose(self, user: str, on: bool) -> list[Reply]:
         """The press on the opt-out (or back in)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.actions import (
     CaseAction,
@@ -25,11 +25,13 @@ from bot.actions import (
     CaseSector,
     CaseToday,
     Menu,
+    PushSetting,
     button,
     gemeente_buttons,
 )
 from bot.ics import timeline_ics
 from bot.knowledge import Knowledge
+from bot.pushes import Push, PushRun
 from bot.reminders import Reminder as Reminder
 from bot.reminders import ReminderRun, taken_index
 from bot.replies import Attachment, Button, Reply, bold, nl_date, rows
@@ -48,7 +50,16 @@ from bot.timeline import (
 
 # The presses this desk answers (bot/actions.py).
 CasePress = (
-    Cases | CaseNew | CaseChooseGemeente | CaseGemeente | CaseSector | CaseToday | CaseCancel | CaseAction | CaseConfirmStart
+    Cases
+    | CaseNew
+    | CaseChooseGemeente
+    | CaseGemeente
+    | CaseSector
+    | CaseToday
+    | CaseCancel
+    | CaseAction
+    | CaseConfirmStart
+    | PushSetting
 )
 MENU_BUTTON = button("Menu", Menu())
 
@@ -79,19 +90,25 @@ class CaseDesk:
         # the reminder run over all cases would redo the same ones every ten minutes.
         self._timelines = functools.lru_cache(maxsize=4096)(self._build_timeline)
         self.reminders = ReminderRun(kb, store, self._timeline)
+        self.pushes = PushRun(kb, store, self._timeline)
 
     # --- conversation -----------------------------------------------------------------------
     def overview(self, user: str, today: date) -> Reply:
         cases = self.store.cases(user)
+        settings_lines, settings_buttons = self._push_settings(user, bool(cases))
         if not cases:
-            return Reply(
+            reply = Reply(
                 bold("Casussen volgen")
                 + "\nMeld een casus aan en ik reken de termijnen uit de opschalingstabel van de "
                 "gemeente uit. Ik stuur je een herinnering een week vóór elke termijn en op de dag "
                 "zelf.\n\nEen casus krijgt een code van mij; ik bewaar geen naam, alleen de code, "
-                "de gemeente, de sector en de eerste dag van het verzuim.",
+                "de gemeente, de sector, de eerste dag van het verzuim en de dagen waarop stappen gezet zijn.",
                 [[button("Nieuwe casus", CaseNew()), MENU_BUTTON]],
             )
+            if settings_lines:
+                reply.text += "\n\n" + "\n".join(settings_lines)
+                reply.buttons.insert(0, settings_buttons)
+            return reply
         running = [c for c in cases if not c.closed]
         closed = [c for c in cases if c.closed]
         heading = f"Je casussen ({len(running)} lopend" + (f", {len(closed)} afgesloten)" if closed else ")")
@@ -117,10 +134,48 @@ class CaseDesk:
                 f"{nl_date(date.fromisoformat(c.closed or c.start))}"
                 for c in closed
             ]
+        lines += ["", *settings_lines]
         buttons = [button(f"Casus {c.pseudonym}", CaseAction("v", c.id)) for c in running + closed]
         return Reply(
-            "\n".join(lines), [*rows(buttons, 3), [button("Nieuwe casus", CaseNew()), MENU_BUTTON]]
+            "\n".join(lines),
+            [*rows(buttons, 3), settings_buttons, [button("Nieuwe casus", CaseNew()), MENU_BUTTON]],
         )
+
+    def _push_settings(self, user: str, has_cases: bool) -> tuple[list[str], list[Button]]:
+        """The lines and buttons for the weekly digest (with cases) and the region's fixed dates."""
+        prefs = self.store.prefs(user)
+        lines: list[str] = []
+        buttons: list[Button] = []
+        if has_cases:
+            lines.append(f"Weekoverzicht op maandag: {'aan' if prefs.digest else 'uit'}")
+            label = "Weekoverzicht uit" if prefs.digest else "Weekoverzicht aan"
+            buttons.append(button(label, PushSetting("dg", not prefs.digest)))
+        profile = self.store.profile(user)
+        for view in self.kb.fixed_dates_for(profile.gemeente, profile.sector):
+            days = ", ".join(f"{int(d[3:])}-{int(d[:2])}" for d in view.fixed.dates)
+            lines.append(
+                f"{view.fixed.name} ({days}): herinnering een week vooraf {'aan' if prefs.fixed_dates else 'uit'}"
+            )
+        if lines and self.kb.fixed_dates_for(profile.gemeente, profile.sector):
+            label = "Vaste data: geen herinnering" if prefs.fixed_dates else "Vaste data: herinner mij"
+            buttons.append(button(label, PushSetting("fx", not prefs.fixed_dates)))
+        return lines, buttons
+
+    def push_setting(self, user: str, action: PushSetting) -> Reply:
+        """The digest or the fixed-date reminders switched with one press."""
+        prefs = self.store.prefs(user)
+        if action.kind == "dg":
+            prefs.digest = action.on
+            said = "Je krijgt elke maandag een overzicht van je open casussen." if action.on else (
+                "Je krijgt geen weekoverzicht meer. Aanzetten kan onder /casus."
+            )
+        else:
+            prefs.fixed_dates = action.on
+            said = "Ik herinner je een week voor elke vaste datum." if action.on else (
+                "Je krijgt geen herinneringen meer voor vaste data. Aanzetten kan onder /casus."
+            )
+        self.store.save_prefs(user, prefs)
+        return Reply(said, [[button("Mijn casussen", Cases()), MENU_BUTTON]])
 
     def press(self, user: str, profile: Profile, state: Dialogue, action: CasePress, today: date) -> list[Reply]:
         """A press on a case screen; a case number is looked up among the user's own cases only."""
@@ -144,6 +199,8 @@ class CaseDesk:
                 return self._ask_start(user, state, state.for_gemeente, sector)
             case CaseToday() if state.awaiting == "case-start":
                 return self._create(user, state, today, today)
+            case PushSetting():
+                return [self.push_setting(user, action)]
             case CaseConfirmStart() if state.awaiting == "case-start" and state.for_date:
                 return self._create(user, state, date.fromisoformat(state.for_date), today)
             case CaseCancel():
@@ -226,11 +283,20 @@ class CaseDesk:
     def _ask_start(self, user: str, state: Dialogue, gemeente: str, sector: str | None) -> list[Reply]:
         table = self.kb.escalation_for(gemeente, sector) if gemeente else None
         if table is None or not any(step.term for step in table.table.steps):
+            # The other sector of the same gemeente may have one (Den Haag: VO, not PO).
+            others = [s for s in self.kb.sectors_of(gemeente) if s != sector and self._has_terms(gemeente, s)]
+            if others:
+                state.for_gemeente, state.for_sector = gemeente, sector
+                self.store.save_dialogue(user, state)
+            label = f"{gemeente} ({sector.upper()})" if gemeente and sector else (gemeente or "deze gemeente")
             return [
                 Reply(
-                    f"Voor {gemeente or 'deze gemeente'} staat geen opschalingstabel met termijnen in de "
+                    f"Voor {label} staat geen opschalingstabel met termijnen in de "
                     "routeboeken, dus ik kan geen termijnen uitrekenen.",
-                    [[button("Andere gemeente", CaseChooseGemeente()), MENU_BUTTON]],
+                    [
+                        [button(f"{gemeente} {s.upper()}", CaseSector(s)) for s in others]
+                        + [button("Andere gemeente", CaseChooseGemeente()), MENU_BUTTON]
+                    ],
                 )
             ]
         state.ask(awaiting="case-start")
@@ -244,6 +310,10 @@ class CaseDesk:
                 self._start_buttons(state),
             )
         ]
+
+    def _has_terms(self, gemeente: str, sector: str) -> bool:
+        table = self.kb.escalation_for(gemeente, sector)
+        return table is not None and any(step.term for step in table.table.steps)
 
     def _start_buttons(self, state: Dialogue) -> list[list[Button]]:
         """Vandaag, the other sector of the same gemeente (one press), another gemeente, cancel."""
@@ -447,7 +517,8 @@ class CaseDesk:
         back = [[button("Bekijk casus", CaseAction("v", case.id)), MENU_BUTTON]]
         if timeline is None or not any(step.due for step in timeline.steps):
             return Reply("Deze casus heeft geen termijnen om in je agenda te zetten.", back)
-        stamp = datetime.combine(today, datetime.min.time()).astimezone()
+        # When the file is made (wall time, not the case's clock): a later file must win in Outlook.
+        stamp = datetime.now(UTC)
         data = timeline_ics(self.kb, timeline, case.pseudonym, f"case|{case.user}|{case.id}", stamp)
         return Reply(
             f"De termijnen van casus {case.pseudonym} als agendabestand: open het in Outlook of Google "
@@ -471,3 +542,7 @@ class CaseDesk:
 
     def mark_sent(self, reminder: Reminder) -> None:
         self.reminders.mark_sent(reminder)
+
+    def due_pushes(self, now: datetime, user: str | None = None) -> list[Push]:
+        """The weekly digests and fixed-date reminders to send now (see PushRun.due)."""
+        return self.pushes.due(now, user)

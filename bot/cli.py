@@ -180,13 +180,13 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print(f"--done: onbekende stap {', '.join(unknown)} (stappen: {', '.join(s.step for s in timeline.steps)})", file=sys.stderr)
         return 2
     if args.ics:
-        from datetime import datetime
+        from datetime import UTC, datetime
 
         from bot.ics import timeline_ics
 
         code = args.case or "TIJDLIJN"
         key = f"timeline|{args.case or ''}|{timeline.gemeente}|{timeline.sector}|{timeline.start}"
-        sys.stdout.write(timeline_ics(kb, timeline, code, key, datetime.now().astimezone()).decode())
+        sys.stdout.write(timeline_ics(kb, timeline, code, key, datetime.now(UTC)).decode())
     elif args.json:
         _print_json(timeline.to_json())
     else:
@@ -294,7 +294,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         engine = _engine(args)
         if isinstance(engine, int):
             return engine
-        return run_telegram(engine, token, webhook=args.webhook, port=args.port)
+        from bot.content import content_dir
+        from bot.health import content_version
+
+        version = content_version(content_dir(args.content))
+        return run_telegram(engine, token, webhook=args.webhook, port=args.port, content_version=version)
     finally:
         lock.release()
 
@@ -399,8 +403,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from bot.restore import inspect
     from bot.storage import data_dir
 
+    target = Path(args.path)
+    if args.path.endswith("/"):  # a folder, made when missing (e.g. /data/backups/ in a container)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"De map {target} kan niet gemaakt worden: {exc.strerror or exc}", file=sys.stderr)
+            return 1
     try:
-        written = backup(data_dir() / "routeboek.db", Path(args.path))
+        written = backup(data_dir() / "routeboek.db", target)
     except BackupFailed as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -433,6 +444,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(f"Onbekend document: {args.document}. Bekend: {', '.join(sorted(kb.documents))}", file=sys.stderr)
         return 2
     scan = scan_headings(source.text)
+    if not scan.headings:
+        print(
+            f"Geen genummerde koppen gevonden in {source.path.name}: de dekking is niet te meten "
+            "(een document zonder hoofdstukken, of tekst die niet uit de PDF kwam).",
+            file=sys.stderr,
+        )
+        return 2
     citations = [(v.id, v.section.source.section) for v in kb.sections if v.section.source.document == args.document]
     result = cover(scan.headings, citations)
     missing = [c for c in result if not c.covered]
@@ -476,8 +494,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     except SourceError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    base = content_dir(args.content)
     out = Path(args.out)
+    # An existing folder is the content the draft joins (its regions.yaml names the region).
+    base = out if (out / "knowledge").is_dir() and not args.content else content_dir(args.content)
     try:
         held = read_held(base, args.key)
         target = prepare_out(base, out, args.key)
@@ -551,6 +570,17 @@ def cmd_try(args: argparse.Namespace) -> int:
         for qid, question, got in tally.not_declined:
             print(f"  {qid}: {question}\n      kreeg {got}")
     return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """The JSON of GET /healthz, for Docker's HEALTHCHECK and monitoring: exit 0 only when the
+    database opens and the running bot's heartbeat is recent."""
+    from bot.health import report
+    from bot.storage import data_dir
+
+    result = report(data_dir())
+    _print_json(result)
+    return 0 if result["status"] == "ok" else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -654,12 +684,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_restore)
 
+    p = sub.add_parser("health", help="is the running bot healthy? JSON as GET /healthz; exit 0 when it is")
+    p.set_defaults(func=cmd_health)
+
     p = sub.add_parser("feedback", help="questions users passed on, grouped, and the sections with most 👎")
     p.add_argument("--top", type=int, default=10, help="number of question groups (default 10)")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
-    p.add_argument("path", help="file to write (must not exist) or folder (gets a dated name)")
+    p.add_argument(
+        "path", help="file to write (must not exist), or folder (gets a dated name; made when it ends in /)"
+    )
     p.set_defaults(func=cmd_backup)
     return parser
 

@@ -90,6 +90,9 @@ def _chat(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
         for reminder in engine.due_reminders(CONSOLE_USER):
             show(reminder.reply)
             engine.reminder_delivered(reminder)
+        for push in engine.due_pushes(CONSOLE_USER):
+            show(push.reply)
+            engine.push_delivered(push)
         if event is None:
             stdout.write(f"Er is geen knop {line.strip()}. Kies een nummer uit de lijst.\n\n")
             stdout.flush()

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.drafts import draft_markers
-from bot.knowledge import EscalationView, Knowledge, RoleView, SectionView
+from bot.knowledge import EscalationView, FixedDateView, Knowledge, RoleView, SectionView
 from bot.schema import (
     Calendar,
     CalendarsFile,
@@ -292,8 +292,15 @@ def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: boo
     escalation: list[EscalationView] = []
     roles: list[RoleView] = []
     terms: list[tuple[GlossaryTerm, Document]] = []
+    fixed_dates: list[FixedDateView] = []
     for path, raw, kf in files:
         doc = kf.document
+        for i, fixed in enumerate(kf.fixed_dates):
+            check_source(path, raw, ("fixed_dates", i), f"fixed dates '{fixed.id}'", fixed.source.document)
+            check_gemeenten(path, raw, ("fixed_dates", i, "gemeenten"), fixed.gemeenten)
+            fixed_dates.append(
+                FixedDateView(fixed, tuple(fixed.gemeenten or doc.gemeenten), tuple(fixed.sectors or doc.sectors), doc)
+            )
         for i, sec in enumerate(kf.sections):
             check_source(path, raw, ("sections", i), f"section '{sec.id}'", sec.source.document)
             check_gemeenten(path, raw, ("sections", i, "gemeenten"), sec.gemeenten)
@@ -427,6 +434,7 @@ def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: boo
         flows=flows,
         calendars=calendars,
         synonyms=synonyms,
+        fixed_dates=fixed_dates,
     )
 
 

@@ -10,7 +10,7 @@ asks about it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.headings import Heading, Key, fold, unique_keys
 
@@ -27,6 +27,8 @@ class Cite:
 
     path: tuple[Key, ...]
     title: str = ""  # folded
+    part: int = 0  # which ";"-separated part of the citation it comes from
+    weak: bool = False  # only the context of a more specific citation that follows it
 
 
 def _dotted(kind: str, number: str) -> tuple[Key, ...]:
@@ -35,11 +37,12 @@ def _dotted(kind: str, number: str) -> tuple[Key, ...]:
     return (head, *(("n", p) for p in parts[1:]))
 
 
-def _drop(cites: list[Cite], context: Cite | None) -> None:
-    """Forget a label that turned out to be the context of what follows: in "Hoofdstuk 4,
-    Stap 1" the chapter is where the step is, not a citation of the chapter."""
+def _weaken(cites: list[Cite], context: Cite | None) -> None:
+    """Mark a label that turned out to be the context of what follows: in "Hoofdstuk 4,
+    Stap 1" the chapter is where the step is. It still counts when what follows names no
+    heading of the document ("Fase 1.1 Focus op aanwezigheid, Ad 3 Signaleren")."""
     if context is not None and context in cites:
-        cites.remove(context)
+        cites[cites.index(context)] = replace(context, weak=True)
 
 
 def parse_citation(text: str) -> list[Cite]:
@@ -50,7 +53,8 @@ def parse_citation(text: str) -> list[Cite]:
     bare number without a dot after a label ("Fase 1, 2") is read both as a part and as the
     next label, since routeboeken write it both ways."""
     cites: list[Cite] = []
-    for part in text.split(";"):
+    for index, part in enumerate(text.split(";")):
+        first = len(cites)
         context: tuple[Key, ...] = ()
         previous: tuple[Key, ...] | None = None
         context_cite: Cite | None = None
@@ -68,12 +72,13 @@ def parse_citation(text: str) -> list[Cite]:
                 path = _dotted(kind, labelled.group(2))
                 if kind == "stap" and context:
                     path = (*context, *path)
-                    _drop(cites, context_cite)
+                    _weaken(cites, context_cite)
                 context_cite = None
                 title = fold(labelled.group(3) or "")
                 cites.append(Cite(path, title))
                 if kind != "stap":
                     context = path
+                    # Named in words ("Fase 1.2 Preventie op school, 1. ...") it is cited too.
                     context_cite = cites[-1] if not title else None
                 previous = path
             elif bare:
@@ -97,25 +102,29 @@ def parse_citation(text: str) -> list[Cite]:
                     if not dot and not rest:
                         cites.append(Cite((*context[:-1], (context[-1][0], number))))
                     else:
-                        _drop(cites, context_cite)
+                        _weaken(cites, context_cite)
                 else:
                     path = (("hoofdstuk", number),)
                     cites.append(Cite(path, title))
                 previous = path
             else:
-                _drop(cites, context_cite)
+                _weaken(cites, context_cite)
                 cites.append(Cite((*context, ("name", fold(piece))), fold(piece)))
         # The whole part as one title too: titles may hold commas ("Verzuim stopt, leerling ...").
         whole = _LABEL.match(part.strip()) or _BARE.match(part.strip())
         rest = (whole.group(3) if whole else part) or ""
-        if "," in rest and not rest.lstrip().startswith(",") and re.search(r"[a-z]{3}", fold(rest)):
+        numbered_later = any(_LABEL.match(p.strip()) or _BARE.match(p.strip()) for p in pieces[1:])
+        if "," in rest and not numbered_later and not rest.lstrip().startswith(",") and re.search(r"[a-z]{3}", fold(rest)):
             cites.append(Cite((*context, ("name", fold(rest))), fold(rest)))
+        for k in range(first, len(cites)):
+            cites[k] = replace(cites[k], part=index)
     return cites
 
 
 def _title_match(heading: Heading, cite: Cite) -> bool:
-    """The same title; a citation by number alone must match exactly, an unnumbered one may
-    give the start of a longer title or add words to it."""
+    """The same title. An unnumbered citation may give the start of a longer title or add
+    words to it; a numbered one only adds words ("3. Brede aanpak van verzuim (Formele
+    definities)"), and is judged by title only when its number names no heading."""
     if heading.toc_title and fold(heading.toc_title) == cite.title:
         return True
     mine, title = fold(heading.title), cite.title
@@ -124,23 +133,30 @@ def _title_match(heading: Heading, cite: Cite) -> bool:
     if title == mine:
         return True
     if cite.path and cite.path[-1][0] != "name":
-        return False
+        return title.startswith(mine + " ") and len(mine.split()) >= 2
     if title.startswith(mine + " ") and len(mine) >= 8:
         return True
     return mine.startswith(title + " ") and len(title.split()) >= 2
 
 
-def cites_heading(cite: Cite, heading: Heading, unique: set[Key]) -> bool:
-    """True when `cite` names `heading`: the same number (in the same chapter or fase, unless
-    the number occurs once in the document), or the same title."""
+def _by_number(cite: Cite, heading: Heading, unique: set[Key]) -> bool:
+    """The same number, in the same chapter or fase unless the number occurs once."""
     last = cite.path[-1] if cite.path else None
-    if last is not None and last[0] != "name" and last == heading.key:
-        if heading.key in unique:
-            return True
-        ancestors = set(heading.path[:-1])
-        if all(key in ancestors for key in cite.path[:-1]):
-            return True
-    return _title_match(heading, cite)
+    if last is None or last[0] == "name" or last != heading.key:
+        return False
+    if heading.key in unique:
+        return True
+    # The same place: one path ends the other ("Fase 2.1" is part 1 of fase 2, not of 2.2).
+    shorter, longer = sorted((cite.path, heading.path), key=len)
+    return longer[len(longer) - len(shorter) :] == shorter
+
+
+def cites_heading(cite: Cite, heading: Heading, unique: set[Key], numbered: bool = False) -> bool:
+    """True when `cite` names `heading`: by number, or by title (`numbered`: the cite's number
+    names another heading of the document, so its title must not pull it elsewhere)."""
+    if _by_number(cite, heading, unique):
+        return True
+    return not numbered and _title_match(heading, cite)
 
 
 @dataclass
@@ -152,6 +168,7 @@ class HeadingCover:
 
     @property
     def covered(self) -> bool:
+        """Cited, or an empty heading whose parts are all cited."""
         return bool(self.sections) or self.through_parts
 
 
@@ -160,10 +177,14 @@ def cover(headings: list[Heading], citations: list[tuple[str, str]]) -> list[Hea
 
     `citations` are (section id, source.section) pairs of the document's sections."""
     unique = unique_keys(headings)
-    parsed = [(sid, parse_citation(text)) for sid, text in citations]
+    parsed: list[tuple[str, list[tuple[Cite, bool]]]] = []
+    for sid, text in citations:
+        cites = [(c, any(_by_number(c, h, unique) for h in headings)) for c in parse_citation(text)]
+        precise = {c.part for c, numbered in cites if not c.weak and (numbered or any(_title_match(h, c) for h in headings))}
+        parsed.append((sid, [(c, n) for c, n in cites if not c.weak or c.part not in precise]))
     result = []
     for heading in headings:
-        found = [sid for sid, cites in parsed if any(cites_heading(c, heading, unique) for c in cites)]
+        found = [sid for sid, cites in parsed if any(cites_heading(c, heading, unique, n) for c, n in cites)]
         result.append(HeadingCover(heading, found))
     for n, item in enumerate(result):
         if item.sections or item.heading.summary:

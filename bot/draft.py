@@ -114,12 +114,28 @@ def section_id(key: str, heading: Heading, taken: set[str]) -> str:
     return candidate
 
 
-def _body(lines: list[str], heading: Heading, next_line: int | None) -> list[str]:
-    """The text under a heading, line by line as written (markup removed, blank runs cut)."""
+def page_furniture(lines: list[str]) -> set[str]:
+    """Running headers and footers: a line that recurs on three or more pages with only its
+    page number changing ("Routeboek ..., versie november 2021 5"). It is no part of any
+    section's text."""
+    numbers: dict[str, set[str]] = {}
+    for raw in lines:
+        match = re.fullmatch(r"(.*\D)\s(\d{1,3})", raw.strip())
+        if match and len(match.group(1)) >= 8:
+            numbers.setdefault(match.group(1).strip(), set()).add(match.group(2))
+    return {text for text, pages in numbers.items() if len(pages) >= 3}
+
+
+def _body(lines: list[str], heading: Heading, next_line: int | None, furniture: set[str]) -> list[str]:
+    """The text under a heading, line by line as written (markup, page headers and footers
+    removed, blank runs cut)."""
     start = heading.line - 1 + heading.span
     end = (next_line - 1) if next_line else len(lines)
     out: list[str] = []
     for raw in lines[start:end]:
+        match = re.fullmatch(r"(.*\D)\s(\d{1,3})", raw.strip())
+        if match and match.group(1).strip() in furniture:
+            continue
         line = _CONTROL.sub("", re.sub(r"<[^>]+>", "", raw)).strip()
         line = re.sub(r"^#+\s*", "", line).replace("**", "")
         line = unicodedata.normalize("NFC", line)
@@ -160,6 +176,7 @@ def write_draft(source: SourceText, scan: Scan, context: DraftContext) -> str:
     out.append(f"  key: {key}")
 
     def found(name: str, value: Found | None, what: str) -> None:
+        """A document field from the file, or a placeholder marked to be written."""
         if value is None:
             out.append(f"  {name}: {q(key)}{_draft(what)}")
         else:
@@ -205,11 +222,12 @@ def write_draft(source: SourceText, scan: Scan, context: DraftContext) -> str:
     out.append("sections:")
     taken: set[str] = set()
     headings = scan.headings
+    furniture = page_furniture(lines)
     if not headings:
         out.append("  []" + _draft("geen koppen gevonden: schrijf de secties zelf"))
     for n, heading in enumerate(headings):
         following = headings[n + 1].line if n + 1 < len(headings) else None
-        body = _body(lines, heading, following)
+        body = _body(lines, heading, following, furniture)
         end = (following - 1) if following else len(lines)
         out.append(f"  - id: {section_id(key, heading, taken)}")
         out.append(f"    kind: detail{_draft('overview, detail, definition of branch')}")

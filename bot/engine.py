@@ -18,7 +18,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.actions import (
+    PRIVATE_ONLY,
     WITHOUT_PROFILE,
+    Action,
     AskHelp,
     Begin,
     BroadcastSend,
@@ -58,14 +60,15 @@ from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.mydata import MyDataDesk
 from bot.navigation import COMMANDS as COMMANDS
-from bot.navigation import help_reply, menu, menu_buttons, related_buttons, stale
+from bot.navigation import help_reply, in_place, menu, menu_buttons, related_buttons, stale
 from bot.onboarding import ROLES as ROLES
 from bot.onboarding import OnboardingDesk
 from bot.privacy import personal_data_kinds, refusal
+from bot.pushes import Push
 from bot.reference import ReferenceDesk
 from bot.replies import LOCAL_TIME as LOCAL_TIME
 from bot.replies import Button as Button
-from bot.replies import InlineAnswer, bold, nl_date, short
+from bot.replies import InlineAnswer, bold, distinct_labels, nl_date
 from bot.replies import Reply as Reply
 from bot.settings import current
 from bot.stats import Stats
@@ -123,7 +126,7 @@ class Engine:
         self.onboarding = OnboardingDesk(kb, store)
         self.walkthrough = WalkthroughDesk(kb, store)
         self.reference = ReferenceDesk(kb)
-        self.mydata = MyDataDesk(store)
+        self.mydata = MyDataDesk(kb, store)
         self.cases = CaseDesk(kb, store)
         self.escalation = EscalationDesk(kb, store)
         # Capitalised words the routeboeken use are organisations and places, not names.
@@ -163,6 +166,7 @@ class Engine:
             notice = self.store.storage_notice(user)
             self.store.set_inactive(user, False)  # writing again undoes a block (see user_blocked)
             replies = self._handle(user, event, chat)
+            self.store.touch(user)  # for retention: an active user is never purged
         except sqlite3.Error as exc:
             # The error class and SQLite's message only: never what the user wrote.
             log.error("storage error while handling a %s: %s: %s", type(event).__name__, type(exc).__name__, exc)
@@ -181,6 +185,11 @@ class Engine:
         if isinstance(event, Press):
             return self._press(user, profile, state, event.data)
         return self._text(user, profile, state, event.text)
+
+    def private_press(self, data: str) -> bool:
+        """Whether a button shows the user's own cases: an adapter keeps such presses out of
+        group chats, where others would see them."""
+        return isinstance(decode(data, self.kb), PRIVATE_ONLY)
 
     def personal_data(self, text: str) -> Reply | None:
         """The refusal when user text holds personal data, else None.
@@ -238,6 +247,12 @@ class Engine:
             return stale()
         if not profile.complete and not isinstance(action, WITHOUT_PROFILE):
             return self.onboarding.ask_role(user, state)
+        replies = self._dispatch(user, profile, state, action)
+        if replies and replies[0].screen and in_place(action):
+            replies[0].edit = True  # the next step takes the place of the screen pressed on
+        return replies
+
+    def _dispatch(self, user: str, profile: Profile, state: Dialogue, action: Action) -> list[Reply]:
         today = self.clock().date()
         self.stats.count_action(action, profile.gemeente, today)
         match action:
@@ -265,8 +280,8 @@ class Engine:
                 return self.escalation.press(profile, action)
             case TimelineStart():
                 return self.escalation.ask_start(user, profile, state, action)
-            case Roles(role_id):
-                return self.reference.roles(profile, role_id)
+            case Roles(role_id, page):
+                return self.reference.roles(profile, role_id, page)
             case Forget(confirm):
                 if confirm:
                     self.feedback.forget(user)
@@ -329,8 +344,10 @@ class Engine:
         if decision.clarify is not None:
             self.stats.count("asked-back", profile.gemeente, today)
             self.feedback.remember(user, text, gemeente or profile.gemeente, None)
+            labels = distinct_labels([label for label, _ in decision.clarify.options])
             options = [
-                [button(short(label), ShowCard(section_id))] for label, section_id in decision.clarify.options
+                [button(label, ShowCard(section_id))]
+                for label, (_, section_id) in zip(labels, decision.clarify.options, strict=True)
             ]
             return [Reply(decision.clarify.question, options)]
         best = hits[0]
@@ -343,7 +360,9 @@ class Engine:
         buttons: list[list[Button]] = [[button("Lees het hele stuk", ShowSection(best.view.id))]]
         if Matcher.is_ambiguous(hits):
             text_out += "\n\nBedoelde je misschien iets anders?"
-            buttons += [[button(short(h.view.section.title), ShowCard(h.view.id))] for h in hits[1:3]]
+            others = hits[1:3]
+            labels = distinct_labels([h.view.section.title for h in others])
+            buttons += [[button(label, ShowCard(h.view.id))] for label, h in zip(labels, others, strict=True)]
         buttons += related_buttons(self.kb, best.view.section.related)
         buttons.append(vote_buttons(best.view.id))
         if not profile.complete:
@@ -411,6 +430,18 @@ class Engine:
         """Record a delivered reminder, so no later run sends it again."""
         self.cases.mark_sent(reminder)
         self.stats.count("reminder", reminder.case.gemeente, self.clock().date())
+
+    def due_pushes(self, user: str | None = None) -> list[Push]:
+        """Weekly digests and fixed-date reminders to deliver now; `push_delivered` after each."""
+        return self.cases.due_pushes(self.clock(), user)
+
+    def push_still_due(self, push: Push) -> bool:
+        """Ask right before sending: the user may have turned it off or /vergeet since."""
+        return self.cases.pushes.still_due(push)
+
+    def push_delivered(self, push: Push) -> None:
+        """Call after a push was delivered; an undelivered one is offered again next run."""
+        self.cases.pushes.mark_sent(push)
 
     def user_blocked(self, user: str) -> None:
         """Telegram said Forbidden: nothing more is pushed to this user until they write again."""

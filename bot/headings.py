@@ -71,6 +71,7 @@ class Heading:
 
     @property
     def key(self) -> Key:
+        """The heading's own number (or name): what a citation names first."""
         return self.path[-1]
 
     @property
@@ -102,6 +103,7 @@ class Scan:
 
 
 def squash(text: str) -> str:
+    """Whitespace as one space: extracted text breaks and pads lines anywhere."""
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -177,8 +179,10 @@ def _toc(lines: list[str]) -> tuple[list[str], set[int]]:
         match = _TOC_PAGE.search(_MARKUP.sub("", raw).rstrip())
         if match is None:
             if entries:
-                # A page header between TOC pages; a real paragraph ends the TOC.
-                if len(raw.strip()) > 120 or gap > 1:
+                # A page header between TOC pages is followed by more entries; otherwise the
+                # table of contents has ended.
+                more = any(_TOC_PAGE.search(_MARKUP.sub("", lines[k]).rstrip()) for k in range(i + 1, min(len(lines), i + 4)))
+                if not more or len(raw.strip()) > 120:
                     break
                 used.add(i)
                 continue
@@ -227,6 +231,7 @@ class _Walker:
         self.named_seen = False  # an unnumbered chapter such as "Inleiding" came before
 
     def in_toc(self, text: str) -> bool:
+        """True when the table of contents lists this line: the document's own word on its headings."""
         folded = fold(text)
         return bool(folded) and any(folded == e or e.startswith(folded + " ") for e in self.toc_folded)
 

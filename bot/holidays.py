@@ -49,6 +49,7 @@ class Holidays:
         return next((h for h in self.holidays if h.start <= day <= h.end), None)
 
     def is_school_day(self, day: date) -> bool:
+        """Monday to Friday outside the holidays (a day past the calendar counts as open)."""
         return day.weekday() < 5 and self.holiday_of(day) is None
 
     def school_day_on_or_before(self, day: date) -> date:

@@ -9,7 +9,7 @@ source and the case code, nothing else (no gemeente, no names, no free text).
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
@@ -19,7 +19,7 @@ from bot.timeline import Timeline, TimelineStep, deadline
 
 PRODID = "-//Routeboek-bot//Termijnen casus//NL"
 UID_DOMAIN = "routeboek-bot"
-EPOCH = datetime(2026, 1, 1).astimezone()
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # SEQUENCE counts minutes from here
 
 
 def event_uid(case_key: str, step: str) -> str:

@@ -16,6 +16,7 @@ from bot.schema import (
     Calendar,
     Document,
     Escalation,
+    FixedDate,
     Flow,
     GlossaryTerm,
     NotHeld,
@@ -83,6 +84,16 @@ class EscalationView:
 
 
 @dataclass(frozen=True)
+class FixedDateView:
+    """Fixed dates of a document, for the gemeenten and sectors they apply to."""
+
+    fixed: FixedDate
+    gemeenten: tuple[str, ...]
+    sectors: tuple[str, ...]
+    document: Document
+
+
+@dataclass(frozen=True)
 class RoleView:
     role: Role
     document: Document
@@ -100,6 +111,7 @@ class Knowledge:
     flows: dict[str, Flow]
     calendars: dict[str, Calendar]
     synonyms: list[list[str]] = field(default_factory=list)
+    fixed_dates: list[FixedDateView] = field(default_factory=list)
     places: PlaceIndex = field(init=False)
 
     def __post_init__(self) -> None:
@@ -118,6 +130,14 @@ class Knowledge:
     def gemeente_by_id(self, slug: str) -> str | None:
         """The gemeente a stable id names; None for an id no longer in the content."""
         return next((g.name for r in self.regions for g in r.gemeenten if g.slug == slug), None)
+
+    def fixed_dates_for(self, gemeente: str | None, sector: str | None) -> list[FixedDateView]:
+        """The fixed dates of the routeboeken of this gemeente and sector."""
+        return [
+            view
+            for view in self.fixed_dates
+            if gemeente in view.gemeenten and (sector is None or sector in view.sectors)
+        ]
 
     def region_of(self, gemeente: str) -> Region | None:
         for region in self.regions:

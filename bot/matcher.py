@@ -52,6 +52,7 @@ SECTOR_WORDS = {
 # counts against the question being about the routeboeken.
 UNSEEN_FOREIGN = 0.6
 # An everyday compound the routeboeken lack while they know its parts counts this share.
+ESTABLISHED_COMPOUND = 0.6
 COMPOUND_FOREIGN = 0.5
 
 # A section of a superseded document ranks a little lower than the current one.
@@ -382,6 +383,10 @@ class Matcher:
             if modifier[-1:] in {"s", "e"} and everyday_zipf(modifier) == 0:
                 modifier = modifier[:-1]
             weight = specificity(modifier) if everyday_zipf(modifier) else UNSEEN_FOREIGN
+            if everyday_zipf(word):
+                # An established word of everyday Dutch ("lerarenregister") is a thing of its own,
+                # however common its modifier ("leraren"): its own rarity counts too.
+                weight = max(weight, ESTABLISHED_COMPOUND * specificity(word))
         elif everyday_zipf(word) == 0:
             weight = UNSEEN_FOREIGN
         else:

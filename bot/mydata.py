@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.actions import Forget, button
+from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons
 from bot.onboarding import ROLES
 from bot.replies import LOCAL_TIME, Reply, bold
 from bot.settings import current
-from bot.storage import Store
+from bot.storage import Dialogue, Store
 
 # /mijngegevens in words a user reads, column by column: nothing stored is left out, an unknown
 # table or column is shown by its own name.
@@ -66,6 +67,19 @@ VALUE_NAMES = {
 }
 
 
+ONBOARDING_WORDS = {
+    "role": "je kiest je rol",
+    "gemeente": "je kiest je gemeente",
+    "sector": "je kiest je sector",
+    "change": "je wijzigt je instellingen",
+}
+AWAITING_WORDS = {
+    "timeline-start": "ik wacht op de eerste dag voor een termijnberekening (die datum bewaar ik niet)",
+    "case-start": "ik wacht op de eerste dag van een nieuwe casus",
+    "step-date": "ik wacht op de dag waarop een stap van je casus gezet is",
+}
+
+
 def _shown(column: str, value: object) -> str:
     if column in ("created", "updated", "sent", "shown", "inactive", "since") and isinstance(value, int | float):
         return datetime.fromtimestamp(value, LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
@@ -75,7 +89,8 @@ def _shown(column: str, value: object) -> str:
 
 
 class MyDataDesk:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, kb: Knowledge, store: Store) -> None:
+        self.kb = kb
         self.store = store
 
     @staticmethod
@@ -86,7 +101,8 @@ class MyDataDesk:
             "Ik bewaar alleen: je rol, je gemeente, je sector en waar je bent in een "
             "stap-voor-stap-route. Je vragen zelf bewaar ik niet (tenzij je ze zelf doorgeeft, zie hieronder) en ze komen niet in logbestanden.\n\n"
             "Volg je een casus met /casus, dan bewaar ik daarvan alleen een code die ik zelf maak, de "
-            "gemeente, de sector, de eerste dag van het verzuim, welke stap gezet is en welke herinneringen ik stuurde. "
+            "gemeente, de sector, de eerste dag van het verzuim, welke stap wanneer gezet is, of en wanneer je de "
+            "casus afsloot, welke herinneringen ik stuurde of van je later moest sturen, en of je het weekoverzicht wilt. "
             "Geen naam.\n\n"
             "Onder een antwoord kun je 👍 of 👎 geven; dat tel ik per onderdeel van het routeboek, "
             "niet per persoon. Kon ik je niet helpen, dan kun je op \"Vraag doorgeven aan de beheerders\" "
@@ -97,26 +113,57 @@ class MyDataDesk:
             "Berichten over wijzigingen in het routeboek zet je uit in /instellingen.\n\n"
             "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
             "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"
-            "/mijngegevens laat alles zien wat over jou bewaard is; /vergeet wist het.",
+            "/mijngegevens laat alles zien wat over jou bewaard is; /vergeet wist het.\n\n"
+            + _retention_text(),
             menu_buttons(),
         )
 
     def my_data(self, user: str) -> Reply:
-        """/mijngegevens: every stored row about the user, nothing left out."""
+        """/mijngegevens: every stored row about the user, nothing left out, in words; a deadline
+        already shown when a case was made is said to have had no reminder, not to have had one."""
         data = self.store.export(user)
         if not data:
             return Reply("Er is niets over jou bewaard.")
         lines = [bold("Dit is alles wat over jou bewaard is:")]
         for table, table_rows in data.items():
             for row in table_rows:
-                shown = ", ".join(
-                    f"{COLUMN_NAMES.get(k, k)}: {_shown(k, v)}"
-                    for k, v in row.items()
-                    if k != "user" and v not in (None, "")
-                )
-                lines.append(f"- {TABLE_NAMES.get(table, table)}: {shown}")
+                name = TABLE_NAMES.get(table, table)
+                if table == "reminders_sent" and row.get("sent") is None:
+                    # A deadline due when the case was made: shown in its timeline, never sent.
+                    name = f"Geen herinnering voor stap {row.get('step')} (al getoond bij het aanmaken van de casus)"
+                if table == "dialogue":
+                    shown = self._where(row)
+                else:
+                    shown = ", ".join(
+                        f"{COLUMN_NAMES.get(k, k)}: {_shown(k, v)}"
+                        for k, v in row.items()
+                        if k != "user" and v not in (None, "")
+                    )
+                lines.append(f"- {name}: {shown}")
         lines.append("\nWissen? Typ /vergeet.")
         return Reply("\n".join(lines))
+
+    def _where(self, row: dict[str, object]) -> str:
+        """The dialogue state in words: the walk-through, what the bot waits for, the chat."""
+        stored = row.get("state")
+        state = Dialogue.from_json(stored if isinstance(stored, str) else None)
+        parts = []
+        if state.onboarding:
+            parts.append(ONBOARDING_WORDS[state.onboarding])
+        flow = self.kb.flows.get(state.flow or "")
+        if flow is not None:
+            steps = len(state.history)
+            parts.append(f"in de route '{flow.title}', na {steps} {'keuze' if steps == 1 else 'keuzes'}")
+        if state.awaiting:
+            where = ", ".join(x for x in (state.for_gemeente, (state.for_sector or "").upper()) if x)
+            parts.append(AWAITING_WORDS[state.awaiting] + (f" ({where})" if where else ""))
+            parts.append("gevraagd in een groepsgesprek" if state.prompt_chat else "gevraagd in dit gesprek")
+        if not parts:
+            parts.append("geen route bezig en geen open vraag")
+        parts.append(f"teller voor oude knoppen: {state.epoch}")
+        if isinstance(row.get("updated"), int | float):
+            parts.append(f"bijgewerkt: {_shown('updated', row['updated'])}")
+        return ", ".join(parts)
 
     @staticmethod
     def forget_confirm() -> Reply:
@@ -132,3 +179,12 @@ class MyDataDesk:
             self.store.forget(user)
             return [Reply("Alles is gewist. Typ /start als je opnieuw wilt beginnen.")]
         return [Reply("Er is niets gewist.", menu_buttons())]
+
+
+def _retention_text() -> str:
+    """The retention periods that apply now, for /privacy (imported late: retention reads the
+    content's timelines, which import the engine's neighbours)."""
+    from bot.retention import Periods, privacy_text
+    from bot.settings import current
+
+    return privacy_text(Periods.from_settings(current()))

@@ -4,9 +4,26 @@ words."""
 
 from __future__ import annotations
 
-from bot.actions import AskHelp, Cases, Menu, Roles, Routes, Settings, ShowSection, ShowTable, button
+from bot.actions import (
+    Action,
+    AskHelp,
+    Begin,
+    Cases,
+    ChooseGemeente,
+    ChooseRole,
+    ChooseSector,
+    FlowStep,
+    Menu,
+    Roles,
+    Routes,
+    Settings,
+    ShowSection,
+    ShowTable,
+    StartFlow,
+    button,
+)
 from bot.knowledge import Knowledge
-from bot.replies import Button, Reply, bold, short
+from bot.replies import Button, Reply, bold, distinct_labels
 from bot.storage import Profile
 
 MENU_BUTTON = button("Menu", Menu())
@@ -51,12 +68,9 @@ def stale(note: str = "") -> list[Reply]:
 
 def related_buttons(kb: Knowledge, ids: list[str]) -> list[list[Button]]:
     """"Lees verder" buttons to at most three related sections that still exist."""
-    found = []
-    for section_id in ids[:3]:
-        view = kb.section(section_id)
-        if view is not None:
-            found.append([button(short("Lees verder: " + view.section.title), ShowSection(section_id))])
-    return found
+    views = [view for section_id in ids[:3] if (view := kb.section(section_id)) is not None]
+    labels = distinct_labels([view.section.title for view in views], prefix="Lees verder: ")
+    return [[button(label, ShowSection(view.id))] for label, view in zip(labels, views, strict=True)]
 
 
 def help_reply(profile: Profile) -> Reply:
@@ -67,3 +81,17 @@ def help_reply(profile: Profile) -> Reply:
     if not profile.complete:
         lines += ["", "Begin met /start om je gemeente te kiezen."]
     return Reply("\n".join(lines), menu_buttons())
+
+
+def in_place(action: Action) -> bool:
+    """Whether the button of a press sits only on a navigation screen (a walk-through step, the
+    /wie list, an onboarding or settings question), so what it leads to may replace that
+    screen. Menu buttons also sit under answers and tables, which must stay in the chat."""
+    match action:
+        case Begin() | ChooseRole() | ChooseGemeente() | ChooseSector() | StartFlow() | FlowStep():
+            return True
+        case Settings(part):
+            return part != "menu"
+        case Roles(role, page):
+            return role is not None or page >= 1
+    return False

@@ -17,7 +17,7 @@ from bot.actions import (
 from bot.decision import not_held_message
 from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons, stale
-from bot.replies import Button, Reply, bold, rows
+from bot.replies import Button, Reply, bold, rows, screen
 from bot.storage import Dialogue, Profile, Store
 
 ROLES = {
@@ -61,7 +61,7 @@ class OnboardingDesk:
         state.ask(onboarding="role")
         self._save(user, state=state)
         return [
-            Reply(
+            screen(
                 "Hallo! Ik help je met de afspraken uit het routeboek verzuim en thuiszitters van "
                 "jouw regio: wie wat doet, wanneer, en waar een vastgelopen casus heen gaat.\n\n"
                 "Ik bewaar alleen je rol, gemeente en sector. Stuur nooit namen of andere "
@@ -78,7 +78,7 @@ class OnboardingDesk:
         state.ask(onboarding="gemeente")
         self._save(user, state=state)
         return [
-            Reply(
+            screen(
                 bold("In welke gemeente werk je?") + " (of typ de naam)", gemeente_buttons(self.kb, ChooseGemeente)
             )
         ]
@@ -96,7 +96,7 @@ class OnboardingDesk:
             f"ik kan dan alleen zeggen waar het staat." for gap in lacking
         )
         return [
-            Reply(bold("Werk je in het primair (PO) of voortgezet onderwijs (VO)?") + note, rows(buttons, 2))
+            screen(bold("Werk je in het primair (PO) of voortgezet onderwijs (VO)?") + note, rows(buttons, 2))
         ]
 
     def _finish(self, user: str, profile: Profile, state: Dialogue) -> list[Reply]:
@@ -105,14 +105,14 @@ class OnboardingDesk:
         gap = self.kb.not_held(profile.gemeente, profile.sector)
         if gap and profile.gemeente:
             return [
-                Reply(
+                screen(
                     "Klaar. " + not_held_message(self.kb, profile.gemeente, gap) + "\n\nWerk je toch (ook) "
                     "in het VO? Wijzig je sector met /instellingen.",
                     menu_buttons(),
                 )
             ]
         return [
-            Reply(
+            screen(
                 f"Klaar. Je antwoorden komen nu uit het routeboek voor {profile.gemeente} "
                 f"({(profile.sector or '').upper()}).\n\nTyp gewoon je vraag, bijvoorbeeld: "
                 "'leerling al 2 weken ziek, wat nu?' Of kies hieronder.",
@@ -146,15 +146,18 @@ class OnboardingDesk:
             gemeente = self.kb.resolve_gemeente(text)
             if gemeente:
                 return self._set_gemeente(user, profile, state, gemeente)
-            return [Reply("Die gemeente ken ik niet. Kies een van deze:", gemeente_buttons(self.kb, ChooseGemeente))]
+            return [screen("Die gemeente ken ik niet. Kies een van deze:", gemeente_buttons(self.kb, ChooseGemeente))]
         if state.onboarding in ("role", "sector"):
             return [Reply("Kies een van de knoppen hierboven, of typ /start om opnieuw te beginnen.")]
         return None
 
     def _set_gemeente(self, user: str, profile: Profile, state: Dialogue, gemeente: str) -> list[Reply]:
+        """A gemeente chosen; its sector is asked again when the choice of sectors differs from
+        the previous gemeente's (VO in Den Haag says nothing about PO or VO in Apeldoorn)."""
+        previous = self.kb.sectors_named(profile.gemeente) if profile.gemeente else []
         profile.gemeente = gemeente
         sectors = self.kb.sectors_named(gemeente)
-        if profile.sector not in sectors:
+        if profile.sector not in sectors or sectors != previous:
             profile.sector = sectors[0] if len(sectors) == 1 else None
         if profile.sector is None:
             self._save(user, profile)
@@ -185,7 +188,7 @@ class OnboardingDesk:
         if gap:
             text += f" (het {gap.title} heb ik niet)"
         text += "\n\nWat wil je wijzigen?"
-        return Reply(
+        return screen(
             text,
             [
                 [button("Rol", Settings("r")), button("Gemeente", Settings("g")), button("Sector", Settings("s"))],
@@ -193,21 +196,21 @@ class OnboardingDesk:
             ],
         )
 
-    def press_settings(self, user: str, profile: Profile, state: Dialogue, screen: str) -> list[Reply]:
+    def press_settings(self, user: str, profile: Profile, state: Dialogue, part: str) -> list[Reply]:
         """A press on the settings screen: the question for the part to change."""
-        if screen == "menu":
+        if part == "menu":
             return [self.settings(profile)]
         state.ask(onboarding="change")
         self._save(user, state=state)
-        if screen == "r":
-            return [Reply(bold("Wat is je rol?"), self._role_buttons())]
-        if screen == "g":
+        if part == "r":
+            return [screen(bold("Wat is je rol?"), self._role_buttons())]
+        if part == "g":
             return self._ask_gemeente(user, state)
-        if screen == "s" and profile.gemeente:
+        if part == "s" and profile.gemeente:
             sectors = self.kb.sectors_named(profile.gemeente)
             if len(sectors) == 1:
                 return [
-                    Reply(
+                    screen(
                         f"Voor {profile.gemeente} heb ik alleen het routeboek voor {sectors[0].upper()}.",
                         menu_buttons(),
                     )

@@ -27,10 +27,12 @@ class QuestionFileError(Exception):
 
 
 def squash(text: str) -> str:
+    """Case and whitespace do not count when an answer is checked for a fact."""
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def satisfied(text: str, expect: list[list[str]]) -> bool:
+    """True when every expected group has an alternative in the text: a hit."""
     body = squash(text)
     return all(any(squash(alt) in body for alt in group) for group in expect)
 
@@ -65,6 +67,7 @@ class Tally:
     not_declined: list[tuple[str, str, str]] = field(default_factory=list)  # id, question, section got
 
     def add(self, other: Tally) -> None:
+        """Sum two files' figures, for the bench's 'all files together'."""
         for name in ("n_in", "n_out", "top1", "top3", "declined", "wrongly_declined", "short_facts", "asked_back"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.shorts += other.shorts

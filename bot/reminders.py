@@ -97,13 +97,14 @@ class ReminderRun:
         )
 
     def mark_sent(self, reminder: Reminder) -> None:
+        """Record the reminder and the older ones of its step it stood for (after downtime)."""
         for kind, due in [(reminder.kind, reminder.due), *reminder.replaces]:
             self.store.mark_reminder_sent(reminder.case, reminder.step, kind, due.isoformat())
 
     def mark_all_due(self, case: Case, today: date) -> None:
         """What is due now was just shown on screen (a new case): no reminder for it."""
         for d in self.due_for(case, today):
-            self.store.mark_reminder_sent(case, d.step.step, d.kind, d.due.isoformat())
+            self.store.mark_reminder_sent(case, d.step.step, d.kind, d.due.isoformat(), sent=False)
 
     def due_for(self, case: Case, today: date) -> list[Due]:
         """The reminders of the case's open steps whose window includes today."""
@@ -136,6 +137,12 @@ class ReminderRun:
 
     def _reply(self, case: Case, due: Due, today: date, view: EscalationView | None, late: bool) -> Reply:
         step = due.step
+        timeline = self.timeline_of(case)
+
+        def holiday_of(day: date) -> str | None:
+            holiday = timeline.holidays.holiday_of(day) if timeline else None
+            return holiday.label if holiday else None
+
         assert step.due is not None
         what = f"stap {step.step}: {step.name}"
         last = deadline(step)
@@ -159,8 +166,10 @@ class ReminderRun:
         ]
         if due.kind == "again":
             lines.insert(1, "Je vroeg me om je hier nog eens aan te herinneren.")
-        elif (due.kind == "week" and due.send_from < step.due - WEEK_AHEAD) or (due.kind == "day" and today < last):
-            lines.append("Die dag valt in de schoolvakantie: daarom herinner ik je er nu al aan.")
+        elif due.kind == "week" and (holiday := holiday_of(step.due - WEEK_AHEAD)):
+            lines.append(f"Een week vooraf valt in de {holiday}: daarom herinner ik je er nu al aan.")
+        elif due.kind == "day" and today < last and (holiday := holiday_of(last)):
+            lines.append(f"Die dag valt in de {holiday}: daarom herinner ik je er nu al aan.")
         if late:
             lines.insert(1, LATE_NOTE)
         details = next((s for s in view.table.steps if s.step == step.step), None) if view else None

@@ -64,6 +64,17 @@ class Reply:
     buttons: list[list[Button]] = field(default_factory=list)
     picture: Picture | None = None
     document: Attachment | None = None
+    # A navigation screen (a walk-through step, a list, a settings question): it may take the
+    # place of the screen whose button led here, instead of adding a message to the chat.
+    screen: bool = False
+    # Set by the engine for a press on a screen: replace the message the button was on. An
+    # adapter that cannot edit (the console, a message too old) sends it as a new message.
+    edit: bool = False
+
+
+def screen(text: str, buttons: list[list[Button]] | None = None) -> Reply:
+    """A reply that is a navigation screen (see `Reply.screen`)."""
+    return Reply(text, buttons or [], screen=True)
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,29 @@ def rows(buttons: list[Button], per_row: int = 1) -> list[list[Button]]:
 
 def short(label: str, limit: int = 40) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def distinct_labels(titles: Sequence[str], limit: int = 40, prefix: str = "") -> list[str]:
+    """Button labels for titles shown in one message, each at most `limit` characters and no two
+    alike: where cutting makes titles look the same ("Dreigend thuiszitten met k…" three times),
+    their shared opening words give way to the words that tell them apart."""
+    room = limit - len(prefix)
+    labels = [short(title, room) for title in titles]
+    for label in {label for label in labels if labels.count(label) > 1}:
+        group = [i for i, other in enumerate(labels) if other == label]
+        split = [titles[i].split() for i in group]
+        common = 0
+        while all(len(ws) > common + 1 for ws in split) and len({ws[common] for ws in split}) == 1:
+            common += 1
+        for i, ws in zip(group, split, strict=True):
+            if common:  # the first word, then from the last shared word on: "Dreigend … stap 1-3"
+                labels[i] = short(f"{ws[0]} … {' '.join(ws[max(common - 1, 1) :])}", room)
+    counted: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        if labels.count(label) > 1 or label in counted:  # the same title twice: numbered
+            counted[label] = counted.get(label, 0) + 1
+            labels[i] = short(label, room - 4) + f" ({counted[label]})"
+    return [prefix + label for label in labels]
 
 
 def nl_date(day: date) -> str:

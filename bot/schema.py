@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 # Ids travel in Telegram button data ("s:<id>"), which may hold at most 64 bytes.
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
@@ -197,12 +198,40 @@ class GlossaryTerm(Strict):
     source: Source
 
 
+MonthDay = Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+
+
+class FixedDate(Strict):
+    """Dates a document names that return every year (Apeldoorn: the inspectie asks for the
+    thuiszitter counts on 15 maart, 15 juni, 15 september and 15 december)."""
+
+    id: Id
+    name: Text  # what happens on those dates, short: "Telling thuiszitters inspectie"
+    text: Text  # the document's own words
+    dates: list[MonthDay] = Field(min_length=1)  # "03-15": every year on that day
+    gemeenten: list[Text] | None = None  # None: the gemeenten of the document
+    sectors: list[Sector] | None = None  # None: the sectors of the document
+    source: Source
+
+    @field_validator("dates")
+    @classmethod
+    def _real_days(cls, dates: list[str]) -> list[str]:
+        for day in dates:
+            month, number = (int(part) for part in day.split("-"))
+            try:
+                date(2024, month, number)  # a leap year: 02-29 is a real day in some years
+            except ValueError:
+                raise ValueError(f"'{day}' is not a day of the year") from None
+        return dates
+
+
 class KnowledgeFile(Strict):
     document: Document
     sections: list[Section] = []
     escalation: list[Escalation] = []
     roles: list[Role] = []
     terms: list[GlossaryTerm] = []
+    fixed_dates: list[FixedDate] = []
 
 
 class Option(Strict):

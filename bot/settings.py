@@ -26,7 +26,6 @@ RUN = BASE | {
     "telegram_bot_token",
     "telegram_api_url",
     "routeboek_admins",
-    "routeboek_retain_closed_case_days",
     "routeboek_retain_open_case_days",
     "routeboek_retain_user_days",
     "routeboek_retain_copies_days",
@@ -51,7 +50,6 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="log level")
     log_format: Literal["text", "json"] = Field("text", description="text, or json: one object per line")
-    routeboek_retain_closed_case_days: int = Field(30, ge=1, description="a closed case is deleted this long after closing")
     routeboek_retain_open_case_days: int = Field(
         180, ge=1, description="an open case without activity, this long after its last deadline"
     )

@@ -345,6 +345,7 @@ class Store:
         except OSError as exc:
             raise _unwritable(self.path, exc.strerror or str(exc)) from exc
         self._lock = threading.RLock()
+        self._touched: dict[str, int] = {}  # user -> day of the last touch(), see touch()
         # Shared with every other program that has this database open; `routeboek restore` needs
         # it exclusively, so it never swaps the file under a running bot or console.
         try:
@@ -613,6 +614,7 @@ class Store:
                 )
 
     def set_closed(self, case: Case, day: str | None) -> None:
+        """Close a case on `day` (its reminders stop, it stays listed) or reopen it (None)."""
         with self._lock:
             self.db.execute("UPDATE cases SET closed = ? WHERE id = ?", [day, case.id])
 
@@ -633,10 +635,12 @@ class Store:
 
     # --- pushed messages ------------------------------------------------------------------
     def prefs(self, user: str) -> Prefs:
+        """The user's choices about pushed messages; the defaults for a user without a row."""
         row = self._row("SELECT digest, fixed_dates, inactive FROM prefs WHERE user = ?", user)
         return Prefs(bool(row[0]), bool(row[1]), row[2]) if row else Prefs()
 
     def save_prefs(self, user: str, prefs: Prefs) -> None:
+        """Store the choices; a row in `prefs` is only made once a user chose something."""
         with self._lock:
             Table(self.db, "prefs").upsert(
                 {"user": user, "digest": int(prefs.digest), "fixed_dates": int(prefs.fixed_dates), "inactive": prefs.inactive},
@@ -651,10 +655,20 @@ class Store:
             self.save_prefs(user, prefs)
 
     def inactive_users(self) -> set[str]:
+        """Users who blocked the bot: one query per run instead of one per case."""
         with self._lock:
             return {row[0] for row in self.db.execute("SELECT user FROM prefs WHERE inactive IS NOT NULL")}
 
+    def fixed_date_users(self, user: str | None = None) -> list[str]:
+        """Users who asked for reminders of their region's fixed dates (or just `user`)."""
+        sql, params = "SELECT user FROM prefs WHERE fixed_dates = 1", []
+        if user is not None:
+            sql, params = sql + " AND user = ?", [user]
+        with self._lock:
+            return [row[0] for row in self.db.execute(sql, params)]
+
     def push_sent(self, user: str, kind: str, key: str) -> bool:
+        """Whether this digest (week) or fixed-date reminder (date) already went out."""
         with self._lock:
             row = self.db.execute(
                 "SELECT 1 FROM pushes_sent WHERE user = ? AND kind = ? AND key = ?", [user, kind, key]
@@ -662,6 +676,7 @@ class Store:
         return row is not None
 
     def mark_push_sent(self, user: str, kind: str, key: str) -> None:
+        """Record a pushed message after it was delivered, so no later run sends it again."""
         with self._lock:
             self.db.execute(
                 "INSERT OR REPLACE INTO pushes_sent (user, kind, key, sent) VALUES (?, ?, ?, ?)",
@@ -688,14 +703,15 @@ class Store:
             ).fetchone()
         return row is not None
 
-    def mark_reminder_sent(self, case: Case, step: str, kind: str, due: str) -> None:
+    def mark_reminder_sent(self, case: Case, step: str, kind: str, due: str, sent: bool = True) -> None:
         """Record a sent reminder, but only while its case exists: one statement, so a /vergeet
-        or a deletion that came first leaves no record behind."""
+        or a deletion that came first leaves no record behind. `sent=False` records one that is
+        never to be sent (its deadline was shown already) with no time of sending."""
         with self._lock:
             self.db.execute(
                 "INSERT OR REPLACE INTO reminders_sent (case_id, user, step, kind, due, sent)"
                 " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ? AND user = ?)",
-                [case.id, case.user, step, kind, due, time.time(), case.id, case.user],
+                [case.id, case.user, step, kind, due, time.time() if sent else None, case.id, case.user],
             )
 
     # --- privacy --------------------------------------------------------------------------
@@ -717,6 +733,33 @@ class Store:
                 cursor = self.db.execute(f"DELETE FROM [{name}] WHERE user = ?", [user])
                 count += cursor.rowcount
             return count
+
+    # --- retention (bot/retention.py) -------------------------------------------------------
+    def touch(self, user: str, now: float | None = None) -> None:
+        """Record that the user used the bot (their profile's `updated`), at most once a day per
+        user: retention deletes who has been away for a long time, never who only asks questions."""
+        now = time.time() if now is None else now
+        day = int(now // 86_400)
+        if self._touched.get(user) == day:
+            return
+        with self._lock:
+            self.db.execute("UPDATE users SET updated = ? WHERE user = ?", [now, user])
+        self._touched[user] = day
+        if len(self._touched) > 100_000:
+            self._touched.clear()
+
+    def last_activity(self) -> dict[str, float]:
+        """Every user's latest sign of use: profile, dialogue, a case created, a notice shown."""
+        sql = (
+            "SELECT user, max(t) FROM ("
+            " SELECT user, max(coalesce(updated, 0), coalesce(created, 0)) AS t FROM users"
+            " UNION ALL SELECT user, coalesce(updated, 0) FROM dialogue"
+            " UNION ALL SELECT user, coalesce(created, 0) FROM cases"
+            " UNION ALL SELECT user, coalesce(shown, 0) FROM storage_notices"
+            ") GROUP BY user"
+        )
+        with self._lock:
+            return {str(user): float(t) for user, t in self.db.execute(sql).fetchall()}
 
     def user_tables(self) -> list[str]:
         """Every table with a `user` column: new tables are covered by export and forget."""

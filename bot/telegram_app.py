@@ -12,11 +12,13 @@ import contextlib
 import html
 import logging
 import re
+import sqlite3
 import sys
 import time
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from telegram import (
@@ -31,6 +33,8 @@ from telegram import (
     InputFile,
     InputTextMessageContent,
     LinkPreviewOptions,
+    Message,
+    MessageEntity,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
@@ -49,12 +53,16 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.actions import PRIVATE_ONLY as PRIVATE_ONLY_ACTIONS
-from bot.actions import decode
 from bot.admin import ADMIN_COMMANDS
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
+from bot.health import HEARTBEAT_EVERY, remove_heartbeat, write_heartbeat
+from bot.health import report as health_report
 from bot.http_request import AiohttpRequest
+from bot.logsetup import configure
 from bot.replies import Picture
+from bot.retention import FIRST_RUN as RETENTION_FIRST
+from bot.retention import RUN_EVERY as RETENTION_EVERY
+from bot.retention import Periods, purge
 from bot.settings import current
 from bot.startup import StartupFailed, best_effort, connect
 from bot.table_image import render
@@ -141,6 +149,21 @@ def _cut_point(text: str, window: int) -> int:
         if cut > window // 2:
             return cut
     return window
+
+
+def command_of(message: Message, username: str | None) -> Command | None:
+    """The command a message starts with, from Telegram's own `bot_command` entity; None when it
+    is addressed to another bot (`/help@some_other_bot`). The argument is everything after the
+    command with any whitespace between words, so "/opschaling\nRijswijk" reads as
+    "/opschaling Rijswijk" (PTB's `context.args` splits the same way)."""
+    entity = next((e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None)
+    if entity is None or not message.text:
+        return None
+    command = message.parse_entity(entity)
+    name, _, target = command[1:].partition("@")
+    if target and target.lower() != (username or "").lower():
+        return None
+    return Command(name, " ".join(message.text[len(command) :].split()))
 
 
 def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -297,20 +320,42 @@ class TelegramBot:
             if not done:
                 await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
         replies = await work
+        if replies and replies[0].edit and await self._edit(update, replies[0]):
+            replies = replies[1:]
         await self.send(update, context, replies)
+
+    async def _edit(self, update: Update, reply: Reply) -> bool:
+        """Put a screen in place of the message whose button was pressed; False when Telegram
+        does not allow it (a photo, a message too old or gone, text over one message), so the
+        caller sends it as a new message instead."""
+        query = update.callback_query
+        message = query.message if query else None
+        chunks = split_message(reply.text)
+        if query is None or not isinstance(message, Message) or not message.text or reply.picture or len(chunks) != 1:
+            return False
+        try:
+            await query.edit_message_text(to_html(reply.text), reply_markup=keyboard(reply.buttons))
+        except BadRequest as error:
+            # Pressing the same step twice gives the same screen: nothing to change, and done.
+            if "not modified" in str(error).lower():
+                return True
+            log.info("message not edited (%s); sending a new one", type(error).__name__)
+            return False
+        return True
 
     # --- handlers -------------------------------------------------------------------------
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is None or not message.text:
             return
-        name, _, arg = message.text[1:].partition(" ")
-        name = name.split("@", 1)[0]
+        parsed = command_of(message, context.bot.username)
+        if parsed is None:
+            return  # "/help@some_other_bot": that bot's command, not ours
         chat = update.effective_chat
-        if chat and chat.type != ChatType.PRIVATE and name.lower() not in GROUP_COMMANDS:
+        if chat and chat.type != ChatType.PRIVATE and parsed.name.lower() not in GROUP_COMMANDS:
             await self.send(update, context, [Reply(PRIVATE_ONLY)])
             return
-        await self._run(update, context, Command(name, arg.strip()))
+        await self._run(update, context, parsed)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -319,9 +364,11 @@ class TelegramBot:
             return
         text = message.text
         if chat.type != ChatType.PRIVATE:
-            # In groups only a mention is for us; the text is answered, never stored.
+            # In groups only a mention or a reply to the bot is for us; answered, never stored.
             mention = f"@{context.bot.username}"
-            if mention.lower() not in text.lower():
+            replied = message.reply_to_message
+            to_us = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+            if mention.lower() not in text.lower() and not to_us:
                 return
             text = re.sub(re.escape(mention), "", text, flags=re.IGNORECASE).strip()
         await self._run(update, context, TextIn(text))
@@ -339,8 +386,7 @@ class TelegramBot:
             # A 👍/👎 under a card posted inline: no chat to answer in, so a short notice.
             await self._press_inline(update, query)
             return
-        pressed = decode(query.data or "", self.engine.kb)
-        if chat and chat.type != ChatType.PRIVATE and isinstance(pressed, PRIVATE_ONLY_ACTIONS):
+        if chat and chat.type != ChatType.PRIVATE and self.engine.private_press(query.data or ""):
             # Only the presser sees this; their cases never show up in the group.
             await query.answer(PRIVATE_ONLY, show_alert=True)
             return
@@ -435,6 +481,26 @@ class TelegramBot:
                     )
                     continue
                 await self.in_engine(self.engine.reminder_delivered, reminder)
+        await self._send_pushes(context.bot)
+
+    async def _send_pushes(self, bot: Bot) -> None:
+        """The weekly digests and fixed-date reminders, under the same rules as case reminders."""
+        for push in await self.in_engine(self.engine.due_pushes):
+            if not push.user.startswith("tg:"):
+                continue
+            async with self.processor.user_lock(int(push.user[3:])):
+                if not await self.in_engine(self.engine.push_still_due, push):
+                    continue
+                try:
+                    await self.send_to(bot, int(push.user[3:]), [push.reply])
+                except Forbidden:
+                    log.info("%s not delivered: the user blocked the bot; marked inactive", push.kind)
+                    await self.in_engine(self.engine.user_blocked, push.user)
+                    continue
+                except TelegramError as error:
+                    log.warning("%s not delivered (%s); trying again at the next run", push.kind, type(error).__name__)
+                    continue
+                await self.in_engine(self.engine.push_delivered, push)
 
     async def send_broadcasts(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The job that works through confirmed broadcasts, a batch per run. Each user is marked
@@ -533,19 +599,60 @@ def build_application(
     return app
 
 
-def run_telegram(engine: Engine, token: str, webhook: bool = False, port: int = 8443) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL, which contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+def install_heartbeat(app: AnyApp, folder: Path, info: dict[str, Any]) -> None:
+    """The job that proves, once a minute, that this bot's event loop runs (bot/health.py)."""
+
+    async def beat(_: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            write_heartbeat(folder, info)
+        except OSError as exc:
+            log.warning("heartbeat not written (%s)", type(exc).__name__)
+
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(beat, interval=HEARTBEAT_EVERY, first=0, name="heartbeat")
+
+
+def install_retention(app: AnyApp, engine: Engine, folder: Path, periods: Periods) -> None:
+    """The daily job that deletes what the retention periods say is no longer needed."""
+
+    async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await asyncio.to_thread(purge, engine.kb, engine.store, periods, engine.clock(), folder)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("retention run failed (%s); trying again tomorrow", type(exc).__name__)
+
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(run, interval=RETENTION_EVERY, first=RETENTION_FIRST, name="retention")
+
+
+def run_telegram(
+    engine: Engine, token: str, webhook: bool = False, port: int = 8443, content_version: str | None = None
+) -> int:
+    # One line per event, never message text (bot/logsetup.py); LOG_LEVEL and LOG_FORMAT.
+    settings = current()
+    configure(settings.log_level, settings.log_format)
+    from bot.cli import package_version
+    from bot.storage import data_dir
+
     app = build_application(engine, token)
+    folder = data_dir()
+    mode = "webhook" if webhook else "polling"
+    install_heartbeat(app, folder, {"version": package_version(), "mode": mode, "content_version": content_version})
+    install_retention(app, engine, folder, Periods.from_settings(settings))
+    try:
+        return _serve(app, engine, webhook, port, folder)
+    finally:
+        remove_heartbeat(folder)
+
+
+def _serve(app: AnyApp, engine: Engine, webhook: bool, port: int, folder: Path) -> int:
     if webhook:
         url, secret = current().webhook_url, current().webhook_secret
         if not url or not secret:
             print("Webhook-modus heeft WEBHOOK_URL en WEBHOOK_SECRET nodig.")
             return 2
-        info = {"sections": len(engine.kb.sections), "gemeenten": engine.kb.gemeenten}
         try:
-            asyncio.run(serve_webhook(app, url, secret, port, info))
+            asyncio.run(serve_webhook(app, url, secret, port, lambda: health_report(folder)))
         except StartupFailed as exc:
             print(str(exc), file=sys.stderr)
             return 1

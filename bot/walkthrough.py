@@ -4,12 +4,12 @@ each step's buttons carry the run's epoch, so a press on an older message is rec
 
 from __future__ import annotations
 
-from bot.actions import FlowStep, Menu, Routes, StartFlow, button
+from bot.actions import FlowStep, Menu, StartFlow, button
 from bot.decision import not_held_message
 from bot.feedback import vote_buttons
 from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons, related_buttons, stale
-from bot.replies import Reply, answer_layout, bold, short, source_line
+from bot.replies import Reply, answer_layout, bold, distinct_labels, screen, source_line
 from bot.schema import Flow, Node
 from bot.storage import Dialogue, Profile, Store
 
@@ -27,8 +27,9 @@ class WalkthroughDesk:
         flows = self.kb.flows_for(profile.gemeente, profile.sector)
         if not flows:
             return [Reply("Voor jouw gemeente zijn nog geen stap-voor-stap-routes.", menu_buttons())]
-        buttons = [[button(short(f.title), StartFlow(f.id))] for f in flows]
-        return [Reply(bold("Stap voor stap") + "\nKies een onderwerp:", [*buttons, [button("Menu", Menu())]])]
+        labels = distinct_labels([f.title for f in flows])
+        buttons = [[button(label, StartFlow(f.id))] for label, f in zip(labels, flows, strict=True)]
+        return [screen(bold("Stap voor stap") + "\nKies een onderwerp:", [*buttons, [button("Menu", Menu())]])]
 
     def start(self, user: str, profile: Profile, state: Dialogue, flow_id: str) -> list[Reply]:
         """A new run of a walk-through: buttons of an earlier run go stale."""
@@ -57,17 +58,17 @@ class WalkthroughDesk:
     def _show_node(self, profile: Profile, state: Dialogue, flow: Flow) -> Reply:
         node_id = state.node or flow.start
         node = flow.nodes[node_id]
-        # At the first question "terug" leads back to the list of walk-throughs.
-        back = button("Terug", FlowStep(state.epoch, "b")) if state.history else button("Terug", Routes())
-        nav = [back, button("Opnieuw", FlowStep(state.epoch, "r"))]
+        # At the first question "terug" leads back to the list of walk-throughs, in its place.
+        nav = [button("Terug", FlowStep(state.epoch, "b")), button("Opnieuw", FlowStep(state.epoch, "r"))]
         if node.type == "question":
             done = len(state.history) + 1
             total = done + self._depth(flow, node_id) - 1
             head = f"{bold(flow.title)} · vraag {done} van max. {total}"
             options = self._options(node, profile.gemeente)
-            buttons = [[button(short(label), FlowStep(state.epoch, i))] for i, label in options]
-            return Reply(f"{head}\n\n{node.text}", [*buttons, nav])
-        return Reply(
+            labels = distinct_labels([label for _, label in options])
+            buttons = [[button(label, FlowStep(state.epoch, i))] for label, (i, _) in zip(labels, options, strict=True)]
+            return screen(f"{head}\n\n{node.text}", [*buttons, nav])
+        return screen(
             self._end_text(profile, flow, node),
             [*related_buttons(self.kb, node.related), vote_buttons(flow.id, "r"), nav, [button("Menu", Menu())]],
         )
@@ -100,6 +101,8 @@ class WalkthroughDesk:
             )
         node = flow.nodes[state.node or flow.start]
         choice = step.choice
+        if choice == "b" and not state.history:
+            return self.routes(profile)
         if choice == "b":
             if state.history:
                 state.node = state.history.pop()

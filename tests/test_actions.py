@@ -47,7 +47,7 @@ def every_action(kb: Knowledge) -> list[Action]:
             actions += [ShowTable(slug, sector), TimelineStart(slug, sector), ChooseSector(sector)]
     actions += [ShowSection(v.id) for v in kb.sections] + [ShowCard(v.id) for v in kb.sections]
     actions += [StartFlow(f) for f in kb.flows] + [Roles(r.role.id) for r in kb.roles]
-    return [*actions, ChooseRole("lpa")]
+    return [*actions, ChooseRole("lpa"), Roles(None, 2)]
 
 
 def test_every_button_of_the_shipped_content_round_trips_within_64_bytes(kb: Knowledge) -> None:

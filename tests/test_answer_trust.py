@@ -36,6 +36,9 @@ def decider(kb: Knowledge) -> Decider:
         "hoe bereken ik het gemiddelde rapportcijfer voor aardrijkskunde?",
         "mag ik mijn vakantiedagen als docent opsparen voor volgend jaar?",
         "hoe meld ik een collega ziek bij de bedrijfsarts?",
+        # An everyday compound the routeboeken never use, though they know its head (register)
+        # and its modifier is common (leraren): the word is a thing of its own.
+        "hoe vraag ik scholing aan via het lerarenregister?",
     ],
 )
 def test_questions_of_other_trades_are_declined(decider: Decider, question: str) -> None:
@@ -510,3 +513,44 @@ def test_parents_who_do_not_register_do_not_get_the_registration_route(decider: 
     assert decision.hits
     first = decision.hits[0].view.section
     assert not (first.branch and first.branch.holds), first.id
+
+
+def test_a_list_items_remark_never_lands_under_another_item() -> None:
+    # Each item ends in its own "Let op:"; shown without its item, a remark says the opposite
+    # of what holds for the case asked about.
+    text = """De school beslist over de aanmelding:
+- De leerling past binnen het profiel van de school. Let op: de school heeft dan een plicht tot plaatsing.
+- Er is geen plek in het gevraagde leerjaar. Let op: de school heeft dan geen plicht tot plaatsing."""
+
+    def scores(sentence: str) -> dict[str, float]:
+        low = sentence.lower()
+        return {
+            "plicht": 2.0 * ("plicht" in low),
+            "plek": 4.0 * ("plek" in low),
+        }
+
+    card = Answer(section_id="x", title="Aanmelding", text=text, source="B", short_source="B").short(scores)
+    for remark, item in (("dan een plicht", "past binnen het profiel"), ("dan geen plicht", "geen plek")):
+        if remark in card:
+            assert item in card and card.index(item) < card.index(remark), card
+    assert "geen plicht tot plaatsing" in card, card
+
+
+def test_an_action_that_restates_a_list_item_gives_way_to_the_item() -> None:
+    # The content's action says the item in other words; the item in the source's own words
+    # brings its "Let op:" along, which is the answer.
+    text = """Na de aanmelding kan het zo lopen:
+- De school heeft geen plek in het gevraagde leerjaar. Let op: de school heeft dan geen plicht tot plaatsing.
+- De school kan de ondersteuning niet bieden. Let op: de school zoekt dan zelf een andere school."""
+    actions = ["Geen plek in het gevraagde leerjaar."]
+
+    def scores(sentence: str) -> dict[str, float]:
+        low = sentence.lower()
+        return {"plek": 4.0 * ("plek" in low), "plicht": 1.0 * ("plicht" in low)}
+
+    card = Answer(
+        section_id="x", title="Aanmelding", text=text, actions=actions, source="B", short_source="B"
+    ).short(scores)
+    assert "De school heeft geen plek in het gevraagde leerjaar." in card, card
+    assert "geen plicht tot plaatsing" in card, card
+    assert actions[0] not in card, card  # said once, in the source's words

@@ -111,6 +111,8 @@ def test_backup_to_a_folder_gets_a_dated_name_and_never_overwrites(
     assert made.name.startswith("routeboek-") and made.suffix == ".db"
     before = made.read_bytes()
     assert main(["backup", str(made)]) == 1
+    assert main(["backup", str(tmp_path / "new" / "folder") + "/"]) == 0  # made when missing
+    assert len(list((tmp_path / "new" / "folder").glob("routeboek-*.db"))) == 1
     assert "bestaat al" in capsys.readouterr().err
     assert made.read_bytes() == before
 

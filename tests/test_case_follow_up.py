@@ -186,8 +186,22 @@ def test_a_reminder_that_falls_in_a_holiday_comes_on_the_last_school_day_before_
     day = run(engine, clock, 2026, 12, 18, 9)  # the Friday before the holiday
     assert len(day) == 2
     assert all("Op 21-12-2026 (kerstvakantie) is de uiterste termijn" in text for text in day)
-    assert all("schoolvakantie" in text for text in day)
+    assert all("Die dag valt in de kerstvakantie: daarom herinner ik je er nu al aan" in text for text in day)
     assert run(engine, clock, 2026, 12, 21, 9) == []  # not once more on the day
+
+
+def test_a_week_reminder_that_falls_in_a_holiday_comes_before_it(engine: Engine, clock: Clock) -> None:
+    engine.store.save_profile(Profile(USER, "ib", "Apeldoorn", "po"))
+    new_case(engine, "2-11-2026")  # step 2 is due on 4-1-2027; a week before is 28-12, a holiday
+    clock.set(2026, 11, 16, 9)
+    for reminder in engine.due_reminders():  # step 1's week reminder
+        engine.reminder_delivered(reminder)
+    assert run(engine, clock, 2026, 12, 17, 9) == []
+    (week,) = run(engine, clock, 2026, 12, 18, 9)
+    assert "Over 17 dagen, op 4-1-2027, is stap 2: Het kernteam aan zet aan de beurt" in week
+    assert "Een week vooraf valt in de kerstvakantie" in week
+    assert LATE_NOTE not in week
+    assert run(engine, clock, 2026, 12, 28, 9) == []
 
 
 def test_after_downtime_only_the_newest_reminder_per_step_comes_marked_late(engine: Engine, clock: Clock) -> None:
@@ -242,3 +256,51 @@ def test_zet_in_agenda_sends_an_ics_whose_events_update_after_a_step(
     shown = render(again)
     saved = tmp_path / "data" / "bestanden" / f"casus-{code}.ics"
     assert f"Bestand: {saved}" in shown and saved.read_bytes() == again.document.data
+
+
+def test_vergeet_removes_step_dates_snoozes_and_choices_too(engine: Engine, clock: Clock) -> None:
+    created = new_case(engine, "26-10-2026")
+    (when,) = press(engine, created, "Stap 1 gezet", USER)
+    press(engine, when, "Vandaag", USER)
+    clock.set(2026, 12, 14, 9)
+    (reminder,) = engine.due_reminders()
+    press(engine, reminder.reply, "Morgen weer", USER)
+    (overview,) = engine.handle(USER, Command("casus"))
+    press(engine, overview, "Weekoverzicht uit", USER)
+    (mine,) = engine.handle(USER, Command("mijngegevens"))
+    assert "Uitgestelde herinnering: casus nummer: 1, stap: 2, opnieuw op: 2026-12-15" in mine.text
+    assert "Keuzes over berichten: weekoverzicht: uit" in mine.text
+    (confirm,) = engine.handle(USER, Command("vergeet"))
+    press(engine, confirm, "Ja, wis alles", USER)
+    assert engine.store.export(USER) == {}
+    for table in ("steps_done", "snoozes", "prefs"):
+        assert engine.store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_cases_of_the_previous_version_stay_open_after_the_migration(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from bot.storage import migrations
+
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m006_case_follow_up")  # a database of the previous version
+    db.execute(
+        "INSERT INTO cases (user, pseudonym, gemeente, sector, start, reminders, created, reached)"
+        " VALUES (?, 'C1', 'Den Haag', 'vo', '2026-10-26', 1, 0, '1')",
+        [USER],
+    )
+    db.close()
+    store = Store(path)
+    (case,) = store.cases(USER)
+    assert (case.reached, case.closed, case.done, case.snoozed) == ("1", None, {}, {})
+    assert store.prefs(USER).digest and not store.prefs(USER).fixed_dates  # the digest is on by default
+
+
+def test_without_a_table_for_ones_own_sector_the_other_sector_is_one_press(engine: Engine) -> None:
+    engine.store.save_profile(Profile(USER, "ib", "Den Haag", "po"))  # the bot holds Den Haag's VO routeboek only
+    (overview,) = engine.handle(USER, Command("casus"))
+    (refused,) = press(engine, overview, "Nieuwe casus", USER)
+    assert "Voor Den Haag (PO) staat geen opschalingstabel" in refused.text
+    (question,) = press(engine, refused, "Den Haag VO", USER)
+    assert "Nieuwe casus** in Den Haag (VO)" in question.text

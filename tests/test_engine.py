@@ -176,7 +176,7 @@ def test_see_and_delete_my_data(engine: Engine) -> None:
     onboard(engine)
     (mine,) = engine.handle(USER, Command("mijngegevens"))
     assert "- Profiel: rol: Mentor of leerkracht, gemeente: Den Haag, sector: vo, aangemaakt: " in mine.text
-    assert "- Waar je bent in het gesprek: stand: {" in mine.text
+    assert "- Waar je bent in het gesprek: geen route bezig en geen open vraag, teller voor oude knoppen: 0" in mine.text
     (confirm,) = engine.handle(USER, Command("vergeet"))
     (gone,) = press(engine, confirm, "Ja, wis alles")
     assert "gewist" in gone.text
@@ -316,3 +316,41 @@ def test_dialogue_state_from_another_version_is_read_as_no_prompt() -> None:
     assert (state.onboarding, state.awaiting, state.flow, state.chat) == (None, None, "f", None)
     stored = json.loads(Dialogue(chat="tg:-5").to_json())
     assert "chat" not in stored and "tg:-5" not in stored.values()  # the event's chat is never stored
+
+
+def test_switching_to_a_gemeente_with_other_sectors_asks_the_sector_again(engine: Engine) -> None:
+    onboard(engine, "Den Haag")  # VO only: the sector was never asked
+    (settings,) = engine.handle(USER, Command("instellingen"))
+    (gemeenten,) = press(engine, settings, "Gemeente")
+    (asked,) = press(engine, gemeenten, "Apeldoorn")
+    assert "primair (PO) of voortgezet onderwijs (VO)" in asked.text
+    (done,) = press(engine, asked, "PO (primair)")
+    assert "Apeldoorn (PO)" in done.text
+    # Back to a gemeente with one sector: set without asking.
+    (settings,) = engine.handle(USER, Command("instellingen"))
+    (gemeenten,) = press(engine, settings, "Gemeente")
+    (done,) = press(engine, gemeenten, "Rijswijk")
+    assert "Rijswijk (VO)" in done.text
+
+
+def test_steps_on_a_screen_replace_it_and_answers_stay_in_the_chat(engine: Engine) -> None:
+    onboard(engine)
+    (routes,) = engine.handle(USER, Command("route"))
+    (question,) = press(engine, routes, "Testroute")
+    assert question.edit  # the list of routes becomes the first question
+    (listed,) = press(engine, question, "Terug")  # and back again, in the same place
+    assert listed.edit and "Kies een onderwerp" in listed.text
+    (question,) = press(engine, listed, "Testroute")
+    (end,) = press(engine, question, "Nee")
+    assert end.edit and "Niet ingeschreven" in end.text
+    stale = press(engine, question, "Ja")  # the old question again: a new message says so
+    assert not stale[0].edit
+    (menu,) = press(engine, end, "Menu")  # the menu sits under answers too: never in place
+    assert not menu.edit
+    (answer,) = engine.handle(USER, TextIn("wie voert het gesprek met ouders over het verzuim?"))
+    (full,) = press(engine, answer, "Lees het hele stuk")
+    assert not full.edit
+    (settings,) = engine.handle(USER, Command("instellingen"))
+    (roles,) = press(engine, settings, "Rol")
+    (done,) = press(engine, roles, "Leerplichtambtenaar")
+    assert roles.edit and done.edit

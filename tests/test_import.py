@@ -98,6 +98,12 @@ def test_chat_serves_a_draft_only_with_allow_draft(tmp_path: Path) -> None:
     served = chat("--allow-draft")
     assert served.returncode == 0, served.stderr
     assert "Wat is je rol?" in served.stdout
+    # `run` takes the flag too (without a token and a terminal it explains BotFather and exits 2).
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--content", str(out), "--allow-draft"],
+        input="", capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert run.returncode == 2 and "BotFather" in run.stderr and "unrecognized" not in run.stderr
 
 
 def test_import_refuses_an_existing_key_and_needs_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -174,3 +180,83 @@ def test_pdf_source_is_read_with_its_metadata(tmp_path: Path) -> None:
     assert data["document"]["supersedes"] == ["apeldoorn"]
     assert data["document"]["region"] == "apeldoorn"
     assert "Kinderen van 5 tot 16 jaar zijn leerplichtig." in data["sections"][1]["text"]
+
+
+@pytest.mark.parametrize("number", ["000", "001", "002", "003", "004"])
+def test_every_seed_imports_into_content_that_loads(tmp_path: Path, number: str) -> None:
+    source = next(SEEDS.glob(f"{number}_*.txt"))
+    out, data = imported(tmp_path, source, f"nieuw-{number}", "--region", "haaglanden")
+    kb = load_content(out, allow_draft=True)
+    assert f"nieuw-{number}" in kb.documents
+    ids = [s["id"] for s in data.get("sections") or []]
+    assert len(ids) == len(set(ids))
+
+
+def test_pdf_with_contents_page_footers_footnotes_and_a_numbered_list(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    class Protocol(FPDF):
+        def footer(self) -> None:  # a running footer with the page number, as PDFs have
+            self.set_y(-15)
+            self.set_font("helvetica", size=8)
+            self.cell(0, 8, f"Thuiszittersprotocol Zwolle {self.page_no()}", align="C")
+
+    pages = [
+        ["Thuiszittersprotocol gemeente Zwolle", "Versie 2.0, maart 2026", "", "Inhoud",
+         "1. Inleiding ........ 2", "2. Stappenplan ........ 3", "Bijlage 1. Woordenlijst ........ 4"],
+        ["1. Inleiding", "Dit protocol geldt voor alle scholen in Zwolle. De termijn is binnen",
+         "6 maanden. Zie ook de wet.1", "", "1 Leerplichtwet 1969, artikel 5."],
+        ["2. Stappenplan", "Het stappenplan kent twee stappen:", "1. Signaleren", "2. Opschalen", "",
+         "Stap 1: Signaleren", "De school signaleert verzuim.", "Stap 2: Opschalen", "Het kernteam schaalt op."],
+        ["Bijlage 1. Woordenlijst", "LPA: leerplichtambtenaar."],
+    ]
+    pdf = Protocol()
+    pdf.set_font("helvetica", size=11)
+    for page in pages:
+        pdf.add_page()
+        for line in page:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    source = tmp_path / "zwolle.pdf"
+    pdf.output(str(source))
+    out, data = imported(tmp_path, source, "apeldoorn-zwolle", "--region", "apeldoorn")
+    assert [s["title"] for s in data["sections"]] == [
+        "1. Inleiding",
+        "2. Stappenplan",
+        "Stap 1: Signaleren",
+        "Stap 2: Opschalen",
+        "Bijlage 1. Woordenlijst",
+    ]
+    assert data["document"]["title"] == "Thuiszittersprotocol gemeente Zwolle"
+    assert data["document"]["version"] == "Versie 2.0; maart 2026"
+    text = (out / "knowledge" / "apeldoorn-zwolle.yaml").read_text(encoding="utf-8")
+    # The footnote and the list were not taken as headings, and the maintainer is told.
+    header = text.split("document:")[0]
+    assert "1 Leerplichtwet 1969, artikel 5." in header and "1. Signaleren" in header
+    # The running footer is page furniture, not text of the section it falls in.
+    assert all("Thuiszittersprotocol Zwolle" not in s["text"] for s in data["sections"])
+    assert "Dit protocol geldt voor alle scholen in Zwolle." in data["sections"][0]["text"]
+
+
+def test_apeldoorn_as_a_pdf_finds_the_hand_written_headings(tmp_path: Path) -> None:
+    """The seed text laid out as a real PDF (built-in font, so characters outside Latin-1 are
+    written the way such a font would: '→' as '->'), read back through pypdf."""
+    from fpdf import FPDF
+
+    swaps = {"→": "->", "‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "•": "-", "à": "a"}
+
+    def latin(text: str) -> str:
+        for old, new in swaps.items():
+            text = text.replace(old, new)
+        return text.encode("latin-1", "replace").decode("latin-1")
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=9)
+    pdf.add_page()
+    for line in APELDOORN.read_text(encoding="utf-8").splitlines():
+        pdf.multi_cell(0, 5, latin(line.replace("\t", "    ")) or " ", new_x="LMARGIN", new_y="NEXT")
+    source = tmp_path / "apeldoorn.pdf"
+    pdf.output(str(source))
+    _, data = imported(tmp_path, source, "apeldoorn-2026", "--region", "apeldoorn")
+    titles = [squash(s["title"]) for s in data["sections"]]
+    found = [e for e in HAND if any(squash(latin(e["title"])) in t and e["number"] in t for t in titles)]
+    assert len(found) / len(HAND) >= 0.9, [e for e in HAND if e not in found]

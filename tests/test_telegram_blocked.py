@@ -54,3 +54,22 @@ async def test_a_blocked_user_is_marked_inactive_and_not_retried_until_they_writ
         request.calls.clear()
         await job.run(app)
     assert any("Herinnering casus K7MX" in s["text"] for s in request.sent())
+
+
+async def test_the_monday_digest_is_pushed_once(content_dir: Path, tmp_path: Path) -> None:
+    request = OfflineRequest()
+    monday = datetime(2026, 2, 9, 8, 10, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    engine = Engine(load_content(content_dir), Store(tmp_path / "db.sqlite"), clock=lambda: monday)
+    app = build_application(engine, "1:TEST", rate_limit=False, request=request)
+    engine.store.add_case("tg:42", "K7MX", "Den Haag", "vo", "2026-01-05")
+    engine.store.add_case("console:local", "P3RT", "Den Haag", "vo", "2026-01-05")
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name("reminders")
+    async with app:
+        await job.run(app)
+        await job.run(app)
+    digests = [s for s in request.sent() if "Weekoverzicht casussen" in s["text"]]
+    assert len(digests) == 1 and digests[0]["chat_id"] == 42 and "Casus K7MX" in digests[0]["text"]
+    assert "P3RT" not in digests[0]["text"]
+    pressable = [b["callback_data"] for row in digests[0]["reply_markup"]["inline_keyboard"] for b in row]
+    assert "ps:dg:0" in pressable

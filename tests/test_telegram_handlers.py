@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
 from bot.content import load_content
-from bot.engine import Engine, Press
+from bot.engine import Command, Engine, Press
 from bot.storage import Profile, Store
 from bot.telegram_app import AnyApp, build_application
 
@@ -233,7 +233,7 @@ async def test_due_reminders_are_pushed_to_the_user_and_retried_after_a_failure(
         request.calls.clear()
         await job.run(app)
         await job.run(app)  # delivered once only
-    (delivered,) = [s for s in request.sent() if "K7MX" in s["text"]]
+    (delivered,) = [s for s in request.sent() if "Herinnering casus K7MX" in s["text"]]
     assert delivered["chat_id"] == 42 and "<b>Herinnering casus K7MX</b>" in delivered["text"]
     pressable = [b["callback_data"] for row in delivered["reply_markup"]["inline_keyboard"] for b in row]
     assert any(d.startswith("cs:st:") for d in pressable) and any(d.startswith("cs:v:") for d in pressable)
@@ -412,3 +412,71 @@ async def test_a_date_typed_in_a_group_never_answers_a_case_prompt_sent_in_priva
     (case,) = engine.store.cases("tg:42")
     assert case.start == "2026-11-05"
     assert all(int(p["chat_id"]) == 42 for p in request.sent("sendPhoto"))
+
+
+async def test_a_command_for_another_bot_in_a_group_is_left_to_that_bot(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, _ = offline
+    async with app:
+        await process(app, message_update("/help@some_other_bot", chat_type="group", chat_id=-5))
+        await process(app, message_update("/opschaling@Some_Other_Bot Rijswijk", chat_type="group", chat_id=-5))
+        assert request.sent() == [] and request.sent("sendPhoto") == []
+        await process(app, message_update("/help@Routeboek_Bot", chat_type="group", chat_id=-5))
+    (sent,) = request.sent()
+    assert "Wat kan ik?" in sent["text"]
+
+
+async def test_a_command_argument_on_the_next_line_is_its_argument(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, engine = offline
+    engine.store.save_profile(Profile("tg:42", "mentor", "Den Haag", "vo"))
+    update = message_update("/opschaling\nRijswijk")
+    update["message"]["entities"][0]["length"] = len("/opschaling")  # as Telegram marks it
+    async with app:
+        await process(app, update)
+    texts = [s["text"] for s in request.sent()]
+    assert not any("ken ik niet" in t for t in texts)
+    assert any("Rijswijk" in t for t in texts)
+
+
+async def test_a_reply_to_the_bots_own_message_in_a_group_is_answered_like_a_mention(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, _ = offline
+    update = message_update("zorgwekkend ziekteverzuim jgz", chat_type="group", chat_id=-5)
+    answered = {"message_id": 3, "date": int(time.time()), "chat": update["message"]["chat"], "from": BOT, "text": "x"}
+    async with app:
+        await process(app, update)  # neither a mention nor a reply: not for the bot
+        assert request.sent() == []
+        update["message"]["reply_to_message"] = answered
+        await process(app, update)
+        # A reply to another member's message is still not for the bot.
+        update["message"]["reply_to_message"] = {**answered, "from": {"id": 7, "is_bot": False, "first_name": "A"}}
+        await process(app, update)
+    (sent,) = request.sent()
+    assert "JGZ" in sent["text"] and int(sent["chat_id"]) == -5
+
+
+async def test_a_walk_through_step_edits_the_message_it_was_pressed_on(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, engine = offline
+    engine.store.save_profile(Profile("tg:42", "mentor", "Den Haag", "vo"))
+    (routes,) = engine.handle("tg:42", Command("route"))
+    update = callback_update(routes.buttons[0][0].data)
+    update["callback_query"]["message"]["text"] = "Stap voor stap"
+    update["callback_query"]["message"]["from"] = BOT
+    async with app:
+        await process(app, update)
+        (edited,) = request.sent("editMessageText")
+        assert edited["message_id"] == 5 and "vraag 1" in edited["text"] and request.sent() == []
+        # Telegram refuses (the message is too old to edit): the step comes as a new message.
+        request.failing["editMessageText"] = "Bad Request: message can't be edited"
+        (question,) = engine.handle("tg:42", Press(routes.buttons[0][0].data))
+        update = callback_update(question.buttons[0][0].data, update_id=3)
+        update["callback_query"]["message"]["text"] = "Testroute"
+        await process(app, update)
+    (sent,) = request.sent()
+    assert "ging iets mis" not in sent["text"]

@@ -290,7 +290,8 @@ class Client:
         if not command.startswith("/"):
             raise ValueError(f"a command starts with '/': {command!r}")
         message = self._message(command)
-        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.split(" ")[0])}]
+        # Telegram marks the command alone: "/opschaling" of "/opschaling\nRijswijk".
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.split()[0])}]
         result = await self._post("/sendCommand", message)
         return int(result["message_id"])
 

@@ -153,6 +153,42 @@ async def test_a_case_is_registered_by_presses_and_shown_with_its_timeline(
         assert "Herinneringen aan" in [label for label, _ in shown.buttons]
 
 
+async def test_commands_in_a_group_for_another_bot_are_ignored(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
+    token = emu.new_token()
+    async with running(emu, make_engine(), token) as user:
+        group = emu.client(token, chat_id=-100_501)
+        await group.send_command("/help@some_other_bot")
+        await group.send_command(f"/help@test_{token.split(':')[0]}_bot")
+        (help_message,) = await group.wait_for_messages(1)
+        assert help_message.text and "Wat kan ik?" in help_message.text
+        assert await group.updates_for_user(wait=0.3) == []  # nothing for the other bot's command
+        # An argument on the next line, as a phone's keyboard may put it.
+        await onboard(user)
+        await user.send_command("/opschaling\nRijswijk")
+        shown = await reply(user)
+        assert shown.text and "ken ik niet" not in shown.text and "Rijswijk" in shown.text
+
+
+async def test_a_walk_through_edits_its_message_and_answers_stay(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
+    async with running(emu, make_engine()) as user:
+        await onboard(user)
+        await user.send_command("/route")
+        routes = await reply(user)
+        await user.press(button(routes, "Testroute"), routes)
+        question = await reply(user)
+        assert question.edited and question.message_id == routes.message_id
+        await user.press(button(question, "Nee"), question)
+        end = await reply(user)
+        assert end.edited and end.message_id == routes.message_id
+        assert end.text and "Niet ingeschreven" in end.text
+        # "Menu" under the outcome: a new message, the outcome stays readable in the chat.
+        await user.press(button(end, "Menu"), end)
+        menu = await reply(user)
+        assert not menu.edited and menu.message_id != end.message_id
+        kept = [m for m in await user.bot_messages() if m.message_id == end.message_id]
+        assert kept[0].text and "Niet ingeschreven" in kept[0].text
+
+
 async def test_inline_query_returns_articles_with_source(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
     async with running(emu, make_engine()) as user:
         results = await user.inline_answer(await user.inline_query("zorgwekkend ziekteverzuim jgz"))

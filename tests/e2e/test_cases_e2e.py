@@ -3,9 +3,17 @@ its date, and the agenda file sent as a document whose events keep their UIDs.""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
+import pytest
 from emulator import Emulator
 from icalendar import Calendar
 from test_bot_e2e import button, emu, make_engine, onboard, reply, running
+
+from bot.content import load_content
+from bot.engine import LOCAL_TIME, Engine
+from bot.storage import Profile, Store
 
 __all__ = ["emu", "make_engine"]  # the fixtures, shared with the other end-to-end tests
 
@@ -41,3 +49,29 @@ async def test_a_step_taken_today_and_the_agenda_file(emu: Emulator, make_engine
         await user.wait_for_messages(2)
         after = _uids((await user.calls("sendDocument"))[1].params["document"]["text"])
         assert set(after) == set(before) and any("gezet op" in s for s in after.values())
+
+
+async def test_a_pushed_reminder_is_put_off_and_the_case_closed(
+    emu: Emulator, content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROUTEBOEK_REMINDER_INTERVAL", "0.2")
+    monday = datetime(2026, 11, 16, 9, 0, tzinfo=LOCAL_TIME)
+    engine = Engine(load_content(content_dir), Store(tmp_path / "db.sqlite"), clock=lambda: monday)
+    engine.store.save_profile(Profile("tg:1001", "ib", "Den Haag", "vo"))
+    engine.store.add_case("tg:1001", "K7MX", "Den Haag", "vo", "2026-10-26")  # step 1 opens 23-11
+    async with running(emu, engine) as user:
+        messages = await user.wait_for_messages(2)  # the reminder, then the Monday digest
+        reminder = next(m for m in messages if m.text and "Herinnering casus K7MX" in m.text)
+        assert any(m.text and "Weekoverzicht casussen" in m.text for m in messages)
+        labels = [label for label, _ in reminder.buttons]
+        assert labels[:3] == ["Stap 1 gezet", "Morgen weer", "Over een week"]
+        await user.press(button(reminder, "Over een week"), reminder)
+        put_off = await reply(user)
+        assert put_off.text and "Op 23-11-2026 herinner ik je weer aan stap 1" in put_off.text
+        await user.press(button(put_off, "Bekijk casus"), put_off)
+        _, shown = await user.wait_for_messages(2)
+        await user.press(button(shown, "Afsluiten"), shown)
+        _, closed = await user.wait_for_messages(2)
+        assert closed.text and "Afgesloten op 16-11-2026" in closed.text
+        assert [label for label, _ in closed.buttons][:2] == ["Heropenen", "Verwijderen"]
+    assert engine.due_reminders() == []

@@ -29,7 +29,7 @@ from emulator import Call, Client, Emulator, unavailable_reason
 from bot.cases import CaseDesk
 from bot.content import load_content
 from bot.engine import LOCAL_TIME
-from bot.storage import Profile, Store
+from bot.storage import Prefs, Profile, Store
 
 _reason = unavailable_reason()
 if _reason:
@@ -61,6 +61,7 @@ def prepare(data: Path) -> dict[str, int]:
         for n, user_id in enumerate(USERS):
             user = f"tg:{user_id}"
             store.save_profile(Profile(user, "ib", "Den Haag", "vo"))
+            store.save_prefs(user, Prefs(digest=False))  # NOW is a Monday: this test is about reminders
             for i in range(CASES_PER_USER):
                 start = STARTS[(n + i) % len(STARTS)]
                 store.add_case(user, f"K{n}{i:02d}", "Den Haag", "vo", start)
