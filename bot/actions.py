@@ -194,6 +194,43 @@ class Forget:
     confirm: bool
 
 
+# --- feedback and admins ----------------------------------------------------------------------------
+VoteKind = Literal["s", "r"]  # a section's answer card, a walk-through's outcome
+
+
+@dataclass(frozen=True)
+class Vote:
+    """👍 or 👎 on an answer: counted per section (or per walk-through), never per user."""
+
+    kind: VoteKind
+    id: str  # a section id or a flow id
+    up: bool
+
+    @property
+    def target(self) -> str:
+        """The key the count is kept under: a section id, or `route:<flow id>`."""
+        return self.id if self.kind == "s" else f"route:{self.id}"
+
+
+@dataclass(frozen=True)
+class PassOn:
+    """"Vraag doorgeven aan de beheerders": the question itself is in memory, never in here."""
+
+
+@dataclass(frozen=True)
+class Updates:
+    """Messages about changes to the routeboek on (True) or off, from /instellingen."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
+class BroadcastSend:
+    """An admin confirms a broadcast prepared by /broadcast (its row in the database)."""
+
+    broadcast: int
+
+
 Action = (
     Menu
     | AskHelp
@@ -222,10 +259,14 @@ Action = (
     | PushSetting
     | Roles
     | Forget
+    | Vote
+    | PassOn
+    | Updates
+    | BroadcastSend
 )
 
 # Presses that need no finished profile: the onboarding itself, the menu and forgetting.
-WITHOUT_PROFILE = (Menu, Begin, ChooseRole, ChooseGemeente, ChooseSector, Forget)
+WITHOUT_PROFILE = (Menu, Begin, ChooseRole, ChooseGemeente, ChooseSector, Forget, Vote, PassOn, BroadcastSend)
 
 # Presses on a user's own cases: never answered in a group, where others would see them.
 PRIVATE_ONLY = (
@@ -239,6 +280,7 @@ PRIVATE_ONLY = (
     CaseAction,
     CaseConfirmStart,
     PushSetting,
+    BroadcastSend,
 )
 
 _FIXED: dict[str, Action] = {
@@ -258,6 +300,9 @@ _FIXED: dict[str, Action] = {
     "w": Roles(),
     "fg:ja": Forget(True),
     "fg:nee": Forget(False),
+    "pass": PassOn(),
+    "upd:1": Updates(True),
+    "upd:0": Updates(False),
 }
 _FIXED_DATA = {action: data for data, action in _FIXED.items()}
 
@@ -316,6 +361,10 @@ def _encode(action: Action) -> str:
             return f"wp:{page}"
         case PushSetting(kind, on):
             return f"ps:{kind}:{int(on)}"
+        case Vote(kind, target, up):
+            return f"v:{kind}:{target}:{int(up)}"
+        case BroadcastSend(broadcast):
+            return f"bc:{broadcast}"
     raise ValueError(f"no button data for {action!r}")
 
 
@@ -374,6 +423,12 @@ def decode(data: str, kb: Knowledge) -> Action | None:
             return Roles(None, index)
         case "ps", [kind, on] if kind in get_args(PushKind) and on in ("0", "1"):
             return PushSetting(kind, on == "1")  # type: ignore[arg-type]
+        case "v", ["s", section, up] if up in ("0", "1") and kb.section(section) is not None:
+            return Vote("s", section, up == "1")
+        case "v", ["r", flow, up] if up in ("0", "1") and flow in kb.flows:
+            return Vote("r", flow, up == "1")
+        case "bc", [broadcast] if (bc := number(broadcast)) is not None:
+            return BroadcastSend(bc)
     return None
 
 

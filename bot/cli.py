@@ -243,7 +243,17 @@ def _engine(args: argparse.Namespace) -> Any:
     except StorageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    return Engine(kb, store, clock=clock) if clock else Engine(kb, store)
+    from bot.console import CONSOLE_USER
+    from bot.content import content_dir
+    from bot.settings import current
+
+    admins = frozenset(f"tg:{i}" for i in current().routeboek_admins)
+    if getattr(args, "admin", False):
+        admins |= {CONSOLE_USER}
+    extra: dict[str, Any] = {"clock": clock} if clock else {}
+    return Engine(
+        kb, store, admins=admins, content=content_dir(args.content), allow_draft=getattr(args, "allow_draft", False), **extra
+    )
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -294,6 +304,29 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run_telegram(engine, token, webhook=args.webhook, port=args.port, content_version=version)
     finally:
         lock.release()
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """The questions users chose to pass on, grouped, and the sections with most 👎: what a
+    content maintainer should add or fix."""
+    from bot.console import plain
+    from bot.feedback import FeedbackDesk
+    from bot.settings import current
+    from bot.stats import Stats
+    from bot.storage import StorageError, Store
+    from bot.testhooks import fixed_clock
+
+    try:
+        clock = fixed_clock()
+        store = Store()
+    except (StorageError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    today = clock().date() if clock else date.today()
+    desk = FeedbackDesk(store, Stats(store), lambda: current().routeboek_retain_feedback_days)
+    print(plain(desk.report(today, args.top)))
+    store.close()
+    return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -352,6 +385,8 @@ def settings_problems(args: argparse.Namespace) -> list[str]:
     from bot import settings
 
     uses = settings.BASE
+    if args.command == "feedback":
+        uses = settings.BASE | {"routeboek_retain_feedback_days"}
     if args.command == "run":
         uses = settings.WEBHOOK if args.webhook else settings.RUN
     loaded, problems = settings.load(uses)
@@ -602,6 +637,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("chat", parents=[common], help="console chat (same engine as the Telegram bot)")
     p.add_argument("--allow-draft", action="store_true", help="serve content with draft markers (to try a draft)")
+    p.add_argument("--admin", action="store_true", help="the console user is an admin (/stats, /reload, ...)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("run", parents=[common], help="start the Telegram bot (console chat without token)")
@@ -653,6 +689,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("health", help="is the running bot healthy? JSON as GET /healthz; exit 0 when it is")
     p.set_defaults(func=cmd_health)
+
+    p = sub.add_parser("feedback", help="questions users passed on, grouped, and the sections with most 👎")
+    p.add_argument("--top", type=int, default=10, help="number of question groups (default 10)")
+    p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
     p.add_argument(

@@ -60,6 +60,15 @@ def save_attachment(document: Attachment) -> Path:
 
 
 def run_console(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    """The chat until end of input; the session's use counts (/stats) are written at the end,
+    as the console has no job that writes them every minute."""
+    try:
+        return _chat(engine, stdin, stdout)
+    finally:
+        engine.flush()
+
+
+def _chat(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
     buttons: list[Button] = []
 
     def show(reply: Reply) -> None:

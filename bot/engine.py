@@ -12,6 +12,7 @@ and terms, escalation tables, cases, and the user's own data.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -22,6 +23,7 @@ from bot.actions import (
     Action,
     AskHelp,
     Begin,
+    BroadcastSend,
     ChooseGemeente,
     ChooseRole,
     ChooseSector,
@@ -29,6 +31,7 @@ from bot.actions import (
     FlowStep,
     Forget,
     Menu,
+    PassOn,
     Roles,
     Routes,
     Settings,
@@ -37,10 +40,14 @@ from bot.actions import (
     ShowTable,
     StartFlow,
     TimelineStart,
+    Updates,
+    Vote,
     button,
     decode,
 )
+from bot.admin import ADMIN_NAMES, AdminDesk
 from bot.answer import build_answer
+from bot.broadcast import BroadcastDesk
 from bot.cases import CaseDesk, Reminder
 from bot.decision import Decider
 from bot.escalation import EscalationDesk
@@ -48,6 +55,7 @@ from bot.events import Command as Command
 from bot.events import Event as Event
 from bot.events import Press as Press
 from bot.events import TextIn as TextIn
+from bot.feedback import FeedbackDesk, vote_buttons
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.mydata import MyDataDesk
@@ -62,6 +70,8 @@ from bot.replies import LOCAL_TIME as LOCAL_TIME
 from bot.replies import Button as Button
 from bot.replies import InlineAnswer, bold, distinct_labels, nl_date
 from bot.replies import Reply as Reply
+from bot.settings import current
+from bot.stats import Stats
 from bot.storage import Dialogue, Profile, Store
 from bot.textproc import words
 from bot.walkthrough import WalkthroughDesk
@@ -90,9 +100,27 @@ class Engine:
         store: Store,
         matcher: Matcher | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(LOCAL_TIME),
+        admins: frozenset[str] = frozenset(),
+        content: str | os.PathLike[str] | None = None,
+        allow_draft: bool = False,
     ) -> None:
-        self.kb = kb
         self.store = store
+        self.clock = clock  # local time: deadlines and reminders are in Dutch days
+        # User keys ("tg:<id>", the console user) who may use the admin desk.
+        self.admins = admins
+        self._content, self._allow_draft = content, allow_draft  # what /reload loads again
+        self.stats = Stats(store)
+        self.feedback = FeedbackDesk(store, self.stats, lambda: current().routeboek_retain_feedback_days)
+        self.broadcasts = BroadcastDesk(lambda: self.kb, store)
+        self.admin = AdminDesk(self.stats, self.feedback, self.broadcasts, self._reload)
+        self.use(kb, matcher)
+
+    def use(self, kb: Knowledge, matcher: Matcher | None = None) -> None:
+        """Serve this content from the next event on (start-up and /reload). Desks keep no
+        state of their own, so new ones on the new content lose nothing; a button that names
+        something no longer there gets the friendly stale answer."""
+        store = self.store
+        self.kb = kb
         self.matcher = matcher or Matcher(kb)
         self.decider = Decider(kb, self.matcher)
         self.onboarding = OnboardingDesk(kb, store)
@@ -101,9 +129,29 @@ class Engine:
         self.mydata = MyDataDesk(kb, store)
         self.cases = CaseDesk(kb, store)
         self.escalation = EscalationDesk(kb, store)
-        self.clock = clock  # local time: deadlines and reminders are in Dutch days
         # Capitalised words the routeboeken use are organisations and places, not names.
         self._known_words = frozenset(self.matcher.vocabulary) | {w for g in kb.gemeenten for w in words(g)}
+
+    def _reload(self) -> tuple[list[str], str]:
+        """/reload: the problems (path:line lines, old content kept) or a summary of the new."""
+        from bot.content import ContentError, load_content
+
+        try:
+            kb = load_content(self._content, allow_draft=self._allow_draft)
+        except ContentError as exc:
+            return [str(problem) for problem in exc.problems], ""
+        self.use(kb)
+        return [], f"{len(kb.sections)} secties, {len(kb.flows)} routes, {len(kb.gemeenten)} gemeenten"
+
+    def flush(self) -> None:
+        """Write the in-memory counts to the database (every minute, and at shutdown), and let
+        passed-on questions past their retention period go. A failing database keeps the
+        counts in memory for the next try instead of stopping the bot or the console."""
+        try:
+            self.stats.flush()
+            self.feedback.purge(self.clock().date())
+        except sqlite3.Error as exc:
+            log.warning("use counts not written: %s: %s", type(exc).__name__, exc)
 
     # --- entry point ----------------------------------------------------------------------
     def handle(self, user: str, event: Event, chat: str | None = None) -> list[Reply]:
@@ -163,10 +211,12 @@ class Engine:
         refused = self.personal_data(cmd.arg)
         if refused is not None:  # "/begrip Sanne Jansen" would be echoed back
             return [refused]
+        if name in ADMIN_NAMES and user in self.admins:  # to others: an unknown command
+            return self.admin.command(name, cmd.arg, self.clock().date())
         if name == "start":
             return self.onboarding.start(user, profile, state)
         if name == "help":
-            return [help_reply(profile)]
+            return [self.admin.help(help_reply(profile)) if user in self.admins else help_reply(profile)]
         if name in ("menu",):
             return [menu()]
         if not profile.complete and name not in ("privacy", "mijngegevens", "vergeet"):
@@ -179,12 +229,13 @@ class Engine:
             "casus": lambda: [self.cases.overview(user, self.clock().date())],
             "wie": lambda: self.reference.roles(profile, None),
             "begrip": lambda: self.reference.terms(profile, cmd.arg),
-            "instellingen": lambda: [self.onboarding.settings(profile)],
+            "instellingen": lambda: [self.broadcasts.with_choice(user, self.onboarding.settings(profile))],
             "privacy": lambda: [self.mydata.privacy()],
             "mijngegevens": lambda: [self.mydata.my_data(user)],
             "vergeet": lambda: [self.mydata.forget_confirm()],
         }
         if name in handlers:
+            self.stats.count_command(name, profile.gemeente, self.clock().date())
             return handlers[name]()
         return [Reply(f"Het commando /{name[:30]} ken ik niet. Typ /help voor wat ik kan.", menu_buttons())]
 
@@ -203,6 +254,7 @@ class Engine:
 
     def _dispatch(self, user: str, profile: Profile, state: Dialogue, action: Action) -> list[Reply]:
         today = self.clock().date()
+        self.stats.count_action(action, profile.gemeente, today)
         match action:
             case Menu():
                 return self.onboarding.ask_role(user, state) if not profile.complete else [menu()]
@@ -210,6 +262,8 @@ class Engine:
                 return [Reply(ASK_HELP)]
             case Begin() | ChooseRole() | ChooseGemeente() | ChooseSector():
                 return self.onboarding.press(user, profile, state, action)
+            case Settings("menu"):
+                return [self.broadcasts.with_choice(user, self.onboarding.settings(profile))]
             case Settings(screen):
                 return self.onboarding.press_settings(user, profile, state, screen)
             case Routes():
@@ -229,7 +283,17 @@ class Engine:
             case Roles(role_id, page):
                 return self.reference.roles(profile, role_id, page)
             case Forget(confirm):
+                if confirm:
+                    self.feedback.forget(user)
                 return self.mydata.press_forget(user, confirm)
+            case Vote():
+                return self.feedback.vote(user, action, action.target, today)
+            case PassOn():
+                return self.feedback.pass_on(user, self.personal_data, today)
+            case Updates(on):
+                return self.broadcasts.choose(user, on)
+            case BroadcastSend(broadcast):
+                return self.broadcasts.send(broadcast) if user in self.admins else stale()
             case _:
                 return self.cases.press(user, profile, state, action, today)
 
@@ -271,10 +335,15 @@ class Engine:
         """
         decision = self.decider.decide(text, profile.gemeente, profile.sector, top=3)
         gemeente = decision.gemeente
+        today = self.clock().date()
         if decision.declined is not None:
-            return [Reply(decision.declined.message, menu_buttons())]
+            self.stats.count("declined", profile.gemeente, today)
+            self.feedback.remember(user, text, gemeente or profile.gemeente, None)
+            return [Reply(decision.declined.message, self.feedback.offer())]
         hits = decision.hits
         if decision.clarify is not None:
+            self.stats.count("asked-back", profile.gemeente, today)
+            self.feedback.remember(user, text, gemeente or profile.gemeente, None)
             labels = distinct_labels([label for label, _ in decision.clarify.options])
             options = [
                 [button(label, ShowCard(section_id))]
@@ -282,6 +351,8 @@ class Engine:
             ]
             return [Reply(decision.clarify.question, options)]
         best = hits[0]
+        self.stats.count("answered", profile.gemeente, today)
+        self.feedback.remember(user, text, gemeente or profile.gemeente, best.view.id)
         answer = build_answer(self.kb, best.view, gemeente)
         text_out = answer.card(bold, self.decider.relevance(decision))
         if gemeente and gemeente != profile.gemeente:
@@ -293,6 +364,7 @@ class Engine:
             labels = distinct_labels([h.view.section.title for h in others])
             buttons += [[button(label, ShowCard(h.view.id))] for label, h in zip(labels, others, strict=True)]
         buttons += related_buttons(self.kb, best.view.section.related)
+        buttons.append(vote_buttons(best.view.id))
         if not profile.complete:
             text_out += "\n\nTip: kies met /start je gemeente, dan krijg je het antwoord uit jouw routeboek."
         buttons.append([button("Menu", Menu())])
@@ -314,7 +386,7 @@ class Engine:
             return stale("Dit onderdeel bestaat niet meer.")
         card = build_answer(self.kb, view, profile.gemeente).card(bold)
         buttons = [[button("Lees het hele stuk", ShowSection(view.id))], *related_buttons(self.kb, view.section.related)]
-        return [Reply(card, [*buttons, [button("Menu", Menu())]])]
+        return [Reply(card, [*buttons, vote_buttons(view.id), [button("Menu", Menu())]])]
 
     def inline_answers(self, query: str, user: str) -> list[InlineAnswer]:
         """The cards for an inline query, best first, for the asker's gemeente and sector.
@@ -340,7 +412,9 @@ class Engine:
         for hit in decision.hits:
             answer = build_answer(self.kb, hit.view, decision.gemeente)
             card = answer.card(bold, relevance)
-            answers.append(InlineAnswer(hit.view.id, hit.view.section.title, answer.source, card))
+            answers.append(
+                InlineAnswer(hit.view.id, hit.view.section.title, answer.source, card, [vote_buttons(hit.view.id)])
+            )
         return answers
 
     # --- cases and reminders ---------------------------------------------------------------
@@ -355,6 +429,7 @@ class Engine:
     def reminder_delivered(self, reminder: Reminder) -> None:
         """Record a delivered reminder, so no later run sends it again."""
         self.cases.mark_sent(reminder)
+        self.stats.count("reminder", reminder.case.gemeente, self.clock().date())
 
     def due_pushes(self, user: str | None = None) -> list[Push]:
         """Weekly digests and fixed-date reminders to deliver now; `push_delivered` after each."""

@@ -10,6 +10,7 @@ from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons
 from bot.onboarding import ROLES
 from bot.replies import LOCAL_TIME, Reply, bold, nl_date
+from bot.settings import current
 from bot.storage import Dialogue, Store
 
 # /mijngegevens in words a user reads, column by column: nothing stored is left out, an unknown
@@ -24,6 +25,8 @@ TABLE_NAMES = {
     "snoozes": "Uitgestelde herinnering",
     "prefs": "Keuzes over berichten",
     "pushes_sent": "Verstuurd bericht",
+    "updates_optout": "Geen berichten over wijzigingen",
+    "broadcast_sent": "Ontvangen bericht over een wijziging",
 }
 COLUMN_NAMES = {
     "role": "rol",
@@ -48,6 +51,8 @@ COLUMN_NAMES = {
     "digest": "weekoverzicht",
     "fixed_dates": "vaste data",
     "inactive": "geblokkeerd sinds",
+    "since": "sinds",
+    "broadcast": "bericht nummer",
 }
 VALUE_NAMES = {
     ("reminders", 1): "aan",
@@ -84,7 +89,7 @@ def _day(iso: str) -> str:
 
 
 def _shown(column: str, value: object) -> str:
-    if column in ("created", "updated", "sent", "shown", "inactive") and isinstance(value, int | float):
+    if column in ("created", "updated", "sent", "shown", "inactive", "since") and isinstance(value, int | float):
         return datetime.fromtimestamp(value, LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
     if column == "role" and isinstance(value, str):
         return ROLES.get(value, value)
@@ -102,11 +107,18 @@ class MyDataDesk:
         return Reply(
             bold("Privacy") + "\n"
             "Ik bewaar alleen: je rol, je gemeente, je sector en waar je bent in een "
-            "stap-voor-stap-route. Je vragen zelf bewaar ik niet en ze komen niet in logbestanden.\n\n"
+            "stap-voor-stap-route. Je vragen zelf bewaar ik niet (tenzij je ze zelf doorgeeft, zie hieronder) en ze komen niet in logbestanden.\n\n"
             "Volg je een casus met /casus, dan bewaar ik daarvan alleen een code die ik zelf maak, de "
             "gemeente, de sector, de eerste dag van het verzuim, welke stap wanneer gezet is, of en wanneer je de "
             "casus afsloot, welke herinneringen ik stuurde of van je later moest sturen, en of je het weekoverzicht en herinneringen voor vaste data wilt. "
             "Geen naam.\n\n"
+            "Onder een antwoord kun je 👍 of 👎 geven; dat tel ik per onderdeel van het routeboek, "
+            "niet per persoon. Kon ik je niet helpen, dan kun je op \"Vraag doorgeven aan de beheerders\" "
+            "tikken. Alleen dan bewaar ik je vraag: zonder je naam of gebruikersnummer, met je gemeente "
+            "en de datum. Je ziet precies wat ik doorgeef. De beheerders vullen er het routeboek mee aan. "
+            "Zo'n vraag is niet aan jou gekoppeld, dus /vergeet vindt hem niet terug; na "
+            f"{current().routeboek_retain_feedback_days} dagen wis ik hem.\n\n"
+            "Berichten over wijzigingen in het routeboek zet je uit in /instellingen.\n\n"
             "Stuur nooit namen, geboortedata, BSN, adressen of andere persoonsgegevens van "
             "leerlingen of ouders. Berichten die daarop lijken, weiger ik.\n\n"
             "/mijngegevens laat alles zien wat over jou bewaard is; /vergeet wist het.\n\n"

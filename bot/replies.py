@@ -43,6 +43,8 @@ class Picture:
     source: str
     note: str = ""
     caption: str = ""
+    # A bar chart instead of cards (/stats): per group (a week) a value per label (a feature).
+    bars: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class InlineAnswer:
     title: str
     description: str
     text: str
+    buttons: list[list[Button]] = field(default_factory=list, compare=False)  # 👍/👎 under the posted card
 
 
 def number(text: str) -> int | None:

@@ -30,6 +30,7 @@ RUN = BASE | {
     "routeboek_retain_open_case_days",
     "routeboek_retain_user_days",
     "routeboek_retain_copies_days",
+    "routeboek_retain_feedback_days",
 }
 WEBHOOK = RUN | {"webhook_url", "webhook_secret"}
 
@@ -57,6 +58,9 @@ class Settings(BaseSettings):
     routeboek_retain_user_days: int = Field(365, ge=1, description="a user with no activity for this long")
     routeboek_retain_copies_days: int = Field(
         365, ge=1, description="set-aside database copies and the bot's own backups"
+    )
+    routeboek_retain_feedback_days: int = Field(
+        180, ge=1, description="questions users passed on to the maintainers (routeboek feedback)"
     )
 
     @field_validator("log_level", "log_format", mode="before")

@@ -132,6 +132,25 @@ def m006_case_follow_up(db: Database) -> None:
     Table(db, "pushes_sent").create({"user": str, "kind": str, "key": str, "sent": float}, pk=("user", "kind", "key"))
 
 
+@migration
+def m007_admins_and_feedback(db: Database) -> None:
+    # Anonymous counts for /stats and thumbs per answer: no user column, nothing to trace back.
+    Table(db, "stats").create({"week": str, "feature": str, "gemeente": str, "n": int}, pk=("week", "feature", "gemeente"))
+    Table(db, "votes").create({"week": str, "target": str, "up": int, "down": int}, pk=("week", "target"))
+    # Questions their writers chose to pass on, after the personal-data guard: no user column.
+    db.execute(
+        "CREATE TABLE passed_on (id INTEGER PRIMARY KEY AUTOINCREMENT, question TEXT, gemeente TEXT, "
+        "day TEXT, section TEXT)"
+    )
+    # Who asked for no messages about changes, and which broadcast reached whom (never twice).
+    Table(db, "updates_optout").create({"user": str, "since": float}, pk="user")
+    db.execute(
+        "CREATE TABLE broadcasts (id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT, gemeente TEXT, "
+        "created FLOAT, started FLOAT, finished FLOAT)"
+    )
+    Table(db, "broadcast_sent").create({"broadcast": int, "user": str, "sent": float}, pk=("broadcast", "user"))
+
+
 
 
 @dataclass
@@ -749,3 +768,133 @@ class Store:
             for name in self.db.table_names()
             if not name.startswith("_") and "user" in Table(self.db, name).columns_dict
         ]
+
+    # --- admins: counts, passed-on questions, broadcasts ------------------------------------
+    def add_stats(self, counts: dict[tuple[str, str, str], int], votes: dict[tuple[str, str, bool], int]) -> None:
+        """Add a flush of in-memory counts in one transaction (bot/stats.py)."""
+        with self._lock, self.db.atomic():
+            for (week, feature, gemeente), n in counts.items():
+                self.db.execute(
+                    "INSERT INTO stats (week, feature, gemeente, n) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (week, feature, gemeente) DO UPDATE SET n = n + excluded.n",
+                    [week, feature, gemeente, n],
+                )
+            for (week, target, up), n in votes.items():
+                self.db.execute(
+                    "INSERT INTO votes (week, target, up, down) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (week, target) DO UPDATE SET up = up + excluded.up, down = down + excluded.down",
+                    [week, target, n if up else 0, 0 if up else n],
+                )
+
+    def stats_rows(self) -> dict[tuple[str, str, str], int]:
+        """Every stored count by (week, feature, gemeente), for /stats."""
+        with self._lock:
+            rows = self.db.execute("SELECT week, feature, gemeente, n FROM stats").fetchall()
+        return {(r[0], r[1], r[2]): int(r[3]) for r in rows}
+
+    def vote_rows(self) -> dict[str, tuple[int, int]]:
+        """(👍, 👎) per answer target over all weeks, for /stats and /feedback."""
+        with self._lock:
+            rows = self.db.execute("SELECT target, sum(up), sum(down) FROM votes GROUP BY target").fetchall()
+        return {r[0]: (int(r[1]), int(r[2])) for r in rows}
+
+    def pass_on(self, question: str, gemeente: str | None, day: str, section: str | None) -> None:
+        """Keep a question its writer chose to pass on: no user key, by design."""
+        with self._lock:
+            self.db.execute(
+                "INSERT INTO passed_on (question, gemeente, day, section) VALUES (?, ?, ?, ?)",
+                [question, gemeente, day, section],
+            )
+
+    def passed_on(self) -> list[tuple[str, str | None, str, str | None]]:
+        """(question, gemeente, day, section) of every kept question, oldest first."""
+        with self._lock:
+            rows = self.db.execute("SELECT question, gemeente, day, section FROM passed_on ORDER BY id").fetchall()
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def purge_passed_on(self, before: str) -> int:
+        """Delete passed-on questions older than the retention period (ISO day)."""
+        with self._lock:
+            return int(self.db.execute("DELETE FROM passed_on WHERE day < ?", [before]).rowcount)
+
+    def updates_optout(self, user: str) -> bool:
+        """Whether the user asked for no messages about changes (shown in /instellingen)."""
+        return self._row("SELECT 1 FROM updates_optout WHERE user = ?", user) is not None
+
+    def set_updates_optout(self, user: str, out: bool) -> None:
+        """A row while opted out, none otherwise: /mijngegevens shows it, /vergeet deletes it."""
+        with self._lock:
+            if out:
+                self.db.execute("INSERT OR IGNORE INTO updates_optout (user, since) VALUES (?, ?)", [user, time.time()])
+            else:
+                self.db.execute("DELETE FROM updates_optout WHERE user = ?", [user])
+
+    def add_broadcast(self, text: str, gemeente: str | None) -> int:
+        """A prepared broadcast (not started until the admin confirms); its id for the button."""
+        with self._lock:
+            cursor = self.db.execute(
+                "INSERT INTO broadcasts (text, gemeente, created) VALUES (?, ?, ?)", [text, gemeente, time.time()]
+            )
+        return int(cursor.lastrowid or 0)
+
+    def open_broadcasts(self) -> list[tuple[int, str, str | None]]:
+        """(id, text, gemeente) of broadcasts not finished, oldest first: a restart resumes them."""
+        with self._lock:
+            rows = self.db.execute("SELECT id, text, gemeente FROM broadcasts WHERE started IS NOT NULL AND finished IS NULL ORDER BY id").fetchall()
+        return [(int(r[0]), r[1], r[2]) for r in rows]
+
+    def broadcast_audience(
+        self, gemeente: str | None, broadcast: int | None = None, limit: int = -1, prefix: str = ""
+    ) -> list[str]:
+        """Users with a profile (in `gemeente`, or anywhere) who did not opt out and did not block
+        the bot; with `broadcast`: only those it has not reached yet; with `prefix`: only the
+        users of one adapter ("tg:"), as only it can reach them."""
+        sql = (
+            "SELECT u.user FROM users u WHERE u.role IS NOT NULL AND u.gemeente IS NOT NULL"
+            " AND substr(u.user, 1, length(:prefix)) = :prefix"
+            " AND u.user NOT IN (SELECT user FROM updates_optout)"
+            " AND u.user NOT IN (SELECT user FROM prefs WHERE inactive IS NOT NULL)"
+        )
+        params: dict[str, Any] = {"prefix": prefix, "limit": limit, "gemeente": gemeente, "broadcast": broadcast}
+        if gemeente is not None:
+            sql += " AND u.gemeente = :gemeente"
+        if broadcast is not None:
+            sql += " AND u.user NOT IN (SELECT user FROM broadcast_sent WHERE broadcast = :broadcast)"
+        with self._lock:
+            rows = self.db.execute(sql + " ORDER BY u.user LIMIT :limit", params).fetchall()
+        return [r[0] for r in rows]
+
+    def claim_broadcast(self, broadcast: int, user: str) -> bool:
+        """Mark a broadcast as sent to a user before sending: False when it already was, so no
+        user ever gets it twice, not even after a crash in the middle of a send."""
+        with self._lock:
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO broadcast_sent (broadcast, user, sent) VALUES (?, ?, ?)",
+                [broadcast, user, time.time()],
+            )
+        return bool(cursor.rowcount)
+
+    def unclaim_broadcast(self, broadcast: int, user: str) -> None:
+        """A send that failed for a passing reason: try this user again at the next run."""
+        with self._lock:
+            self.db.execute("DELETE FROM broadcast_sent WHERE broadcast = ? AND user = ?", [broadcast, user])
+
+    def broadcast(self, broadcast: int) -> tuple[str, str | None, bool] | None:
+        """(text, gemeente, started) of one broadcast; None for an unknown id."""
+        with self._lock:
+            r = self.db.execute("SELECT text, gemeente, started FROM broadcasts WHERE id = ?", [broadcast]).fetchone()
+        return None if r is None else (r[0], r[1], r[2] is not None)
+
+    def start_broadcast(self, broadcast: int) -> bool:
+        """The admin confirmed: from now on the send job works through it. False when it was
+        already started (a second press of "Versturen")."""
+        with self._lock:
+            cursor = self.db.execute(
+                "UPDATE broadcasts SET started = ? WHERE id = ? AND started IS NULL", [time.time(), broadcast]
+            )
+        return bool(cursor.rowcount)
+
+    def finish_broadcast(self, broadcast: int) -> None:
+        """Everybody in the audience was reached: the send job stops looking at it."""
+        with self._lock:
+            self.db.execute("UPDATE broadcasts SET finished = ? WHERE id = ?", [time.time(), broadcast])

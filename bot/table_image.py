@@ -206,6 +206,10 @@ def layout(picture: Picture) -> Layout:
 
 def render(picture: Picture) -> bytes:
     """PNG bytes of the picture."""
+    if picture.bars:
+        from bot.chart_image import render_chart
+
+        return render_chart(picture)
     plan = layout(picture)
     image = Image.new("RGB", (plan.width, plan.height), "white")
     draw = ImageDraw.Draw(image)

@@ -26,6 +26,7 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -52,6 +53,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.admin import ADMIN_COMMANDS
 from bot.engine import COMMANDS, LOCAL_TIME, Button, Command, Engine, Event, Press, Reply, TextIn
 from bot.health import HEARTBEAT_EVERY, remove_heartbeat, write_heartbeat
 from bot.health import report as health_report
@@ -89,6 +91,11 @@ NOT_TEXT = (
 PICTURE_CACHE = 256
 REMINDER_EVERY = 600  # seconds between looks for due case reminders
 REMINDER_FIRST = 30
+FLUSH_EVERY = 60  # seconds between writes of the in-memory use counts (/stats)
+# A broadcast goes out in batches: 20 messages every 2 seconds stays well under Telegram's
+# ~30 messages/s overall and leaves room for the answers to users meanwhile.
+BROADCAST_EVERY = 2.0
+BROADCAST_BATCH = 20
 DESCRIPTION = (
     "Vragen over verzuim en thuiszitters? Ik zoek het antwoord op in het routeboek van jouw "
     "gemeente: wie is verantwoordelijk, wat moet er nu gebeuren, en wat is de volgende stap. "
@@ -232,6 +239,7 @@ class TelegramBot:
         self, engine: Engine, flood_limit: int | None = FLOOD_MAX, processor: PerUserUpdateProcessor | None = None
     ) -> None:
         self.engine = engine
+        engine.broadcasts.live = "tg:"  # this adapter pushes messages to Telegram users
         self.processor = processor or PerUserUpdateProcessor()
         self.flood = FloodGuard(flood_limit) if flood_limit else None
         # The engine (matching, SQLite) runs off the event loop so a slow disk never stalls
@@ -376,6 +384,10 @@ class TelegramBot:
         if query is None:
             return
         chat = update.effective_chat
+        if chat is None and query.inline_message_id:
+            # A 👍/👎 under a card posted inline: no chat to answer in, so a short notice.
+            await self._press_inline(update, query)
+            return
         if chat and chat.type != ChatType.PRIVATE and self.engine.private_press(query.data or ""):
             # Only the presser sees this; their cases never show up in the group.
             await query.answer(PRIVATE_ONLY, show_alert=True)
@@ -387,6 +399,15 @@ class TelegramBot:
             # the press itself still gets its reply below.
             log.info("callback query could not be answered (too old)")
         await self._run(update, context, Press(query.data or ""))
+
+    async def _press_inline(self, update: Update, query: Any) -> None:
+        key = self.user_key(update)
+        replies = await self.in_engine(self.engine.handle, key, Press(query.data or ""), None) if key else []
+        notice = _BOLD.sub(r"\1", replies[0].text).split("\n")[0][:200] if replies else None
+        try:
+            await query.answer(notice)
+        except BadRequest:
+            log.info("callback query could not be answered (too old)")
 
     async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.inline_query
@@ -404,6 +425,7 @@ class TelegramBot:
                 title=answer.title[:100],
                 description=answer.description[:200],
                 input_message_content=InputTextMessageContent(to_html(answer.text), parse_mode=ParseMode.HTML),
+                reply_markup=keyboard(answer.buttons),
             )
             for answer in self.engine.inline_answers(text, user)
         ]
@@ -427,6 +449,12 @@ class TelegramBot:
         # the bot from serving; see bot/startup.py.
         await best_effort("the menu", app.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats()))
         await best_effort("the group menu", app.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats()))
+        # Admins see their commands in their own chat's menu; nobody else ever does.
+        admin = private + [BotCommand(name, desc) for name, desc in ADMIN_COMMANDS]
+        for user in sorted(self.engine.admins):
+            if user.startswith("tg:") and user[3:].isdigit():
+                scope = BotCommandScopeChat(int(user[3:]))
+                await best_effort("an admin's menu", app.bot.set_my_commands(admin, scope=scope))
         await best_effort("the description", app.bot.set_my_description(DESCRIPTION))
         await best_effort("the short description", app.bot.set_my_short_description(SHORT_DESCRIPTION))
 
@@ -476,7 +504,33 @@ class TelegramBot:
                     continue
                 await self.in_engine(self.engine.push_delivered, push)
 
+    async def send_broadcasts(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The job that works through confirmed broadcasts, a batch per run. Each user is marked
+        before the send, so a crash or restart never sends twice; a passing failure is unmarked
+        and tried again at the next run."""
+        for delivery in await self.in_engine(self.engine.broadcasts.due, BROADCAST_BATCH):
+            chat_id = int(delivery.user[3:])
+            async with self.processor.user_lock(chat_id):
+                if not await self.in_engine(self.engine.broadcasts.claim, delivery):
+                    continue
+                try:
+                    await self.send_to(context.bot, chat_id, [delivery.reply])
+                except Forbidden:
+                    log.info("broadcast not delivered: the user blocked the bot; marked inactive")
+                    await self.in_engine(self.engine.user_blocked, delivery.user)
+                except TelegramError as error:
+                    log.warning("broadcast not delivered (%s); trying again at the next run", type(error).__name__)
+                    await self.in_engine(self.engine.broadcasts.failed, delivery)
+
+    async def flush_counts(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The job that writes the use counts: at most a minute of them is lost in a crash."""
+        try:
+            await self.in_engine(self.engine.flush)
+        except Exception as error:  # kept in memory for the next run
+            log.warning("use counts not written (%s); trying again in a minute", type(error).__name__)
+
     async def post_shutdown(self, app: AnyApp) -> None:
+        await self.flush_counts(None)  # type: ignore[arg-type]
         self._engine_thread.shutdown(wait=True)
 
     def register(self, app: AnyApp) -> None:
@@ -495,6 +549,10 @@ class TelegramBot:
             every = reminder_interval()
             interval, first = (every, every) if every else (REMINDER_EVERY, REMINDER_FIRST)
             app.job_queue.run_repeating(self.send_reminders, interval=interval, first=first, name="reminders")
+            app.job_queue.run_repeating(self.flush_counts, interval=FLUSH_EVERY, first=FLUSH_EVERY, name="flush-counts")
+            app.job_queue.run_repeating(
+                self.send_broadcasts, interval=BROADCAST_EVERY, first=BROADCAST_EVERY, name="broadcasts"
+            )
 
 
 def build_application(

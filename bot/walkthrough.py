@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.actions import FlowStep, Menu, StartFlow, button
 from bot.decision import not_held_message
+from bot.feedback import vote_buttons
 from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons, related_buttons, stale
 from bot.replies import Reply, answer_layout, bold, distinct_labels, screen, source_line
@@ -69,7 +70,7 @@ class WalkthroughDesk:
             return screen(f"{head}\n\n{node.text}", [*buttons, nav])
         return screen(
             self._end_text(profile, flow, node),
-            [*related_buttons(self.kb, node.related), nav, [button("Menu", Menu())]],
+            [*related_buttons(self.kb, node.related), vote_buttons(flow.id, "r"), nav, [button("Menu", Menu())]],
         )
 
     def _end_text(self, profile: Profile, flow: Flow, node: Node) -> str:

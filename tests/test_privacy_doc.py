@@ -81,6 +81,7 @@ def test_the_periods_named_here_are_the_defaults() -> None:
         ("ROUTEBOEK_RETAIN_OPEN_CASE_DAYS", "routeboek_retain_open_case_days"),
         ("ROUTEBOEK_RETAIN_USER_DAYS", "routeboek_retain_user_days"),
         ("ROUTEBOEK_RETAIN_COPIES_DAYS", "routeboek_retain_copies_days"),
+        ("ROUTEBOEK_RETAIN_FEEDBACK_DAYS", "routeboek_retain_feedback_days"),
     ):
         assert f"{fields[field].default} days (`{variable}`)" in DOC, variable
 
