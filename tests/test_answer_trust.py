@@ -569,3 +569,18 @@ def test_the_card_source_keeps_whole_parts_of_the_chapter(kb: Knowledge) -> None
 def test_an_undated_document_is_named_by_its_version_number(kb: Knowledge) -> None:
     view = next(v for v in kb.sections if v.document.key == "zhw-digitale-tool")
     assert "(versie 1.0)" in build_answer(kb, view, "Rijswijk").short().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["heeft youz vacatures voor psychologen?", "hoeveel medewerkers werken er bij ips de bruggen in totaal?"],
+)
+def test_a_name_alone_in_common_is_no_answer(decider: Decider, question: str) -> None:
+    # Youz and Ipse de Bruggen are named in the routeboeken; what is asked of them is not.
+    decision = decider.decide(question, "Den Haag", "vo")
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope", decision.why
+
+
+def test_a_question_about_what_a_named_organisation_does_here_is_answered(decider: Decider) -> None:
+    decision = decider.decide("wat doet jeugdformaat bij de experttafel?", "Den Haag", "vo")
+    assert decision.declined is None and decision.hits[0].view.id == "hv25-ecz-experttafel-jeugdzorgplus"
