@@ -77,8 +77,8 @@ AMBIGUITY_RATIO = 0.9
 
 
 _CASED_WORD = re.compile(r"[^\W\d_]+")
-# What precedes the first word of a sentence, a list item or a bracket.
-_SENTENCE_START = re.compile(r"(?:^|[.!?;(\"'\n\u2022-]|\d[.)])\s*$")
+# What precedes the first word of a sentence or a list item.
+_SENTENCE_START = re.compile(r"(?:^|[.!?;\"'\n\u2022-]|\d[.)])\s*$")
 
 
 @dataclass(frozen=True)
