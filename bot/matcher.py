@@ -78,7 +78,17 @@ AMBIGUITY_RATIO = 0.9
 
 _CASED_WORD = re.compile(r"[^\W\d_]+")
 # What precedes the first word of a sentence or a list item.
-_SENTENCE_START = re.compile(r"(?:^|[.!?;\"'\n\u2022-]|\d[.)])\s*$")
+_SENTENCE_MARKS = frozenset(".!?;\"'\n\u2022-")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence or list item ("1. ", "- ")."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i < 0 or text[i] in _SENTENCE_MARKS:
+        return True
+    return text[i] in ".)" and i > 0 and text[i - 1].isdigit()
 
 
 @dataclass(frozen=True)
@@ -224,7 +234,7 @@ class Matcher:
                     token = match.group(0)
                     if token.islower():
                         lower.add(token)
-                    elif not token.isupper() and not _SENTENCE_START.search(text[: match.start()]):
+                    elif not token.isupper() and not _starts_sentence(text, match.start()):
                         capital.add(token.lower())
         return frozenset(stem(w) for w in capital - lower if len(w) >= 3)
 
