@@ -260,9 +260,12 @@ def _pick(
         if repeats(sentence, [*chosen.values(), *said]):
             continue
         lead = pool[best].lead
-        # The rest of a numbered step says nothing without the step it belongs to.
+        # The rest of a numbered step says nothing without the step it belongs to; nor does a
+        # list item that only completes its lead-in ("negen keer te laat komen").
         needs = 0
-        if lead is not None and lead not in chosen and not pool[lead].text.endswith(":"):
+        if lead is not None and lead not in chosen and (
+            not pool[lead].text.endswith(":") or pool[best].text[:1].islower()
+        ):
             needs = len(end(pool[lead].text)) + 1
         if len(sentence) + 1 + needs > left:
             if not chosen:

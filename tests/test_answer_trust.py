@@ -584,3 +584,20 @@ def test_a_name_alone_in_common_is_no_answer(decider: Decider, question: str) ->
 def test_a_question_about_what_a_named_organisation_does_here_is_answered(decider: Decider) -> None:
     decision = decider.decide("wat doet jeugdformaat bij de experttafel?", "Den Haag", "vo")
     assert decision.declined is None and decision.hits[0].view.id == "hv25-ecz-experttafel-jeugdzorgplus"
+
+
+def test_an_item_that_only_completes_its_lead_in_never_stands_alone() -> None:
+    long_first = "De school meldt het verzuim " + "consequent en tijdig in de verzuimregistratie van DUO, " * 2 + "zoals afgesproken."
+    text = (
+        f"{long_first}\n"
+        "De melding door de intern begeleider aan de leerplichtambtenaar vindt plaats als er sprake is van:\n"
+        "- vermoedelijk ongeoorloofd verzuim van zestien uur in vier weken;\n"
+        "- negen keer te laat komen."
+    )
+
+    def relevance(sentence: str) -> dict[str, float]:
+        return {"duo": 9.0} if "DUO" in sentence else {"laat": 3.0} if "laat" in sentence else {}
+
+    card = _card_of(text, relevance)
+    if "negen keer te laat komen" in card:
+        assert "als er sprake is van" in card, card
