@@ -354,6 +354,21 @@ def test_routeboek_chat_admin_flag_makes_the_console_user_an_admin(
     assert "Gebruik" not in stats and stats.replace("/stats", "/bestaatniet") == unknown
 
 
+def test_a_console_session_writes_its_counts_when_it_ends(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The console has no minute job: what it counted reaches /stats of a later session only
+    # because the end of the chat writes it.
+    monkeypatch.setenv("ROUTEBOEK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"/start\n1\n1\n{QUESTION}\n/opschaling\n"))
+    assert main(["chat", "--content", str(content_dir)]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("/stats\n"))
+    capsys.readouterr()
+    assert main(["chat", "--admin", "--content", str(content_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "Vragen beantwoord: 1" in out and "Opschalingstabellen: 1" in out and "Den Haag 2" in out
+
+
 def test_counts_survive_a_failed_flush(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     onboard(engine)
     engine.handle(USER, Command("opschaling"))
