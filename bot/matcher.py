@@ -10,7 +10,9 @@ too little of what it asks about gets no answer: an honest "weet ik niet" beats 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -72,6 +74,11 @@ MIN_EVIDENCE_FULL = 0.4
 MIN_SCORE_SHARE = 0.5
 # The second result is offered as a choice when it scores at least this share of the first.
 AMBIGUITY_RATIO = 0.9
+
+
+_CASED_WORD = re.compile(r"[^\W\d_]+")
+# What precedes the first word of a sentence or a list item.
+_SENTENCE_START = re.compile(r"(?:^|[.!?;\"'\n\u2022-]|\d[.)])\s*$")
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,7 @@ class Matcher:
             self._expansion_targets[phrase] = [
                 tuple(t for t in o if t not in _STOP_STEMS) for o, _w in others
             ]
+        self.name_stems = self._names(view for view in self.sections)
         self._place_words = {
             w
             for g in kb.regions
@@ -199,6 +207,27 @@ class Matcher:
         )
 
     # --- index construction -----------------------------------------------------------
+    @classmethod
+    def _names(cls, views: Iterable[SectionView]) -> frozenset[str]:
+        """Stems of the words the routeboeken only ever write with a capital ("Somtoday",
+        "Edith Stein"): names of schools, products and organisations. A name says which thing a
+        question is about, not that the routeboeken say anything about what it asks of it.
+        Acronyms (JES, MWTA) are the field's own terms, not names."""
+        capital: set[str] = set()
+        lower: set[str] = set()
+        for view in views:
+            fields = cls._fields(view)
+            # Keywords and questions are typed in lower case; a sentence's first word is
+            # capitalised whatever it is.
+            for text in (fields["title"], fields["body"]):
+                for match in _CASED_WORD.finditer(text):
+                    token = match.group(0)
+                    if token.islower():
+                        lower.add(token)
+                    elif not token.isupper() and not _SENTENCE_START.search(text[: match.start()]):
+                        capital.add(token.lower())
+        return frozenset(stem(w) for w in capital - lower if len(w) >= 3)
+
     @staticmethod
     def _fields(view: SectionView) -> dict[str, str]:
         sec = view.section
