@@ -5,26 +5,40 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.content import ContentError, load_content
 from bot.knowledge import Knowledge
+
+T = TypeVar("T")
 
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
-def _load(args: argparse.Namespace) -> Knowledge | None:
-    """Load content or print every problem (path:line: message) to stderr."""
+def _load(args: argparse.Namespace, *, allow_draft: bool | None = None) -> Knowledge | None:
+    """Load content or print every problem (path:line: message) to stderr. `allow_draft`
+    defaults to the command's --allow-draft; the content tools always read drafts."""
+    draft = getattr(args, "allow_draft", False) if allow_draft is None else allow_draft
     try:
-        return load_content(args.content, allow_draft=getattr(args, "allow_draft", False))
+        return load_content(args.content, allow_draft=draft)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} probleem/problemen in de inhoud; niets geladen.", file=sys.stderr)
+        return None
+
+
+def _read_input(read: Callable[[], T], error: type[Exception]) -> T | None:
+    """A maintainer's input file (a source document, a question list) read, or its one-line
+    reason printed to stderr and None: the content tools then exit 2, "fix your input"."""
+    try:
+        return read()
+    except error as exc:
+        print(str(exc), file=sys.stderr)
         return None
 
 
@@ -431,17 +445,11 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from bot.headings import scan_headings
     from bot.sourcetext import SourceError, read_source
 
-    try:
-        source = read_source(args.source)
-    except SourceError as exc:
-        print(str(exc), file=sys.stderr)
+    source = _read_input(lambda: read_source(args.source), SourceError)
+    if source is None:
         return 2
-    try:
-        kb = load_content(args.content, allow_draft=True)
-    except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} probleem/problemen in de inhoud; niets geladen.", file=sys.stderr)
+    kb = _load(args, allow_draft=True)
+    if kb is None:
         return 2
     if args.document not in kb.documents:
         print(f"Onbekend document: {args.document}. Bekend: {', '.join(sorted(kb.documents))}", file=sys.stderr)
@@ -492,10 +500,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from bot.importing import ImportRefused, prepare_out, read_held
     from bot.sourcetext import SourceError, read_source
 
-    try:
-        source = read_source(args.source)
-    except SourceError as exc:
-        print(str(exc), file=sys.stderr)
+    source = _read_input(lambda: read_source(args.source), SourceError)
+    if source is None:
         return 2
     out = Path(args.out)
     # An existing folder is the content the draft joins (its regions.yaml names the region).
@@ -544,10 +550,8 @@ def cmd_try(args: argparse.Namespace) -> int:
     from bot.decision import Decider
     from bot.quality import QuestionFileError, load_questions, run_questions
 
-    try:
-        questions = load_questions(Path(args.questions))
-    except QuestionFileError as exc:
-        print(str(exc), file=sys.stderr)
+    questions = _read_input(lambda: load_questions(Path(args.questions)), QuestionFileError)
+    if questions is None:
         return 2
     kb = _load(args)
     if kb is None:

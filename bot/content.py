@@ -7,6 +7,7 @@ there is any, nothing is returned, so the bot never runs on half-loaded content.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -158,6 +159,20 @@ def _lenient_parse(path: Path) -> Any:
         return None
 
 
+_DECLARED_LINE = re.compile(r"^(?:\s+key|\s*-\s+id):\s*[\"']?([\w.-]+)")
+
+
+def _declared_ids_in_lines(path: Path) -> set[str]:
+    """Document key and section/role ids read line by line from a file that is no YAML at all
+    (a syntax error): so its one error is what a maintainer sees, not a hundred "unknown
+    document/section" lines elsewhere that /reload would show instead of the cause."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {m.group(1) for line in lines if (m := _DECLARED_LINE.match(line))}
+
+
 def _dated(value: str) -> date | None:
     try:
         return date.fromisoformat(value)
@@ -241,7 +256,8 @@ def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: boo
             continue
         raw = col.parse(path)
         if raw is None:
-            known_elsewhere.update(_declared_ids(_lenient_parse(path)))
+            lenient = _lenient_parse(path)
+            known_elsewhere.update(_declared_ids(lenient) if lenient is not None else _declared_ids_in_lines(path))
             continue
         parsed = col.model(path, raw, KnowledgeFile)
         if parsed is not None:

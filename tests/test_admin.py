@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -12,10 +13,10 @@ import pytest
 
 from bot.cli import main
 from bot.console import CONSOLE_USER, plain, run_console
-from bot.content import load_content
+from bot.content import load_content, shipped_content_dir
 from bot.engine import LOCAL_TIME, Command, Engine, Press, Reply, TextIn
 from bot.feedback import PASS_ON_LABEL
-from bot.storage import Store
+from bot.storage import Profile, Store
 from bot.table_image import render
 
 USER = "test:1"
@@ -172,6 +173,18 @@ def test_a_question_is_kept_only_when_passed_on(engine: Engine, db: Path) -> Non
     assert "weet je vraag niet meer" in again.text
 
 
+def test_passing_on_runs_the_personal_data_guard_again(engine: Engine) -> None:
+    # Typed text meets the guard before it is answered; the press that keeps a question checks it
+    # once more, with the guard of that moment, so a held text with personal data is never stored.
+    onboard(engine)
+    (declined,) = engine.handle(USER, TextIn(OUT_OF_SCOPE))
+    engine.feedback.remember(USER, "mag ik bellen naar 06 12345678 over dit kind?", "Den Haag", None)
+    (reply,) = press(engine, declined, PASS_ON_LABEL)
+    assert reply.text == engine.personal_data("06 12345678").text  # type: ignore[union-attr]
+    assert "12345678" not in reply.text
+    assert engine.store.passed_on() == []
+
+
 def test_declined_question_offers_pass_on_and_a_restart_forgets_it(engine: Engine, content_dir: Path, db: Path) -> None:
     onboard(engine)
     (declined,) = engine.handle(USER, TextIn(OUT_OF_SCOPE))
@@ -235,6 +248,26 @@ def test_reload_with_an_error_keeps_the_old_content_serving(engine: Engine, cont
     assert any(line.startswith("knowledge/test-doc.yaml:20:") and "nope" in line for line in reply.text.splitlines())
     (answer,) = engine.handle(USER, TextIn(QUESTION))
     assert "Gesprek met ouders" in answer.text
+
+
+def test_reload_of_the_shipped_content_with_a_yaml_syntax_error_names_the_cause(tmp_path: Path, db: Path) -> None:
+    content = tmp_path / "content"
+    for folder in ("knowledge", "flows"):
+        shutil.copytree(shipped_content_dir() / folder, content / folder)
+    engine = make_engine(content, db)
+    engine.store.save_profile(Profile(USER, "mentor", "Apeldoorn", "vo"))
+    doc = content / "knowledge" / "apeldoorn.yaml"
+    lines = doc.read_text(encoding="utf-8").splitlines()
+    broken = next(i for i, line in enumerate(lines) if line.startswith("    title:"))
+    lines[broken] += " : ["
+    doc.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (reply,) = engine.handle(ADMIN, Command("reload"))
+    shown = plain(reply.text).splitlines()
+    assert shown[0] == "Niet geladen: de oude inhoud blijft in gebruik."
+    # The cause, not the walk-throughs that cite the document it breaks.
+    assert len(shown) == 2 and shown[1].startswith(f"knowledge/apeldoorn.yaml:{broken + 1}: YAML syntax error"), shown
+    (answer,) = engine.handle(USER, TextIn("wat is een lizzer?"))
+    assert "Lizzer" in answer.text and "Apeldoorn" in answer.text
 
 
 def test_reload_serves_new_content_and_a_vanished_step_gets_the_stale_answer(engine: Engine, content_dir: Path) -> None:
@@ -319,6 +352,21 @@ def test_routeboek_chat_admin_flag_makes_the_console_user_an_admin(
     assert main(["chat", "--content", str(content_dir)]) == 0
     stats, unknown = capsys.readouterr().out.split("\n\n")[:2]
     assert "Gebruik" not in stats and stats.replace("/stats", "/bestaatniet") == unknown
+
+
+def test_a_console_session_writes_its_counts_when_it_ends(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The console has no minute job: what it counted reaches /stats of a later session only
+    # because the end of the chat writes it.
+    monkeypatch.setenv("ROUTEBOEK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"/start\n1\n1\n{QUESTION}\n/opschaling\n"))
+    assert main(["chat", "--content", str(content_dir)]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("/stats\n"))
+    capsys.readouterr()
+    assert main(["chat", "--admin", "--content", str(content_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "Vragen beantwoord: 1" in out and "Opschalingstabellen: 1" in out and "Den Haag 2" in out
 
 
 def test_counts_survive_a_failed_flush(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from test_telegram_handlers import OfflineRequest, inline_update, process
 from bot.content import load_content
 from bot.engine import Command, Engine, Press
 from bot.storage import Profile, Store
-from bot.telegram_app import build_application
+from bot.telegram_app import BROADCAST_BATCH, BROADCAST_EVERY, build_application
 
 
 def inline_press(data: str) -> dict[str, Any]:
@@ -83,3 +83,27 @@ async def test_the_flush_job_writes_the_counts_and_a_broadcast_reaches_each_user
     assert [m["chat_id"] for m in sent] == [42, 43] and "Nieuw loket" in sent[0]["text"]
     assert engine.store.inactive_users() == {"tg:43"}  # blocked: not tried again
     assert engine.store.open_broadcasts() == []
+
+
+async def test_a_broadcast_goes_out_a_batch_per_run_within_the_flood_limits(content_dir: Path, tmp_path: Path) -> None:
+    engine = Engine(load_content(content_dir), Store(tmp_path / "db.sqlite"), admins=frozenset({"tg:1"}))
+    users = 2 * BROADCAST_BATCH + 3
+    for n in range(users):
+        engine.store.save_profile(Profile(f"tg:{100 + n}", "mentor", "Den Haag", "vo"))
+    request = OfflineRequest()
+    app = build_application(engine, "1:TEST", rate_limit=False, request=request)
+    assert app.job_queue is not None
+    (send,) = app.job_queue.get_jobs_by_name("broadcasts")
+    (preview,) = engine.handle("tg:1", Command("broadcast", "alle: Nieuw loket"))
+    (confirm,) = [b for row in preview.buttons for b in row if b.label == f"Versturen aan {users}"]
+    engine.handle("tg:1", Press(confirm.data))
+    per_run = []
+    async with app:
+        for _ in range(4):
+            before = len(request.sent())
+            await send.run(app)
+            per_run.append(len(request.sent()) - before)
+    # A run every BROADCAST_EVERY seconds sends at most a batch: 20 per 2 s stays under 30 per second.
+    assert BROADCAST_BATCH / BROADCAST_EVERY <= 30
+    assert per_run == [BROADCAST_BATCH, BROADCAST_BATCH, 3, 0]
+    assert sorted(m["chat_id"] for m in request.sent()) == list(range(100, 100 + users))

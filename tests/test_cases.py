@@ -342,3 +342,18 @@ def test_the_migration_to_unreused_numbers_keeps_every_case(tmp_path: Path) -> N
     assert [(c.id, c.pseudonym, c.reached) for c in store.cases(USER)] == [(1, "C1", None), (2, "C2", "1")]
     assert store.db.execute("SELECT case_id FROM reminders_sent").fetchall() == [(2,)]
     assert store.add_case(USER, "C4", "Den Haag", "vo", "2026-01-05").id > 7
+
+
+def test_stats_count_new_cases_and_sent_reminders_per_gemeente(engine: Engine, clock: Clock) -> None:
+    engine.admins = frozenset({"test:admin"})
+    new_case(engine, "5-1-2026")
+    clock.set(2026, 1, 26, 8)  # the week reminder of step 1
+    (reminder,) = engine.due_reminders()
+    (before,) = engine.handle("test:admin", Command("stats"))
+    assert "Herinneringen verstuurd" not in before.text  # due is not sent
+    engine.reminder_delivered(reminder)
+    (stats,) = engine.handle("test:admin", Command("stats"))
+    # Each in the week it happened: the case on 5 January, the reminder on 26 January.
+    weeks = {week.split("\n")[0]: week for week in stats.text.split("\n\n")[1:]}
+    assert "- Herinneringen verstuurd: 1\nPer gemeente: Den Haag 1" in weeks["**2026-W05** (deze week)"]
+    assert "- Casussen: 1\nPer gemeente: Den Haag 1" in weeks["**2026-W02**"]

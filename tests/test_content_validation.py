@@ -64,6 +64,20 @@ def test_yaml_syntax_error_gives_file_and_line(content_dir: Path, capsys: pytest
     assert capsys.readouterr().out.startswith("flows/testflow.yaml:")
 
 
+def test_a_knowledge_file_that_is_no_yaml_gives_its_one_error_not_a_cascade(
+    content_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The flow cites test-doc; a syntax error in test-doc must not also make every citation of it
+    # an "unknown document" problem, which would bury the cause (and /reload shows only 30 lines).
+    doc = content_dir / "knowledge/test-doc.yaml"
+    doc.write_text(doc.read_text().replace("    keywords: [ziek, jgz]\n", "    keywords: [ziek, jgz\n", 1))
+    found = problems_for(content_dir)
+    assert len(found) == 1, found
+    assert found[0].startswith("knowledge/test-doc.yaml:") and "YAML syntax error" in found[0]
+    assert main(["check", "--content", str(content_dir)]) == 1
+    assert capsys.readouterr().out.count("\n") == 1
+
+
 def test_duplicate_key_is_an_error_not_silently_overwritten(content_dir: Path) -> None:
     doc = content_dir / "knowledge/test-doc.yaml"
     text = doc.read_text().replace(

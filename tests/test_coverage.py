@@ -123,6 +123,31 @@ def test_coverage_of_shipped_apeldoorn_is_complete_against_the_hand_list(capsys:
         assert squash(entry["title"]) in squash(out)
 
 
+# The five shipped documents and their texts in ../shared/seeds/ (see its README).
+SHIPPED = {
+    "haaglanden-vo-2021": "000",
+    "haaglanden-vo-2025": "001",
+    "drechtsteden-po-2021": "002",
+    "zhw-digitale-tool": "003",
+    "apeldoorn": "004",
+}
+
+
+@pytest.mark.parametrize("document", sorted(SHIPPED))
+def test_coverage_prints_its_figures_for_each_shipped_document(document: str, capsys: pytest.CaptureFixture[str]) -> None:
+    source = next(SEEDS.glob(f"{SHIPPED[document]}_*.txt"))
+    code = main(["coverage", "--document", document, str(source)])
+    captured = capsys.readouterr()
+    if document == "zhw-digitale-tool":  # a click-through scheme: no numbered headings to measure
+        assert code == 2 and "Geen genummerde koppen gevonden" in captured.err
+        return
+    figures = re.match(rf"{document}: (\d+) koppen in {source.name}, (\d+) geciteerd, 0 niet geciteerd \((\d+) secties", captured.out)
+    assert figures, captured.out + captured.err
+    headings, cited, sections = map(int, figures.groups())
+    assert headings >= 10 and cited == headings and sections >= headings
+    assert code == 0  # fully covered: no false alarm
+
+
 def _copy_without(tmp_path: Path, cited: str) -> tuple[Path, int]:
     """A copy of the shipped content without the Apeldoorn sections whose source names `cited`."""
     root = tmp_path / "content"
