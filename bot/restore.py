@@ -93,11 +93,11 @@ def inspect(path: Path, thorough: bool = False) -> Copy:
             ]
             unknown = [n for n in names if n not in KNOWN_MIGRATIONS]
             if unknown:
+                # Counted all the same: a newer version's data is real data (restore wants --force).
                 copy.problem = f"van een nieuwere versie: {', '.join(unknown)}"
-                return copy
         copy.profiles, copy.cases = _count(conn, "users"), _count(conn, "cases")
     except sqlite3.Error as exc:
-        copy.problem = str(exc)
+        copy.problem = copy.problem or str(exc)
     finally:
         conn.close()
     return copy
@@ -157,10 +157,10 @@ def restore(db_path: Path, source: Path, force: bool = False) -> str:
         replaced = ""
         if db_path.exists():
             current = inspect(db_path)
-            if not current.problem and (current.profiles or current.cases) and not force:
+            if (current.profiles or current.cases) and not force:
                 raise RestoreRefused(
                     f"De huidige database {db_path} heeft al {current.profiles} profiel(en) en "
-                    f"{current.cases} casus(sen) van na de storing. Terugzetten zet die apart (ze "
+                    f"{current.cases} casus(sen). Terugzetten zet die apart (ze "
                     "gaan niet verloren, maar de bot gebruikt ze niet meer). Zeker? Gebruik --force."
                 )
             target = free_name(db_path, REPLACED)

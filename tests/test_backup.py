@@ -149,3 +149,36 @@ def test_restore_refuses_a_running_bot_even_with_force(
         bot.communicate("")
     assert main(["restore", str(backup), "--force"]) == 0  # stopped: --force may overwrite
     assert gemeente_of(data, "tg:2") is None
+
+
+def test_roll_back_restores_the_backup_from_before_the_upgrade(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """deploy/README.md's roll back: the older version refuses the database a newer one updated,
+    and restoring the backup taken before the upgrade lets it start with the data of then; what
+    happened after the upgrade stays in the replaced file."""
+    before_upgrade = tmp_path / "before-upgrade.db"
+    assert main(["backup", str(before_upgrade)]) == 0
+    db = data / "routeboek.db"
+    # The newer version: a migration this version does not know, and a user who came after.
+    store = Store(db)
+    store.save_profile(Profile("tg:2", "mentor", "Rijswijk", "po"))
+    store.close()
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('routeboek', 'm099_from_the_future', '2030-01-01')"
+        )
+    conn.close()
+    capsys.readouterr()
+    assert main(["chat"]) == 2
+    assert "nieuwere versie" in capsys.readouterr().err
+    assert main(["restore", str(before_upgrade)]) == 1  # it has data: --force, as the README says
+    assert main(["restore", str(before_upgrade), "--force"]) == 0
+    assert "Teruggezet" in capsys.readouterr().out
+    assert gemeente_of(data, "tg:1") == "Den Haag" and gemeente_of(data, "tg:2") is None
+    [replaced] = [p for p in data.glob("routeboek.db.replaced-*") if not p.name.endswith(("-wal", "-shm"))]
+    conn = sqlite3.connect(replaced)
+    assert conn.execute("SELECT count(*) FROM users WHERE user = 'tg:2'").fetchone()[0] == 1
+    conn.close()
