@@ -39,7 +39,6 @@ def asked_term(kb: Knowledge, text: str, gemeente: str | None) -> tuple[Glossary
     asked = _ASKS.search(text)
     if not asked:
         return None
-    superseded = {key for doc in kb.documents.values() for key in doc.supersedes}
     names: dict[str, list[tuple[GlossaryTerm, Document]]] = {}
     for term, doc in kb.terms_for(gemeente):
         for name in (term.term, *term.aliases):
@@ -48,7 +47,7 @@ def asked_term(kb: Knowledge, text: str, gemeente: str | None) -> tuple[Glossary
     for n in range(len(typed), 0, -1):
         found = names.get(_key(" ".join(typed[:n])))
         if found:
-            return sorted(found, key=lambda td: td[1].key in superseded)[0]
+            return sorted(found, key=lambda td: kb.is_superseded(td[1].key))[0]
     return None
 
 

@@ -117,6 +117,7 @@ class Knowledge:
     def __post_init__(self) -> None:
         self.places = PlaceIndex({g.name: g.aliases for region in self.regions for g in region.gemeenten})
         self._sections_by_id = {view.id: view for view in self.sections}
+        self._superseded = frozenset(key for doc in self.documents.values() for key in doc.supersedes)
 
     # --- places -------------------------------------------------------------------------
     @property
@@ -170,6 +171,20 @@ class Knowledge:
         return self.places.resolve(text)
 
     # --- lookups ------------------------------------------------------------------------
+    def is_superseded(self, key: str) -> bool:
+        """True when a newer document supersedes this one, so its rules give way wherever both
+        speak (/wie, /begrip, walk-through ends, the escalation table)."""
+        return key in self._superseded
+
+    def current_first(self, sections: list[str]) -> list[str]:
+        """Section ids with those of a superseded document last (stable otherwise): a "Lees
+        verder" list opens with the current rule, not with the text it replaced."""
+        def superseded(section_id: str) -> bool:
+            view = self.section(section_id)
+            return view is not None and self.is_superseded(view.document.key)
+
+        return sorted(sections, key=superseded)
+
     def section(self, section_id: str) -> SectionView | None:
         return self._sections_by_id.get(section_id)
 
@@ -180,8 +195,7 @@ class Knowledge:
         ]
         if not candidates:
             return None
-        superseded = {key for doc in self.documents.values() for key in doc.supersedes}
-        current = [e for e in candidates if e.document.key not in superseded]
+        current = [e for e in candidates if not self.is_superseded(e.document.key)]
         return (current or candidates)[0]
 
     def roles_for(self, gemeente: str | None) -> list[RoleView]:
@@ -190,9 +204,8 @@ class Knowledge:
         A role is described once per document; where a newer routeboek supersedes an older one,
         its tasks are the current rule and lead, so /wie never opens with a superseded task list.
         """
-        superseded = {key for doc in self.documents.values() for key in doc.supersedes}
         views = [r for r in self.roles if gemeente is None or gemeente in r.gemeenten]
-        return sorted(views, key=lambda r: r.document.key in superseded)
+        return sorted(views, key=lambda r: self.is_superseded(r.document.key))
 
     def terms_for(self, gemeente: str | None) -> list[tuple[GlossaryTerm, Document]]:
         return [(term, doc) for term, doc in self.terms if gemeente is None or gemeente in doc.gemeenten]

@@ -96,13 +96,15 @@ class ReferenceDesk:
         return [(name, expansion) for _, name, expansion in best.values()]
 
     def find_terms(self, profile: Profile, query: str) -> list[tuple[GlossaryTerm, Document]]:
-        """Glossary entries of the user's routeboeken named exactly by `query`, else containing it."""
+        """Glossary entries of the user's routeboeken named exactly by `query`, else containing it;
+        the current routeboek's entry first, so "/begrip Doorbraaktafel" opens with what holds now."""
         terms = self.kb.terms_for(profile.gemeente)
         key = fold(query).replace("'", "").strip()
         found = [(t, d) for t, d in terms if key in {fold(x).replace("'", "") for x in (t.term, *t.aliases)}]
         if not found:
             found = [(t, d) for t, d in terms if key and key in fold(t.term + " " + (t.expansion or ""))]
-        return found
+        # The current rule leads: a superseded routeboek's entry last, a navigation aid after a routeboek.
+        return sorted(found, key=lambda td: (self.kb.is_superseded(td[1].key), -td[1].rank_weight))
 
     def term_text(self, found: list[tuple[GlossaryTerm, Document]]) -> str:
         """Terms with their definition and source, as the answer to "wat is ...?"."""
