@@ -345,6 +345,15 @@ def test_dialogue_input_passes_the_guard(engine: Engine) -> None:
     assert not [text for text in stored_texts(engine) if "2012" in text]
 
 
+def test_a_first_day_whose_digits_pass_the_eleven_test_is_a_date_not_a_bsn(engine: Engine) -> None:
+    # 12012026 passes the BSN eleven-test, as one date in eleven does: it was refused as a BSN.
+    onboard(engine)
+    (table,) = engine.handle(USER, Command("opschaling"))
+    press(engine, table, "Termijnen voor een casus")
+    (timeline,) = engine.handle(USER, TextIn("12-01-2026"))
+    assert "9-2-2026 tot 9-3-2026" in timeline.text
+
+
 def test_dialogue_state_from_another_version_is_read_as_no_prompt() -> None:
     from bot.storage import Dialogue
 
