@@ -94,6 +94,9 @@ BIRTH_DATE_AGE = 3  # years: older dates are a child's birth date, not an absenc
 _POSTCODE_UPPER = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
 _POSTCODE_LOWER = re.compile(r"\b[1-9]\d{3}(?!sa|sd|ss)[a-z]{2}\b")
 _POSTCODE_CUE = re.compile(r"\b(postcode|pc)\s*:?\s*[1-9]\d{3}\s?[a-zA-Z]{2}\b", re.IGNORECASE)
+# "3512 jk": lower case with a space is a postcode when its letters are no ordinary word ("2026 en").
+_POSTCODE_LOWER_SPACED = re.compile(r"\b[1-9]\d{3}\s(?!sa|sd|ss)([a-z]{2})\b")
+ORDINARY_LETTERS = 4.5  # zipf: "de", "op", "ok" are words; "jk", "hb" only stand in postcodes
 _UNITS = {"km", "kg", "cm", "mm", "ml", "gb", "mb", "kb", "pk", "kw", "ct", "uu", "mg"}
 _STREET = re.compile(
     r"\b[A-Za-zÀ-ÿ'-]{2,}(straat|straatje|laan|weg|plein|pleintje|gracht|kade|singel|dreef|hof|steeg|dijk|"
@@ -103,9 +106,16 @@ _STREET = re.compile(
 )
 _ADDRESS_CUE = re.compile(
     r"\b(woont|wonen|wonend|woonachtig|woonadres|adres|huisnummer|verhuisd)\b(?:\s+\w+){0,3}?\s+"
-    r"[A-Za-zÀ-ÿ'-]+\s+\d{1,4}\s?[a-zA-Z]?\b",
+    r"[A-Za-zÀ-ÿ'-]+\s+\d{1,4}(?:\s?[a-zA-Z]\b)?(?!\d|[.,:]\d)(?:\s*(\S+))?",
     re.IGNORECASE,
 )
+# "Lange Poten 7": two capitalised words and a house number (a year or a count is no house number).
+_WORDS_NUMBER = re.compile(
+    r"\b([A-Z][a-zà-ÿ'-]+)\s+([A-Z][a-zà-ÿ'-]{2,})\s+\d{1,3}(?:\s?[a-zA-Z]\b)?(?!\d|[.,:]\d)(?:\s*(\S+))?"
+)
+# A word that says an address is meant: any capitalised word with a number near it is one.
+_ADDRESS_WORD = re.compile(r"\b(adres|woonadres|huisnummer|woont|wonen|wonend|woonachtig)\b", re.IGNORECASE)
+_WORD_HOUSE_NUMBER = re.compile(r"\b([A-Z][a-zà-ÿ'-]{2,})\s+\d{1,4}(?:\s?[a-zA-Z]\b)?(?!\d|[.,:]\d)(?:\s*(\S+))?")
 # "Spui 70": a rare capitalised word and a house number.
 _WORD_NUMBER = re.compile(r"\b([A-Z][a-zà-ÿ'-]{2,})\s+(\d{1,4})\s?([a-zA-Z]\b)?(?:\s*(\S+))?")
 _COUNTED = re.compile(
@@ -216,7 +226,7 @@ def personal_data_kinds(
         elif day is not None and day.year is not None and _years_back(day.date, today) > BIRTH_DATE_AGE:
             found(OLD_DATE)
         mask(start, end)
-    if _has_address(masked):
+    if _has_address(masked, known):
         found(ADDRESS)
     if _has_name(masked, known):
         found(NAME)
@@ -249,8 +259,8 @@ def _phones(text: str) -> Iterator[tuple[int, int]]:
 def _bsns(text: str) -> Iterator[tuple[int, int]]:
     for match in _DIGIT_RUN.finditer(text):
         digits = re.sub(r"\D", "", match.group(0))
-        if not bsn.is_valid(digits):
-            continue
+        if not bsn.is_valid(digits) or _is_date(match.group(0)):
+            continue  # "21-11-2010" is a date (one in eleven pass the eleven-test), told as one
         before = text[max(0, match.start() - 30) : match.start()]
         after = text[match.end() : match.end() + 8]
         if len(digits) == 8 and (_ORGANISATION_NUMBER.search(before) or _MONEY.search(before + after)):
@@ -291,6 +301,15 @@ def _dates(text: str) -> Iterator[tuple[int, int, _Day | None]]:
             yield (*match.span(), _day(None, int(match[2]), int(match[1])))
 
 
+def _is_date(text: str) -> bool:
+    """Whether the whole text is a date written with a date's separators ("21-11-2010")."""
+    if numeric := _NUMERIC_DATE.fullmatch(text):
+        return _day(_full_year(numeric[4]), int(numeric[3]), int(numeric[1])) is not None
+    if iso := _ISO_DATE.fullmatch(text):
+        return _day(int(iso[1]), int(iso[3]), int(iso[4])) is not None
+    return False
+
+
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
 
@@ -324,13 +343,24 @@ def _years_back(day: date, today: date) -> float:
 
 
 # --- addresses ------------------------------------------------------------------------------
-def _has_address(text: str) -> bool:
+def _has_address(text: str, known: AbstractSet[str] = frozenset()) -> bool:
     if _POSTCODE_UPPER.search(text) or _POSTCODE_CUE.search(text) or _STREET.search(text):
         return True
     if any(m.group(0)[-2:].lower() not in _UNITS for m in _POSTCODE_LOWER.finditer(text)):
         return True
-    if _ADDRESS_CUE.search(text):
-        return True
+    for match in _POSTCODE_LOWER_SPACED.finditer(text):
+        letters = match.group(1)
+        if letters not in _UNITS and _zipf(letters) < ORDINARY_LETTERS:
+            return True
+    if any(not _COUNTED.match(m.group(2) or "") for m in _ADDRESS_CUE.finditer(text)):
+        return True  # "woont op Kerkplein 3", not "woont bij vader 3 dagen per week"
+    for match in _WORDS_NUMBER.finditer(text):
+        if not _COUNTED.match(match.group(3) or "") and not {match[1].lower(), match[2].lower()} & known:
+            return True
+    if _ADDRESS_WORD.search(text):
+        for match in _WORD_HOUSE_NUMBER.finditer(text):
+            if not _COUNTED.match(match.group(2) or "") and match[1].lower() not in known:
+                return True
     for match in _WORD_NUMBER.finditer(text):
         word, after = match.group(1), match.group(4) or ""
         if _COUNTED.match(after) or match.group(2).startswith("0"):

@@ -421,6 +421,9 @@ class Store:
             self._check_schema(db)
             db.enable_wal()
             migrations.apply(db)
+            # A file the bot may only read (its mode, its owner) opens without complaint; find out
+            # now, not at every user's message ("Opslaan lukt nu niet" while the bot seems fine).
+            db.execute("DELETE FROM set_aside WHERE 0")
             return db
         except BaseException as exc:
             conn.close()

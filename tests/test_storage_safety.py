@@ -10,10 +10,14 @@ from __future__ import annotations
 import errno
 import io
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,17 +126,42 @@ def test_a_corrupt_file_that_may_not_be_moved_exits_2_naming_path_and_permission
     assert path.read_bytes().startswith(b"dit is geen database")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in a read-only folder anyway")
-def test_a_read_only_data_folder_exits_2_naming_the_folder(tmp_path: Path) -> None:
+def without_root_powers() -> list[str] | None:
+    """The command prefix under which this process's user meets a folder's permissions: none for
+    a user; for root (as in CI) `setpriv` dropping the powers to write anywhere; None when that is
+    not possible here."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner", "--inh-caps=-all", "--"]
+    with tempfile.TemporaryDirectory() as folder:
+        os.chmod(folder, 0o555)
+        probe = f"import sys\ntry:\n open({folder + '/x'!r}, 'w')\nexcept PermissionError:\n sys.exit(7)"
+        try:
+            result = subprocess.run([*prefix, sys.executable, "-c", probe], capture_output=True, timeout=60)
+        finally:
+            os.chmod(folder, 0o755)
+    return prefix if result.returncode == 7 else None
+
+
+@pytest.mark.parametrize("earlier_run", [False, True], ids=["only-the-database", "files-of-an-earlier-run"])
+def test_a_read_only_data_folder_exits_2_naming_the_folder(tmp_path: Path, earlier_run: bool) -> None:
+    prefix = without_root_powers()
+    if prefix is None:
+        pytest.skip("running as root and setpriv cannot drop the power to write anywhere")
     folder = tmp_path / "data"
     make_db(folder / "routeboek.db")
-    for name in os.listdir(folder):
-        if name != "routeboek.db":
-            os.remove(folder / name)
+    if not earlier_run:
+        for name in os.listdir(folder):
+            if name != "routeboek.db":
+                os.remove(folder / name)
+    before = (folder / "routeboek.db").read_bytes()
     folder.chmod(0o555)
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "bot", "chat"],
+            [*prefix, sys.executable, "-m", "bot", "chat"],
             input="/start\n",
             capture_output=True,
             text=True,
@@ -143,7 +172,93 @@ def test_a_read_only_data_folder_exits_2_naming_the_folder(tmp_path: Path) -> No
         folder.chmod(0o755)
     assert result.returncode == 2, result.stderr
     assert str(folder) in result.stderr and "Traceback" not in result.stderr
-    assert copies(folder) == []
+    assert copies(folder) == [] and (folder / "routeboek.db").read_bytes() == before
+
+
+@pytest.fixture
+def read_only(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """Make a folder behave as a read-only one does, whoever runs the tests (root may write
+    anywhere): creating a file or folder in it fails with EACCES, and SQLite may only read the
+    database there. Everything outside the folder is untouched."""
+    real_open, real_mkdir, real_connect = os.open, os.mkdir, sqlite3.connect
+    folders: list[Path] = []
+
+    def inside(path: object) -> bool:
+        target = Path(os.fsdecode(path)).absolute()  # type: ignore[arg-type]
+        return any(target == f or f in target.parents for f in folders)
+
+    def refused(path: object) -> PermissionError:
+        return PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))  # type: ignore[arg-type]
+
+    def fake_open(path: Any, flags: int, mode: int = 0o777, *, dir_fd: int | None = None) -> int:
+        if flags & os.O_CREAT and inside(path) and not os.path.exists(path):
+            raise refused(path)
+        return real_open(path, flags, mode, dir_fd=dir_fd)
+
+    def fake_mkdir(path: Any, mode: int = 0o777, *, dir_fd: int | None = None) -> None:
+        if inside(path) or inside(os.path.dirname(os.fsdecode(path))):
+            raise refused(path)
+        real_mkdir(path, mode, dir_fd=dir_fd)
+
+    def fake_connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if isinstance(database, (str, os.PathLike)) and inside(database):
+            kwargs["uri"] = True
+            database = Path(os.fsdecode(database)).absolute().as_uri() + "?mode=ro"
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", fake_open)
+    monkeypatch.setattr(os, "mkdir", fake_mkdir)
+    monkeypatch.setattr(sqlite3, "connect", fake_connect)
+    return lambda folder: folders.append(folder.absolute())
+
+
+@pytest.mark.parametrize("command", ["chat", "run"])
+@pytest.mark.parametrize("state", ["empty", "missing", "only-the-database", "files-of-an-earlier-run"])
+def test_a_read_only_data_folder_exits_2_naming_path_and_permission_also_as_root(
+    data: Path,
+    read_only: Callable[[Path], None],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    state: str,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:TEST")
+    monkeypatch.setattr("bot.telegram_app.run_telegram", lambda *a, **k: pytest.fail("the bot started"))
+    if state == "missing":  # the data folder is still to be made, in a folder the bot may not write in
+        read_only(data.parent)
+    else:
+        data.mkdir()
+        if state != "empty":
+            make_db(data / "routeboek.db")
+        if state == "only-the-database":
+            for name in os.listdir(data):
+                if name != "routeboek.db":
+                    os.remove(data / name)
+        read_only(data)
+    assert main([command]) == 2
+    err = capsys.readouterr().err
+    assert str(data) in err and "Traceback" not in err
+    assert "Permission denied" in err or "readonly" in err
+    if state in ("empty", "missing"):
+        assert not (data / "routeboek.db").exists()
+    else:  # not set aside, and its data is there
+        assert copies(data) == []
+        assert sqlite3.connect(data / "routeboek.db").execute("SELECT role FROM users").fetchone() == ("ib",)
+
+
+def test_a_database_file_the_bot_may_only_read_exits_2_instead_of_failing_every_message(
+    data: Path, read_only: Callable[[Path], None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The folder may be written, the file not (chmod 444, another owner): SQLite opens it for
+    # reading only, and every message got "Opslaan lukt nu niet" while the bot seemed to run.
+    path = data / "routeboek.db"
+    make_db(path)
+    read_only(path)
+    assert main(["chat"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "readonly" in err and "Traceback" not in err
+    assert copies(data) == []
+    assert sqlite3.connect(path).execute("SELECT role FROM users").fetchone() == ("ib",)
 
 
 # --- 4. a newer schema; storage errors while answering -----------------------------------------
