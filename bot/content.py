@@ -433,6 +433,8 @@ def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: boo
             known_sections = set(section_ids) | known_elsewhere
             for problem in _check_flow(flow, raw, known_docs, gemeente_names, known_sections):
                 col.add(path, problem[0], problem[1])
+            for problem in _check_current_first(flow, raw, sections, documents):
+                col.add(path, problem[0], problem[1])
 
     if not allow_draft:
         for path in sorted(kdir.glob("*.yaml")) + (sorted(fdir.glob("*.yaml")) if fdir.is_dir() else []):
@@ -452,6 +454,42 @@ def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: boo
         synonyms=synonyms,
         fixed_dates=fixed_dates,
     )
+
+
+def _check_current_first(
+    flow: Flow, raw: Any, sections: list[SectionView], documents: dict[str, Document]
+) -> Iterator[tuple[int, str]]:
+    """An end that cites a superseded document and points to a section of it that the content
+    marks as changed (a current note, a newer section) must say what holds now (`current_note`),
+    so the walk-through never ends on a superseded rule as "Wat nu te doen". A current note on
+    an end that cites a current document has nothing to correct and is refused too."""
+    superseded = {key for doc in documents.values() for key in doc.supersedes}
+    changed = {v.id for v in sections if v.section.current_note or v.section.superseded_by}
+    doc_of = {v.id: v.document.key for v in sections}
+    for node_id, node in flow.nodes.items():
+        if node.type != "end":
+            continue
+        ends = [((), node.source, node.current_note)] + [
+            (("variants", g), v.source or node.source, v.current_note or node.current_note)
+            for g, v in node.variants.items()
+        ]
+        for loc, source, note in ends:
+            if source is None:
+                continue
+            # Sections of the cited document itself that the content marks as changed.
+            marked = [rel for rel in node.related if rel in changed and doc_of[rel] == source.document]
+            if source.document in superseded and marked and not note:
+                yield (
+                    _at(raw, "nodes", node_id, *loc),
+                    f"end node '{node_id}' cites superseded document '{source.document}' and points to "
+                    f"'{marked[0]}', which has a newer rule: add a current_note saying what holds now",
+                )
+            if source.document not in superseded and note:
+                yield (
+                    _at(raw, "nodes", node_id, *loc, "current_note"),
+                    f"end node '{node_id}' has a current_note but cites the current document "
+                    f"'{source.document}'",
+                )
 
 
 def _check_flow(

@@ -245,6 +245,7 @@ class Variant(Strict):
     responsible: Text | None = None
     actions: list[Text] | None = None
     text: Text | None = None
+    current_note: Text | None = None
     source: Source | None = None
 
 
@@ -255,6 +256,8 @@ class Node(Strict):
     title: Text | None = None
     responsible: Text | None = None
     actions: list[Text] = []
+    # An end that cites a superseded document: what the newer document says now, which leads.
+    current_note: Text | None = None
     source: Source | None = None
     links: list[Text] = []
     related: list[Id] = []

@@ -70,10 +70,12 @@ class WalkthroughDesk:
             return screen(f"{head}\n\n{node.text}", [*buttons, nav])
         return screen(
             self._end_text(profile, flow, node),
-            [*related_buttons(self.kb, node.related), vote_buttons(flow.id, "r"), nav, [button("Menu", Menu())]],
+            [*related_buttons(self.kb, self.kb.current_first(node.related)), vote_buttons(flow.id, "r"), nav, [button("Menu", Menu())]],
         )
 
     def _end_text(self, profile: Profile, flow: Flow, node: Node) -> str:
+        """The outcome for the user's gemeente; where it cites a superseded routeboek, what the
+        newer one says now ("Nu geldt") comes before who acts and what to do."""
         variant = node.variants.get(profile.gemeente or "")
         title = (variant and variant.title) or node.title or flow.title
         responsible = (variant and variant.responsible) or node.responsible
@@ -84,6 +86,7 @@ class WalkthroughDesk:
             bold,
             title,
             head=f"{bold(flow.title)} · uitkomst",
+            current_note=(variant and variant.current_note) or node.current_note,
             responsible=responsible,
             actions=actions,
             text=text or "",
