@@ -21,6 +21,7 @@ from bot.actions import (
     CaseConfirmStart,
     CaseGemeente,
     CaseNew,
+    CasePress,
     Cases,
     CaseSector,
     CaseToday,
@@ -48,19 +49,6 @@ from bot.timeline import (
     timeline_picture,
 )
 
-# The presses this desk answers (bot/actions.py).
-CasePress = (
-    Cases
-    | CaseNew
-    | CaseChooseGemeente
-    | CaseGemeente
-    | CaseSector
-    | CaseToday
-    | CaseCancel
-    | CaseAction
-    | CaseConfirmStart
-    | PushSetting
-)
 MENU_BUTTON = button("Menu", Menu())
 
 # Codes without look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B), so they survive being copied by hand.
