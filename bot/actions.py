@@ -180,6 +180,21 @@ class PushSetting:
     on: bool
 
 
+# The presses the case desk answers (bot/cases.py): all of them private.
+CasePress = (
+    Cases
+    | CaseNew
+    | CaseChooseGemeente
+    | CaseGemeente
+    | CaseSector
+    | CaseToday
+    | CaseCancel
+    | CaseAction
+    | CaseConfirmStart
+    | PushSetting
+)
+
+
 # --- roles and the user's data ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Roles:
@@ -247,16 +262,7 @@ Action = (
     | ShowTable
     | ChooseTableGemeente
     | TimelineStart
-    | Cases
-    | CaseNew
-    | CaseChooseGemeente
-    | CaseGemeente
-    | CaseSector
-    | CaseToday
-    | CaseCancel
-    | CaseAction
-    | CaseConfirmStart
-    | PushSetting
+    | CasePress
     | Roles
     | Forget
     | Vote
@@ -269,19 +275,7 @@ Action = (
 WITHOUT_PROFILE = (Menu, Begin, ChooseRole, ChooseGemeente, ChooseSector, Forget, Vote, PassOn, BroadcastSend)
 
 # Presses on a user's own cases: never answered in a group, where others would see them.
-PRIVATE_ONLY = (
-    Cases,
-    CaseNew,
-    CaseChooseGemeente,
-    CaseGemeente,
-    CaseSector,
-    CaseToday,
-    CaseCancel,
-    CaseAction,
-    CaseConfirmStart,
-    PushSetting,
-    BroadcastSend,
-)
+PRIVATE_ONLY: tuple[type, ...] = (*get_args(CasePress), BroadcastSend)
 
 _FIXED: dict[str, Action] = {
     "menu": Menu(),

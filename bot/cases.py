@@ -21,6 +21,7 @@ from bot.actions import (
     CaseConfirmStart,
     CaseGemeente,
     CaseNew,
+    CasePress,
     Cases,
     CaseSector,
     CaseToday,
@@ -38,29 +39,18 @@ from bot.replies import Attachment, Button, Reply, bold, nl_date, rows
 from bot.storage import Case, Dialogue, Profile, Store
 from bot.timeline import (
     Timeline,
+    beyond_calendar,
     build_timeline,
     deadline,
     deadline_holiday,
     describe_timeline,
+    first_overdue,
     marked_date,
-    next_step,
+    next_open,
     parse_date,
     timeline_picture,
 )
 
-# The presses this desk answers (bot/actions.py).
-CasePress = (
-    Cases
-    | CaseNew
-    | CaseChooseGemeente
-    | CaseGemeente
-    | CaseSector
-    | CaseToday
-    | CaseCancel
-    | CaseAction
-    | CaseConfirmStart
-    | PushSetting
-)
 MENU_BUTTON = button("Menu", Menu())
 
 # Codes without look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B), so they survive being copied by hand.
@@ -115,16 +105,9 @@ class CaseDesk:
         lines = [bold(heading)]
         for case in running:
             timeline = self._timeline(case)
-            upcoming = next_step(timeline, today, taken_index(timeline, case)) if timeline else None
             lines += ["", f"{bold('Casus ' + case.pseudonym)}: {case.gemeente} ({case.sector.upper()})"]
             lines.append(f"Eerste dag: {nl_date(date.fromisoformat(case.start))}")
-            if upcoming and upcoming.due:
-                lines.append(
-                    f"Volgende termijn: stap {upcoming.step} ({upcoming.name}), "
-                    + marked_date(deadline(upcoming), deadline_holiday(upcoming))
-                )
-            else:
-                lines.append("Geen lopende termijnen meer.")
+            lines += self._next_lines(timeline, case, today) if timeline else ["Geen lopende termijnen meer."]
             if not case.reminders:
                 lines.append("Herinneringen: uit")
         if closed:
@@ -140,6 +123,26 @@ class CaseDesk:
             "\n".join(lines),
             [*rows(buttons, 3), settings_buttons, [button("Nieuwe casus", CaseNew()), MENU_BUTTON]],
         )
+
+    @staticmethod
+    def _next_lines(timeline: Timeline, case: Case, today: date) -> list[str]:
+        """A passed deadline of a step not taken, then the next one; a step whose date is
+        unknown (the school calendar ran out) is still to come, not 'no deadlines left'."""
+        taken = taken_index(timeline, case)
+        lines = []
+        if late := first_overdue(timeline, today, taken):
+            lines.append(
+                f"Termijn voorbij: stap {late.step} ({late.name}), "
+                + marked_date(deadline(late), deadline_holiday(late))
+            )
+        if upcoming := next_open(timeline, today, taken):
+            when = (
+                beyond_calendar(timeline.holidays.covered_until)
+                if upcoming.unknown
+                else marked_date(deadline(upcoming), deadline_holiday(upcoming))
+            )
+            lines.append(f"Volgende termijn: stap {upcoming.step} ({upcoming.name}), {when}")
+        return lines or ["Geen lopende termijnen meer."]
 
     def _push_settings(self, user: str, has_cases: bool) -> tuple[list[str], list[Button]]:
         """The lines and buttons for the weekly digest (with cases) and the region's fixed dates."""

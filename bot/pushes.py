@@ -17,7 +17,7 @@ from bot.knowledge import FixedDateView, Knowledge
 from bot.reminders import WORKING_HOURS, taken_index
 from bot.replies import Button, Reply, bold, nl_date, rows
 from bot.storage import Case, Store
-from bot.timeline import Timeline, TimelineStep, deadline, deadline_holiday, marked_date
+from bot.timeline import Timeline, TimelineStep, beyond_calendar, deadline, deadline_holiday, marked_date
 
 DIGEST_DAY = 0  # Monday
 FIXED_AHEAD = timedelta(days=7)
@@ -38,6 +38,7 @@ class Open:
     case: Case
     step: TimelineStep
     overdue: bool
+    until: date | None = None  # the school calendar's end, for a step whose date is unknown
 
 
 class PushRun:
@@ -92,10 +93,13 @@ class PushRun:
             timeline = self.timeline_of(case)
             if case.closed or timeline is None:
                 continue
-            ahead = [s for s in timeline.steps[taken_index(timeline, case) + 1 :] if s.due]
+            # A step whose date is unknown (the calendar ran out) is still ahead: listed last.
+            ahead = [s for s in timeline.steps[taken_index(timeline, case) + 1 :] if s.due or s.unknown]
             if ahead:
-                items.append(Open(case, ahead[0], deadline(ahead[0]) < today))
-        return sorted(items, key=lambda item: (not item.overdue, deadline(item.step)))
+                step = ahead[0]
+                overdue = bool(step.due) and deadline(step) < today
+                items.append(Open(case, step, overdue, timeline.holidays.covered_until))
+        return sorted(items, key=lambda item: (not item.overdue, _when(item.step)))
 
     def digest(self, items: list[Open], today: date) -> Reply:
         """The Monday overview: what is overdue first, then what comes, each a press away."""
@@ -118,8 +122,10 @@ class PushRun:
     @staticmethod
     def _line(item: Open) -> str:
         step, case = item.step, item.case
-        when = marked_date(deadline(step), deadline_holiday(step))
-        return f"- Casus {case.pseudonym} ({case.gemeente}, {case.sector.upper()}): stap {step.step} {step.name}, uiterlijk {when}"
+        head = f"- Casus {case.pseudonym} ({case.gemeente}, {case.sector.upper()}): stap {step.step} {step.name}"
+        if step.unknown:
+            return f"{head}, termijn {beyond_calendar(item.until)}"
+        return f"{head}, uiterlijk {marked_date(deadline(step), deadline_holiday(step))}"
 
     def fixed_reminder(self, view: FixedDateView, day: date, today: date) -> Reply:
         """A week ahead of a fixed date, in the document's own words and with its source."""
@@ -134,6 +140,11 @@ class PushRun:
             f"{bold('Bron:')} {self.kb.document_label(view.document.key)}, {fixed.source.section}",
         ]
         return Reply("\n".join(lines), [[button("Vaste data: geen herinnering meer", PushSetting("fx", False))]])
+
+
+def _when(step: TimelineStep) -> date:
+    """A step's last day for sorting; one whose date is unknown sorts after every known one."""
+    return deadline(step) if step.due else date.max
 
 
 def upcoming(view: FixedDateView, today: date) -> list[date]:

@@ -172,7 +172,7 @@ def build_timeline(
                     step.name,
                     None,
                     None,
-                    basis + f" (niet te berekenen: de schoolkalender loopt tot {until})",
+                    f"{basis} ({beyond_calendar(school.covered_until)})",
                     taken,
                     unknown=True,
                 )
@@ -285,6 +285,29 @@ def next_step(timeline: Timeline, today: date | None, taken: int = -1) -> Timeli
         if step.due and today and deadline(step) >= today:
             return step
     return None
+
+
+def next_open(timeline: Timeline, today: date, taken: int = -1) -> TimelineStep | None:
+    """The first step after the taken ones that is still to come: its deadline has not passed,
+    or it cannot be computed (the school calendar ran out). Such a step is not over, so a case
+    with one is never shown as having no deadlines left."""
+    for step in timeline.steps[taken + 1 :]:
+        if step.unknown or (step.due and deadline(step) >= today):
+            return step
+    return None
+
+
+def first_overdue(timeline: Timeline, today: date, taken: int = -1) -> TimelineStep | None:
+    """The first step after the taken ones whose deadline has passed: not taken, so it is late."""
+    for step in timeline.steps[taken + 1 :]:
+        if step.due and deadline(step) < today:
+            return step
+    return None
+
+
+def beyond_calendar(until: date | None) -> str:
+    """Why a step has no date: said the same way in the timeline, the case overview and the digest."""
+    return "niet te berekenen: de schoolkalender loopt tot " + (nl_date(until) if until else "?")
 
 
 def parse_date(text: str) -> date | None:

@@ -117,3 +117,17 @@ def test_a_gemeente_id_used_twice_is_a_check_error(tmp_path: Path, content_files
     twice = REGIONS.replace("      - name: Rijswijk\n", "      - name: Rijswijk\n        id: den-haag\n")
     with pytest.raises(ContentError, match=r"regions\.yaml:.*den-haag"):
         load_content(write_content(tmp_path / "c", {**content_files, "knowledge/regions.yaml": twice}))
+
+
+def test_every_case_press_is_private_and_answers_never_are(kb: Knowledge, tmp_path: Path) -> None:
+    """A case button pressed in a group would show a child's deadlines to the whole group."""
+    engine = Engine(kb, Store(tmp_path / "db.sqlite"))
+    slug = kb.gemeente_id("Apeldoorn") or ""
+    case_presses = [
+        "cs", "cs:new", "cs:g", f"cs:g:{slug}", "cs:s:vo", "cs:today", "cs:x", "cs:ok",
+        "cs:v:3", "cs:st:3:1", "cs:ics:3", "cs:c:3", "ps:dg:0", "ps:fx:1",
+    ]  # fmt: skip
+    for data in case_presses:
+        assert engine.private_press(data), data
+    public = [a for a in every_action(kb) if not isinstance(a, (CaseAction, CaseGemeente))]
+    assert public and not any(engine.private_press(encode(a)) for a in public)

@@ -338,3 +338,25 @@ def test_the_console_shows_reminders_digest_and_agenda_file_on_its_clock(
     assert "[2] Morgen weer\n[3] Over een week" in text
     saved = tmp_path / "data" / "bestanden" / "casus-K7MX.ics"
     assert f"Bestand: {saved}" in text and saved.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_deadline_past_the_school_calendar_is_named_not_dropped(engine: Engine, clock: Clock) -> None:
+    # Regio Midden's calendar ends on 29-8-2027: four school weeks from late June run past it.
+    engine.store.save_profile(Profile(USER, "ib", "Apeldoorn", "po"))
+    clock.set(2027, 6, 25, 10)  # a Friday; step 1 ended on 22-6-2027
+    created = new_case(engine, "1-6-2027")
+    assert step_lines(created, "2") == "Uiterlijk: niet te berekenen"
+    assert "Let op: Stap 2 telt schoolweken na het einde van de schoolkalender" in created.text
+    (overview,) = engine.handle(USER, Command("casus"))
+    assert "Termijn voorbij: stap 1 (De basis op orde), 22-6-2027" in overview.text
+    unknown = "Volgende termijn: stap 2 (Het kernteam aan zet), niet te berekenen: de schoolkalender loopt tot 29-8-2027"
+    assert unknown in overview.text and "Geen lopende termijnen" not in overview.text
+    (when,) = press(engine, created, "Stap 1 gezet", USER)
+    press(engine, when, "Vandaag", USER)
+    (overview,) = engine.handle(USER, Command("casus"))
+    assert unknown in overview.text and "Termijn voorbij" not in overview.text
+    # The Monday digest still lists the case: a step is ahead, only its date is unknown.
+    clock.set(2027, 6, 28, 8)
+    (digest,) = [push.reply.text for push in engine.due_pushes() if push.kind == "digest"]
+    assert f"Casus {code_of(created)} (Apeldoorn, PO): stap 2 Het kernteam aan zet, termijn niet te berekenen" in digest
+    assert engine.due_reminders() == []  # no date, so no reminder: never a guessed one

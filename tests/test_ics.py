@@ -3,8 +3,9 @@ events (stable UIDs) instead of adding new ones."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -45,3 +46,41 @@ def test_ics_has_one_event_per_deadline_and_stable_uids(content: Path, capsys: p
     args = ["timeline", "--content", str(content), "--gemeente", "Teststad", "--start", "2026-02-02"]
     assert main([*args, "--ics", "--case", "X4T9"]) == 0
     assert not set(_events(capsys.readouterr().out)) & set(first)
+
+
+def test_the_chats_agenda_file_is_valid_icalendar_with_only_step_term_source_and_code(tmp_path: Path) -> None:
+    """What Outlook and Google need to import (CRLF lines of at most 75 octets, VERSION, PRODID,
+    UID and DTSTAMP on every event, all-day dates) and nothing about the child or the user."""
+    from bot.content import load_content
+    from bot.engine import Command, Engine, TextIn
+    from bot.storage import Profile, Store
+    from tests.test_engine import press
+
+    user = "tg:424242"
+    monday = datetime(2026, 11, 2, 10, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    engine = Engine(load_content(), Store(tmp_path / "db.sqlite"), clock=lambda: monday)
+    engine.store.save_profile(Profile(user, "ib", "Apeldoorn", "po"))
+    (overview,) = engine.handle(user, Command("casus"))
+    press(engine, overview, "Nieuwe casus", user)
+    (created,) = engine.handle(user, TextIn("2-11-2026"))
+    (agenda,) = press(engine, created, "Zet in agenda", user)
+    assert agenda.document is not None and agenda.document.mime == "text/calendar"
+    data = agenda.document.data
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in data.split(b"\r\n")), "lines are folded at 75 octets"
+    data.decode("utf-8")  # folding never splits a character
+    cal = Calendar.from_ical(data)
+    assert (str(cal["version"]), bool(cal["prodid"])) == ("2.0", True)
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 4  # Apeldoorn PO: steps 1, 2, 3a and 3b have a term, step 4 none
+    (code,) = {c.pseudonym for c in engine.store.cases(user)}
+    for event in events:
+        assert set(event) == {"UID", "DTSTAMP", "SEQUENCE", "DTSTART", "DTEND", "TRANSP", "SUMMARY", "DESCRIPTION"}
+        assert isinstance(event.decoded("dtstart"), date) and not hasattr(event.decoded("dtstart"), "hour")
+        assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(days=1)
+        lines = str(event["description"]).split("\n")
+        assert [line.split(" ")[0] for line in lines] == ["Stap", "Termijn:", "Uiterlijk", "Bron:", "Casus:"]
+        assert lines[-1] == f"Casus: {code}" and str(event["summary"]).startswith(f"Casus {code}: ")
+        # The gemeente only as part of the source's own title, never on its own.
+        assert "Apeldoorn" not in "\n".join(lines[:3]) + str(event["summary"])
+    assert b"424242" not in data and b"tg:" not in data

@@ -75,3 +75,43 @@ async def test_a_pushed_reminder_is_put_off_and_the_case_closed(
         assert closed.text and "Afgesloten op 16-11-2026" in closed.text
         assert [label for label, _ in closed.buttons][:2] == ["Heropenen", "Verwijderen"]
     assert engine.due_reminders() == []
+
+
+async def test_a_typed_step_date_a_holiday_deadline_the_other_sector_and_deleting(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    """On the shipped content and a fixed clock: Den Haag PO has no table, so VO is one press; a
+    first day in the future is asked about; a deadline in the kerstvakantie says so; a step
+    taken on a typed day moves the clock; Verwijderen removes the case at once."""
+    friday = datetime(2026, 11, 20, 10, 0, tzinfo=LOCAL_TIME)
+    engine = Engine(load_content(), Store(tmp_path / "db.sqlite"), clock=lambda: friday)
+    engine.store.save_profile(Profile("tg:1001", "ib", "Den Haag", "po"))
+    async with running(emu, engine) as user:
+        await user.send_command("/casus")
+        overview = await reply(user)
+        await user.press(button(overview, "Nieuwe casus"), overview)
+        refused = await reply(user)
+        assert refused.text and "Voor Den Haag (PO) staat geen opschalingstabel" in refused.text
+        await user.press(button(refused, "Den Haag VO"), refused)
+        question = await reply(user)
+        assert question.text and "<b>Nieuwe casus</b> in Den Haag (VO)" in question.text
+        await user.send_message("1-12-2026")
+        future = await reply(user)
+        assert future.text and "1-12-2026 ligt in de toekomst" in future.text and engine.store.cases("tg:1001") == []
+        assert "Ja, klopt" in [label for label, _ in future.buttons]
+        await user.send_message("26-10-2026")
+        _, created = await user.wait_for_messages(2)
+        assert created.text and "23-11-2026 tot 21-12-2026 (kerstvakantie)" in created.text
+        await user.press(button(created, "Stap 1 gezet"), created)
+        when = await reply(user)
+        assert when.text and "Wanneer is stap 1" in when.text
+        await user.send_message("10-11-2026")
+        _, taken = await user.wait_for_messages(2)
+        assert taken.text and "(gezet op 10-11-2026)" in taken.text
+        assert engine.store.cases("tg:1001")[0].done == {"1": "2026-11-10"}
+        await user.press(button(taken, "Verwijderen"), taken)
+        confirm = await reply(user)
+        await user.press(button(confirm, "Ja, verwijder"), confirm)
+        deleted = await reply(user)
+        assert deleted.text and "is verwijderd" in deleted.text
+    assert engine.store.cases("tg:1001") == []
