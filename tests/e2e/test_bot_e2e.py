@@ -86,9 +86,12 @@ async def test_commands_in_a_group_for_another_bot_are_ignored(emu: Emulator, st
     async with start_bot(make_engine(), token) as user:
         group = emu.client(token, chat_id=-100_501)
         await group.send_command("/help@some_other_bot")
-        await group.send_command(f"/help@test_{token.split(':')[0]}_bot")
+        asked = await group.send_command(f"/help@test_{token.split(':')[0]}_bot")
         (help_message,) = await group.wait_for_messages(1)
         assert help_message.text and "Wat kan ik?" in help_message.text
+        # The answer quotes the question, so the group sees which one it answers.
+        (sent,) = await group.calls("sendMessage")
+        assert sent.params["reply_parameters"]["message_id"] == asked
         assert await group.updates_for_user(wait=0.3) == []  # nothing for the other bot's command
         # An argument on the next line, as a phone's keyboard may put it.
         await steps.onboard(user)
@@ -193,3 +196,21 @@ async def test_webhook_mode_checks_secret_and_serves_health(emu: Emulator, make_
     finally:
         stop.set()
         await server
+
+
+async def test_a_deep_link_takes_a_new_user_through_onboarding_to_its_walk_through(start_bot, make_engine) -> None:
+    async with start_bot(make_engine()) as user:
+        await user.send_command("/start route-testflow")  # t.me/<bot>?start=route-testflow
+        role = await user.reply()
+        assert role.text and "Wat is je rol?" in role.text
+        await user.press(role.button("Mentor of leerkracht"), role)
+        gemeente = await user.reply()
+        await user.press(gemeente.button("Den Haag"), gemeente)
+        done, step = sorted(await user.wait_for_messages(2), key=lambda m: m.message_id)
+        assert done.text and "Den Haag (VO)" in done.text
+        assert step.text and "Is de leerling ingeschreven?" in step.text and not step.edited
+        # A user with a profile lands at once.
+        await user.send_command("/start opschaling-den-haag")
+        picture, table = await user.wait_for_messages(2)
+        assert picture.has_photo and picture.caption == "Opschaling Den Haag (VO)"
+        assert table.text and "Intercollegiale afstemming" in table.text
