@@ -179,7 +179,11 @@ def units(text: str) -> list[Unit]:
 
 
 def _pick(
-    pool: list[Unit], room: int, relevance: Scores | None, said: Sequence[str] = (), passage: int | None = None
+    pool: list[Unit],
+    room: int,
+    relevance: Scores | None,
+    said: Sequence[str] = (),
+    passage: int | None = None,
 ) -> str:
     """The units that answer most of the question within room, in the passage's own order.
 
@@ -346,11 +350,11 @@ def repeats(line: str, others: Sequence[str]) -> bool:
 
 
 # The chapter on a card's source line: the first place the section comes from, cut at a comma.
-CHAPTER_ROOM = 70
+CHAPTER_ROOM = 50
 # A card fits one phone screen (Telegram shows about 700 characters without scrolling).
 CARD_LIMIT = 700
 # The passage's own sentences on a card: enough for the answer, short enough for one glance.
-KEY_ROOM = 260
+KEY_ROOM = 270
 KEY_MIN = 120
 # Relevance per character: a unit of DENSITY_CHARS characters counts half as dense as a short one.
 DENSITY_CHARS = 400
@@ -407,17 +411,36 @@ def short_source_label(kb: Knowledge, view: SectionView) -> str:
     """Document, year and chapter: "Routeboek verzuim en thuiszitters VO 2025, Fase 2.2"."""
     doc = view.document
     year = re.search(r"\b(19|20)\d{2}\b", doc.version)
-    when = year.group(0) if year else "jaar niet vermeld"
+    number = re.search(r"\bversie\s+\d+(?:\.\d+)*", doc.version, re.IGNORECASE)
+    # Without a year, a version number still tells which edition ("versie 1.0").
+    when = year.group(0) if year else number.group(0).lower() if number else "jaar niet vermeld"
     return f"{doc.title} ({when}), {_chapter(view.section.source.section)}"
 
 
 def _chapter(section: str) -> str:
-    """The first place a source names, short enough for a card (the full answer names all)."""
+    """The first place a source names, short enough for a card (the full answer names all).
+
+    Whole parts of the path ("Hoofdstuk 4", "Stap 2") while they fit; a part too long keeps its
+    number without its name ("Stap 2: Het kernteam aan zet" becomes "Stap 2"); a word is never cut.
+    """
     first = section.split("; ", 1)[0]
     if len(first) <= CHAPTER_ROOM:
         return first
-    cut = first[:CHAPTER_ROOM].rsplit(", ", 1)[0]
-    return cut if len(cut) >= CHAPTER_ROOM // 2 else first[: CHAPTER_ROOM - 3].rsplit(" ", 1)[0] + "..."
+    parts = re.split(r"(, | > )", first)
+    shown = ""
+    for k in range(0, len(parts), 2):
+        sep = parts[k - 1] if k else ""
+        part = parts[k]
+        if len(shown) + len(sep) + len(part) <= CHAPTER_ROOM:
+            shown += sep + part
+            continue
+        numbered = part.split(": ", 1)[0]
+        if numbered != part and len(shown) + len(sep) + len(numbered) <= CHAPTER_ROOM:
+            shown += sep + numbered
+        break
+    if shown:
+        return shown
+    return first[: CHAPTER_ROOM - 3].rsplit(" ", 1)[0] + "..."
 
 
 def source_label(kb: Knowledge, view: SectionView) -> str:

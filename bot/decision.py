@@ -34,6 +34,11 @@ MIN_COVERAGE = 0.25
 FOREIGN_STRONG = 0.7
 FOREIGN_MIN = 0.5
 FOREIGN_SHARE = 0.5
+# A name ("Somtoday", "Youz") says which thing a question is about, not that the routeboeken say
+# what it asks of it: when the best section shares little besides names (field weight below
+# NAME_REST) and the question's other words, unmatched, weigh NAME_UNMATCHED or more, decline.
+NAME_REST = 0.3
+NAME_UNMATCHED = 0.5
 # The word a question asks for ("welke absentiecode") that the routeboeken never use.
 FOCUS_FOREIGN = 0.35
 # Ranking adjustments from the content's structure.
@@ -388,6 +393,12 @@ class Decider:
             reasons.append("matches too little of the question")
         if against >= FOREIGN_STRONG or (against >= FOREIGN_MIN and against >= FOREIGN_SHARE * evidence):
             reasons.append("words of another field: " + ", ".join(query.foreign))
+        if best is not None and not reasons:
+            names = [c for c in best.matched if c in self.matcher.name_stems]
+            rest = evidence - sum(query.field_weight.get(c, 0.0) for c in names)
+            unmatched = sum(v for c, v in query.concepts.items() if c not in best.matched)
+            if names and rest < NAME_REST and unmatched >= NAME_UNMATCHED:
+                reasons.append("only a name in common: " + ", ".join(names))
         if shape.focus and query.foreign.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
             reasons.append(f"asks for '{shape.focus}', which the routeboeken never mention")
         if not reasons:

@@ -10,7 +10,9 @@ too little of what it asks about gets no answer: an honest "weet ik niet" beats 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -72,6 +74,21 @@ MIN_EVIDENCE_FULL = 0.4
 MIN_SCORE_SHARE = 0.5
 # The second result is offered as a choice when it scores at least this share of the first.
 AMBIGUITY_RATIO = 0.9
+
+
+_CASED_WORD = re.compile(r"[^\W\d_]+")
+# What precedes the first word of a sentence or a list item.
+_SENTENCE_MARKS = frozenset(".!?;\"'\n\u2022-")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence or list item ("1. ", "- ")."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i < 0 or text[i] in _SENTENCE_MARKS:
+        return True
+    return text[i] in ".)" and i > 0 and text[i - 1].isdigit()
 
 
 @dataclass(frozen=True)
@@ -154,6 +171,7 @@ class Matcher:
             self._expansion_targets[phrase] = [
                 tuple(t for t in o if t not in _STOP_STEMS) for o, _w in others
             ]
+        self.name_stems = self._names(view for view in self.sections)
         self._place_words = {
             w
             for g in kb.regions
@@ -199,6 +217,27 @@ class Matcher:
         )
 
     # --- index construction -----------------------------------------------------------
+    @classmethod
+    def _names(cls, views: Iterable[SectionView]) -> frozenset[str]:
+        """Stems of the words the routeboeken only ever write with a capital ("Somtoday",
+        "Edith Stein"): names of schools, products and organisations. A name says which thing a
+        question is about, not that the routeboeken say anything about what it asks of it.
+        Acronyms (JES, MWTA) are the field's own terms, not names."""
+        capital: set[str] = set()
+        lower: set[str] = set()
+        for view in views:
+            fields = cls._fields(view)
+            # Keywords and questions are typed in lower case; a sentence's first word is
+            # capitalised whatever it is.
+            for text in (fields["title"], fields["body"]):
+                for match in _CASED_WORD.finditer(text):
+                    token = match.group(0)
+                    if token.islower():
+                        lower.add(token)
+                    elif not token.isupper() and not _starts_sentence(text, match.start()):
+                        capital.add(token.lower())
+        return frozenset(stem(w) for w in capital - lower if len(w) >= 3)
+
     @staticmethod
     def _fields(view: SectionView) -> dict[str, str]:
         sec = view.section

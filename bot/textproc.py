@@ -37,6 +37,15 @@ STOPWORDS = frozenset(
     iemand anders nodig bedoeld bedoelen bedoelt betekent hiervoor daarvoor daarbij hierbij
     hebben sinds inmiddels ondertussen tijdens bijvoorbeeld welke wiens hen hun jou jouw
     """.split()
+) | frozenset(
+    # Pronominal adverbs ("daarheen", "ermee", "hierover", "waarbij") point back at something
+    # already named: grammar, never a topic of their own.
+    pronoun + preposition
+    for pronoun in ("daar", "hier", "waar", "er")
+    for preposition in (
+        "aan achter af bij binnen boven door heen in langs mee na naar naast om onder op over "
+        "tegen toe tussen uit van voor zonder"
+    ).split()
 )
 
 NUMBER_WORDS = {

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.answer import CARD_LIMIT, Answer, build_answer
+from bot.answer import CARD_LIMIT, CHAPTER_ROOM, Answer, build_answer, short_source_label
 from bot.content import load_content
 from bot.decision import Decider
 from bot.identifiers import identifiers
@@ -554,3 +554,33 @@ def test_an_action_that_restates_a_list_item_gives_way_to_the_item() -> None:
     assert "De school heeft geen plek in het gevraagde leerjaar." in card, card
     assert "geen plicht tot plaatsing" in card, card
     assert actions[0] not in card, card  # said once, in the source's words
+
+
+def test_the_card_source_keeps_whole_parts_of_the_chapter(kb: Knowledge) -> None:
+    # "Hoofdstuk 4, Stap 2: Het kernteam aan zet" may become "Hoofdstuk 4, Stap 2", never "... aan z".
+    for view in kb.sections:
+        chapter = short_source_label(kb, view).split("), ", 1)[1]
+        first = view.section.source.section.split("; ", 1)[0]
+        assert len(chapter) <= CHAPTER_ROOM or chapter == first, chapter
+        if chapter != first and not chapter.endswith("..."):
+            assert first.startswith(chapter) and first[len(chapter) :][:2] in (", ", " >", ": "), (view.id, chapter)
+
+
+def test_an_undated_document_is_named_by_its_version_number(kb: Knowledge) -> None:
+    view = next(v for v in kb.sections if v.document.key == "zhw-digitale-tool")
+    assert "(versie 1.0)" in build_answer(kb, view, "Rijswijk").short().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["heeft youz vacatures voor psychologen?", "hoeveel medewerkers werken er bij ips de bruggen in totaal?"],
+)
+def test_a_name_alone_in_common_is_no_answer(decider: Decider, question: str) -> None:
+    # Youz and Ipse de Bruggen are named in the routeboeken; what is asked of them is not.
+    decision = decider.decide(question, "Den Haag", "vo")
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope", decision.why
+
+
+def test_a_question_about_what_a_named_organisation_does_here_is_answered(decider: Decider) -> None:
+    decision = decider.decide("wat doet jeugdformaat bij de experttafel?", "Den Haag", "vo")
+    assert decision.declined is None and decision.hits[0].view.id == "hv25-ecz-experttafel-jeugdzorgplus"

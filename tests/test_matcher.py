@@ -157,3 +157,8 @@ def test_rejection_of_questions_outside_the_routeboeken(matcher: Matcher) -> Non
     assert top(matcher, "hoe lang moet een ei koken") is None
     assert top(matcher, "") is None
     assert top(matcher, "???") is None
+
+
+def test_pronominal_adverbs_are_no_topic() -> None:
+    # "daarheen" points back at what the question named; it must not pull in "daarnaast".
+    assert content_words("kan een leerling daarheen en wie beslist erover?") == ["leerling", "beslist"]

@@ -92,3 +92,17 @@ def test_after_an_ask_back_the_press_gives_that_situations_card(engine: Engine) 
     assert "Lees het hele stuk" in labels
     (full,) = press(engine, card, "Lees het hele stuk")
     assert len(full.text) > len(card.text)
+
+
+def test_an_inline_ask_back_offers_both_situations_as_results(engine: Engine, kb: Knowledge) -> None:
+    (reply,) = engine.handle(USER, Command("start"))
+    (reply,) = press(engine, reply, "IB'er")
+    (sector,) = engine.handle(USER, TextIn("Rijswijk"))
+    press(engine, sector, "VO")
+    question = "ll is al bijna twee weken ziek thuis en reageert niet, wat nu?"
+    decision = engine.decider.decide(question, "Rijswijk", "vo")
+    assert decision.clarify is not None
+    offered = {section_id for _label, section_id in decision.clarify.options}
+    results = engine.inline_answers(question, USER)
+    assert offered <= {r.id for r in results}
+    assert all("Bron:" in r.text for r in results)
