@@ -51,6 +51,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     for warning in _calendar_warnings(args):
         print(warning)
+    from bot.content import content_dir
+    from bot.flowlinks import warnings as route_warnings
+
+    for warning in route_warnings(kb, content_dir(args.content)):
+        print(warning)
     print(
         f"ok: {len(kb.documents)} documents, {len(kb.sections)} sections, "
         f"{len(kb.escalation)} escalation tables, {len({r.role.id for r in kb.roles})} roles, "

@@ -418,6 +418,7 @@ def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: boo
 
     # --- flows -----------------------------------------------------------------------------
     flows: dict[str, Flow] = {}
+    flow_files: list[tuple[Path, Any, Flow]] = []  # routes between flows are checked once all are read
     if fdir.is_dir():
         for path in sorted(fdir.glob("*.yaml")):
             raw = col.parse(path)
@@ -429,12 +430,19 @@ def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: boo
             if flow.id in flows:
                 col.add(path, _at(raw, "id"), f"duplicate flow id '{flow.id}'")
             flows[flow.id] = flow
+            flow_files.append((path, raw, flow))
             known_docs = set(documents) | known_elsewhere
             known_sections = set(section_ids) | known_elsewhere
             for problem in _check_flow(flow, raw, known_docs, gemeente_names, known_sections):
                 col.add(path, problem[0], problem[1])
             for problem in _check_current_first(flow, raw, sections, documents):
                 col.add(path, problem[0], problem[1])
+
+    for path, raw, flow in flow_files:
+        for node_id, node in flow.nodes.items():
+            for k, route in enumerate(node.routes):
+                if route not in flows:
+                    col.add(path, _at(raw, "nodes", node_id, "routes", k), f"unknown walk-through '{route}'")
 
     if not allow_draft:
         for path in sorted(kdir.glob("*.yaml")) + (sorted(fdir.glob("*.yaml")) if fdir.is_dir() else []):

@@ -50,6 +50,7 @@ from bot.answer import build_answer
 from bot.broadcast import BroadcastDesk
 from bot.cases import CaseDesk, Reminder
 from bot.decision import Decider
+from bot.deeplinks import target as link_target
 from bot.escalation import EscalationDesk
 from bot.events import Command as Command
 from bot.events import Event as Event
@@ -181,10 +182,32 @@ class Engine:
         state = self.store.dialogue(user)
         state.chat = chat
         if isinstance(event, Command):
-            return self._command(user, profile, state, event)
-        if isinstance(event, Press):
-            return self._press(user, profile, state, event.data)
-        return self._text(user, profile, state, event.text)
+            replies = self._command(user, profile, state, event)
+        elif isinstance(event, Press):
+            replies = self._press(user, profile, state, event.data)
+        else:
+            replies = self._text(user, profile, state, event.text)
+        return replies + self._opened_after_onboarding(user, state)
+
+    def _start(self, user: str, profile: Profile, state: Dialogue, payload: str) -> list[Reply]:
+        """/start, or a deep link (bot/deeplinks.py): its place opens at once for a finished
+        profile; a new user does the onboarding first and lands there after it."""
+        link = link_target(payload, self.kb)
+        if link is not None and profile.complete:
+            return self._dispatch(user, profile, state, link)
+        state.opens = payload if link is not None else None
+        return self.onboarding.start(user, profile, state)
+
+    def _opened_after_onboarding(self, user: str, state: Dialogue) -> list[Reply]:
+        """The place a deep link waits to open, once the onboarding has just finished."""
+        if state.opens is None or state.onboarding is not None:
+            return []
+        profile, link = self.store.profile(user), link_target(state.opens, self.kb)
+        if not profile.complete:
+            return []
+        state.opens = None
+        self.store.save_dialogue(user, state)
+        return self._dispatch(user, profile, state, link) if link is not None else []
 
     def private_press(self, data: str) -> bool:
         """Whether a button shows the user's own cases: an adapter keeps such presses out of
@@ -214,7 +237,7 @@ class Engine:
         if name in ADMIN_NAMES and user in self.admins:  # to others: an unknown command
             return self.admin.command(name, cmd.arg, self.clock().date())
         if name == "start":
-            return self.onboarding.start(user, profile, state)
+            return self._start(user, profile, state, cmd.arg)
         if name == "help":
             return [self.admin.help(help_reply(profile)) if user in self.admins else help_reply(profile)]
         if name in ("menu",):
@@ -387,6 +410,11 @@ class Engine:
         card = build_answer(self.kb, view, profile.gemeente).card(bold)
         buttons = [[button("Lees het hele stuk", ShowSection(view.id))], *related_buttons(self.kb, view.section.related)]
         return [Reply(card, [*buttons, vote_buttons(view.id), [button("Menu", Menu())]])]
+
+    def has_profile(self, user: str) -> bool:
+        """Whether answers can be for the user's own gemeente and sector (inline mode offers a
+        way to set them otherwise)."""
+        return self.store.profile(user).complete
 
     def inline_answers(self, query: str, user: str) -> list[InlineAnswer]:
         """The cards for an inline query, best first, for the asker's gemeente and sector.

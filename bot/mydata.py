@@ -174,6 +174,8 @@ class MyDataDesk:
             asked = AWAITING_WORDS.get(state.awaiting, "ik wacht op een antwoord van je")
             parts.append(asked + (f" ({where})" if where else ""))
             parts.append("gevraagd in een groepsgesprek" if state.prompt_chat else "gevraagd in dit gesprek")
+        if state.opens:
+            parts.append(f"na het instellen open ik de link '{state.opens}'")
         if not parts:
             parts.append("geen route bezig en geen open vraag")
         parts.append(f"teller voor oude knoppen: {state.epoch}")

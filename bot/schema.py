@@ -261,6 +261,8 @@ class Node(Strict):
     source: Source | None = None
     links: list[Text] = []
     related: list[Id] = []
+    # Walk-throughs an end node sends the user to: a button starts each (bot/flowlinks.py).
+    routes: list[Id] = []
     variants: dict[str, Variant] = {}
 
 

@@ -223,6 +223,9 @@ class Dialogue:
     for_case: int | None = None
     for_step: int | None = None
     for_date: str | None = None
+    # A deep link's /start payload (bot/deeplinks.py), kept until the onboarding it waits for is
+    # finished; a content id such as "route-ziekteverzuim", never typed text.
+    opens: str | None = None
 
     @classmethod
     def from_json(cls, text: str | None) -> Dialogue:

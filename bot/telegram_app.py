@@ -30,11 +30,13 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputFile,
     InputTextMessageContent,
     LinkPreviewOptions,
     Message,
     MessageEntity,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
@@ -88,6 +90,7 @@ NOT_TEXT = (
     "Ik kan alleen tekst lezen. Typ je vraag in gewone woorden. Stuur geen foto's, documenten of "
     "spraakberichten: die kunnen persoonsgegevens bevatten, en ik bewaar ze niet."
 )
+START_BUTTON = InlineQueryResultsButton(text="Stel eerst je gemeente in", start_parameter="inline")
 PICTURE_CACHE = 256
 REMINDER_EVERY = 600  # seconds between looks for due case reminders
 REMINDER_FIRST = 30
@@ -256,26 +259,36 @@ class TelegramBot:
 
     # --- sending --------------------------------------------------------------------------
     async def send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
-        if update.effective_chat is not None:
-            await self.send_to(context.bot, update.effective_chat.id, replies)
+        chat, message = update.effective_chat, update.message
+        if chat is not None:
+            # In a group the answer quotes the question, so everyone sees which one it answers.
+            quote = message.message_id if message is not None and chat.type != ChatType.PRIVATE else None
+            await self.send_to(context.bot, chat.id, replies, quote)
 
-    async def send_to(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+    async def send_to(self, bot: Bot, chat_id: int, replies: list[Reply], quote: int | None = None) -> None:
+        """Send the replies in order; the first message sent quotes message `quote` if given (and
+        is still sent when that message was deleted meanwhile)."""
+        quoting = ReplyParameters(quote, allow_sending_without_reply=True) if quote is not None else None
         for reply in replies:
             if reply.picture:
-                await self._send_picture(bot, chat_id, reply.picture)
+                await self._send_picture(bot, chat_id, reply.picture, quoting)
+                quoting = None
             chunks = split_message(reply.text)
             for i, chunk in enumerate(chunks):
                 markup = keyboard(reply.buttons) if i == len(chunks) - 1 else None
-                await bot.send_message(chat_id, to_html(chunk), reply_markup=markup)
+                await bot.send_message(chat_id, to_html(chunk), reply_markup=markup, reply_parameters=quoting)
+                quoting = None
             if reply.document:
                 file = InputFile(reply.document.data, filename=reply.document.filename)
                 await bot.send_document(chat_id, file, caption=reply.document.caption)
 
-    async def _send_picture(self, bot: Bot, chat_id: int, picture: Picture) -> None:
+    async def _send_picture(
+        self, bot: Bot, chat_id: int, picture: Picture, quoting: ReplyParameters | None = None
+    ) -> None:
         cached = self._pictures.get(picture)
         if isinstance(cached, str):
             try:
-                await bot.send_photo(chat_id, cached, caption=picture.caption)
+                await bot.send_photo(chat_id, cached, caption=picture.caption, reply_parameters=quoting)
                 return
             except BadRequest:  # the file_id is no longer valid (e.g. another bot token)
                 cached = None
@@ -283,7 +296,9 @@ class TelegramBot:
         if cached is None:
             # Drawing takes ~0.1 s of mostly C code: a thread keeps other users' answers flowing.
             cached = await asyncio.to_thread(render, picture)
-        sent = await bot.send_photo(chat_id, cached, caption=picture.caption, filename="routeboek.png")
+        sent = await bot.send_photo(
+            chat_id, cached, caption=picture.caption, filename="routeboek.png", reply_parameters=quoting
+        )
         self._remember(picture, sent.photo[-1].file_id if sent.photo else cached)
 
     def _remember(self, picture: Picture, data: bytes | str) -> None:
@@ -413,9 +428,12 @@ class TelegramBot:
         query = update.inline_query
         if query is None:
             return
-        text = query.query.strip()
-        results = await self.in_engine(self.inline_results, f"tg:{query.from_user.id}", text) if text else []
-        await query.answer(results, cache_time=60, is_personal=True)
+        text, user = query.query.strip(), f"tg:{query.from_user.id}"
+        results = await self.in_engine(self.inline_results, user, text) if text else []
+        # Without a profile the answers are not for one's own gemeente: a button above the
+        # results opens the private chat, where /start asks for it.
+        button = None if await self.in_engine(self.engine.has_profile, user) else START_BUTTON
+        await query.answer(results, cache_time=60, is_personal=True, button=button)
 
     def inline_results(self, user: str, text: str) -> list[InlineQueryResultArticle]:
         """The engine's inline answers as Telegram articles, cut to Telegram's field limits."""

@@ -9,7 +9,7 @@ from bot.decision import not_held_message
 from bot.feedback import vote_buttons
 from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons, related_buttons, stale
-from bot.replies import Reply, answer_layout, bold, distinct_labels, screen, source_line
+from bot.replies import Button, Reply, answer_layout, bold, distinct_labels, screen, source_line
 from bot.schema import Flow, Node
 from bot.storage import Dialogue, Profile, Store
 
@@ -70,8 +70,22 @@ class WalkthroughDesk:
             return screen(f"{head}\n\n{node.text}", [*buttons, nav])
         return screen(
             self._end_text(profile, flow, node),
-            [*related_buttons(self.kb, self.kb.current_first(node.related)), vote_buttons(flow.id, "r"), nav, [button("Menu", Menu())]],
+            [
+                *self._route_buttons(profile, node),
+                *related_buttons(self.kb, self.kb.current_first(node.related)),
+                vote_buttons(flow.id, "r"),
+                nav,
+                [button("Menu", Menu())],
+            ],
         )
+
+    def _route_buttons(self, profile: Profile, node: Node) -> list[list[Button]]:
+        """A button to each walk-through this end sends the user to, where it applies to the
+        user's gemeente and sector: the end is no dead end."""
+        offered = {f.id: f for f in self.kb.flows_for(profile.gemeente, profile.sector)}
+        flows = [offered[target] for target in node.routes if target in offered]
+        labels = distinct_labels([f.title for f in flows], prefix="Stappenplan: ")
+        return [[button(label, StartFlow(f.id))] for label, f in zip(labels, flows, strict=True)]
 
     def _end_text(self, profile: Profile, flow: Flow, node: Node) -> str:
         """The outcome for the user's gemeente; where it cites a superseded routeboek, what the

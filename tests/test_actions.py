@@ -131,3 +131,28 @@ def test_every_case_press_is_private_and_answers_never_are(kb: Knowledge, tmp_pa
         assert engine.private_press(data), data
     public = [a for a in every_action(kb) if not isinstance(a, (CaseAction, CaseGemeente))]
     assert public and not any(engine.private_press(encode(a)) for a in public)
+
+
+def _data_literals(path: Path, prefixes: set[str]) -> list[str]:
+    """String constants in a module's code (not its comments) that look like button data: a
+    prefix of the protocol followed by a colon (f-string parts included)."""
+    import ast
+    import re
+
+    looks = re.compile(rf"^({'|'.join(map(re.escape, sorted(prefixes)))}):")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and looks.match(node.value)
+    ]
+
+
+def test_no_module_but_actions_builds_or_parses_button_data(kb: Knowledge) -> None:
+    """Issue 11: the protocol has one place. A desk that wrote or split "cs:g:..." itself
+    would bypass the checks against the content."""
+    prefixes = {encode(action).split(":")[0] for action in every_action(kb) if ":" in encode(action)}
+    root = Path(__file__).resolve().parents[1] / "bot"
+    assert _data_literals(root / "actions.py", prefixes), "the scan must see the protocol's own literals"
+    others = sorted(p for p in root.glob("*.py") if p.name != "actions.py")
+    assert {p.name: hits for p in others if (hits := _data_literals(p, prefixes))} == {}

@@ -480,3 +480,38 @@ async def test_a_walk_through_step_edits_the_message_it_was_pressed_on(
         await process(app, update)
     (sent,) = request.sent()
     assert "ging iets mis" not in sent["text"]
+
+
+async def test_a_group_answer_quotes_the_question_and_a_private_one_does_not(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, engine = offline
+    engine.store.save_profile(Profile("tg:42", "mentor", "Den Haag", "vo"))
+    question = message_update("@routeboek_bot zorgwekkend ziekteverzuim jgz", chat_type="group", chat_id=-5)
+    question["message"]["message_id"] = 77
+    async with app:
+        await process(app, question)
+        await process(app, message_update("/opschaling", chat_type="group", chat_id=-5))
+        await process(app, message_update("zorgwekkend ziekteverzuim jgz"))
+    group_answer, table_text, private_answer = request.sent()
+    quoted = group_answer["reply_parameters"]
+    assert quoted["message_id"] == 77 and quoted["allow_sending_without_reply"] is True
+    # The table comes as a picture first: the picture quotes the command, the text after it not.
+    (photo,) = request.sent("sendPhoto")
+    assert photo["reply_parameters"]["message_id"] == 1
+    assert "reply_parameters" not in table_text
+    assert "reply_parameters" not in private_answer
+
+
+async def test_inline_results_offer_the_private_chat_to_a_user_without_a_profile(
+    offline: tuple[AnyApp, OfflineRequest, Engine],
+) -> None:
+    app, request, engine = offline
+    async with app:
+        await process(app, inline_update("wanneer meldt de school ziekteverzuim bij de jgz?"))
+        engine.store.save_profile(Profile("tg:42", "mentor", "Den Haag", "vo"))
+        await process(app, inline_update("wanneer meldt de school ziekteverzuim bij de jgz?", update_id=8))
+    without, with_profile = request.sent("answerInlineQuery")
+    button = without["button"]
+    assert button["start_parameter"] == "inline" and "gemeente" in button["text"]
+    assert "button" not in with_profile

@@ -17,6 +17,7 @@ import itertools
 import queue
 import secrets
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -46,6 +47,13 @@ def unavailable_reason() -> str | None:
     if not (LIBRARY_DIR / "package.json").is_file():
         return f"{LIBRARY_DIR.relative_to(ROOT)} is missing: run `npm ci` in {ROOT}"
     return None
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now (for a webhook or health server under test)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class EmulatorError(RuntimeError):
@@ -206,6 +214,14 @@ class BotMessage:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [(b["text"], b.get("callback_data")) for row in rows for b in row]
 
+    def button(self, label: str) -> str:
+        """The callback data of the button labelled ``label``; fails, listing the buttons, if
+        there is none."""
+        for text, data in self.buttons:
+            if text == label and data:
+                return data
+        raise AssertionError(f"no button {label!r} in {self.buttons}")
+
     @property
     def has_photo(self) -> bool:
         return "photo" in self.raw
@@ -362,6 +378,10 @@ class Client:
             received.extend(await self.updates_for_user(wait=left))
         return received
 
+    async def reply(self, count: int = 1, timeout: float | None = None) -> BotMessage:
+        """The last of the next ``count`` new or edited bot messages."""
+        return (await self.wait_for_messages(count, timeout))[-1]
+
     async def wait_for_call(
         self,
         method: str,
@@ -423,12 +443,14 @@ async def polling(app: AnyApplication, timeout: int = 10) -> AsyncIterator[AnyAp
 
 
 __all__ = [
+    "ROOT",
     "SERVER_JS",
     "BotMessage",
     "Call",
     "Client",
     "Emulator",
     "EmulatorError",
+    "free_port",
     "polling",
     "unavailable_reason",
 ]

@@ -2,74 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from emulator import Emulator, free_port
 
-import pytest
-from emulator import BotMessage, Client, Emulator, polling, unavailable_reason
-
-from bot.content import load_content
-from bot.engine import Engine
-from bot.storage import Store
 from bot.telegram_app import build_application
 
-_reason = unavailable_reason()
-if _reason:
-    pytest.skip(f"Telegram emulator not available: {_reason}", allow_module_level=True)
 
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def make_engine(content_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    db = tmp_path / "routeboek.db"
-
-    def make() -> Engine:
-        return Engine(load_content(content_dir), Store(db))
-
-    return make
-
-
-def button(message: BotMessage, label: str) -> str:
-    for text, data in message.buttons:
-        if text == label and data:
-            return data
-    raise AssertionError(f"no button {label!r} in {message.buttons}")
-
-
-@contextlib.asynccontextmanager
-async def running(emu: Emulator, engine: Engine, token: str | None = None) -> AsyncIterator[Client]:
-    """Our Application polling the emulator; yields a user talking to it."""
-    token = token or emu.new_token()
-    async with polling(build_application(engine, token, api_url=emu.base_url)):
-        yield emu.client(token)
-
-
-async def reply(user: Client, count: int = 1) -> BotMessage:
-    """The last of the next `count` messages the bot sends."""
-    messages = await user.wait_for_messages(count)
-    return messages[-1]
-
-
-async def onboard(user: Client) -> None:
-    await user.send_command("/start")
-    role = await reply(user)
-    assert role.text and "Wat is je rol?" in role.text
-    await user.press(button(role, "Mentor of leerkracht"), role)
-    gemeente = await reply(user)
-    await user.press(button(gemeente, "Den Haag"), gemeente)
-    done = await reply(user)
-    assert done.text and "Den Haag (VO)" in done.text
-
-
-async def test_onboarding_question_and_menu(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
-    async with running(emu, make_engine()) as user:
-        await onboard(user)
+async def test_onboarding_question_and_menu(start_bot, make_engine, steps) -> None:
+    async with start_bot(make_engine()) as user:
+        await steps.onboard(user)
         # The command menu and descriptions were set at start-up.
         commands = await user.calls("setMyCommands")
         assert len(commands) == 2
@@ -83,31 +23,27 @@ async def test_onboarding_question_and_menu(emu: Emulator, make_engine) -> None:
         assert await user.calls("setMyDescription")
         # A free-text question: answered in HTML, with the source.
         await user.send_message("wie voert het gesprek met ouders over het verzuim?")
-        answer = await reply(user)
+        answer = await user.reply()
         assert answer.parse_mode == "HTML" or answer.text
         assert answer.text and "Gesprek met ouders" in answer.text and "Bron" in answer.text
         # Every button press was answered.
         assert len(await user.calls("answerCallbackQuery")) == 2
 
 
-async def test_walk_through_escalation_picture_and_bad_input(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
-    async with running(emu, make_engine()) as user:
-        await onboard(user)
-        await user.send_command("/route")
-        routes = await reply(user)
-        await user.press(button(routes, "Testroute"), routes)
-        question = await reply(user)
-        assert question.text and "vraag 1" in question.text
-        await user.press(button(question, "Nee"), question)
-        end = await reply(user)
+async def test_walk_through_escalation_picture_and_bad_input(start_bot, make_engine, steps) -> None:
+    async with start_bot(make_engine()) as user:
+        await steps.onboard(user)
+        _, question = await steps.open_route(user)
+        await user.press(question.button("Nee"), question)
+        end = await user.reply()
         assert end.text and "Niet ingeschreven" in end.text and "Leerplicht" in end.text
         # The same old question pressed again: a friendly answer, no crash.
-        await user.press(button(question, "Ja"), question)
+        await user.press(question.button("Ja"), question)
         stale = await user.wait_for_messages(2)
         assert any(m.text and "eerdere stap" in m.text for m in stale)
         # A forged button.
         await user.press("on:g:9999", end, forged=True)
-        forged = await reply(user)
+        forged = await user.reply()
         assert forged.text and "verouderd" in forged.text
         # /opschaling: a picture of the table, then the text.
         await user.send_command("/opschaling")
@@ -127,95 +63,83 @@ async def test_walk_through_escalation_picture_and_bad_input(emu: Emulator, make
         )
         # A 5000-character message: a clear answer, not a crash.
         await user.send_message("x" * 5000)
-        too_long = await reply(user)
+        too_long = await user.reply()
         assert too_long.text and "te lang" in too_long.text
 
 
-async def test_a_case_is_registered_by_presses_and_shown_with_its_timeline(
-    emu: Emulator, make_engine
-) -> None:  # type: ignore[no-untyped-def]
-    async with running(emu, make_engine()) as user:
-        await onboard(user)
-        await user.send_command("/casus")
-        overview = await reply(user)
-        await user.press(button(overview, "Nieuwe casus"), overview)
-        question = await reply(user)
-        assert question.text and "eerste dag" in question.text
-        await user.press(button(question, "Vandaag"), question)
-        picture, created = await user.wait_for_messages(2)
+async def test_a_case_is_registered_by_presses_and_shown_with_its_timeline(start_bot, make_engine, steps) -> None:
+    async with start_bot(make_engine()) as user:
+        await steps.onboard(user)
+        _, picture, created = await steps.new_case_today(user)
         assert picture.has_photo and picture.caption and picture.caption.startswith("Termijnen casus ")
         code = picture.caption.removeprefix("Termijnen casus ")
         assert created.text and f"Casus <b>{code}</b> is aangemaakt" in created.text
         # Switched off from the case itself; the keyboard then offers to switch it on again.
-        await user.press(button(created, "Herinneringen uit"), created)
+        await user.press(created.button("Herinneringen uit"), created)
         _, shown = await user.wait_for_messages(2)
         assert shown.text and "Herinneringen: uit" in shown.text
         assert "Herinneringen aan" in [label for label, _ in shown.buttons]
 
 
-async def test_commands_in_a_group_for_another_bot_are_ignored(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
+async def test_commands_in_a_group_for_another_bot_are_ignored(emu: Emulator, start_bot, make_engine, steps) -> None:
     token = emu.new_token()
-    async with running(emu, make_engine(), token) as user:
+    async with start_bot(make_engine(), token) as user:
         group = emu.client(token, chat_id=-100_501)
         await group.send_command("/help@some_other_bot")
-        await group.send_command(f"/help@test_{token.split(':')[0]}_bot")
+        asked = await group.send_command(f"/help@test_{token.split(':')[0]}_bot")
         (help_message,) = await group.wait_for_messages(1)
         assert help_message.text and "Wat kan ik?" in help_message.text
+        # The answer quotes the question, so the group sees which one it answers.
+        (sent,) = await group.calls("sendMessage")
+        assert sent.params["reply_parameters"]["message_id"] == asked
         assert await group.updates_for_user(wait=0.3) == []  # nothing for the other bot's command
         # An argument on the next line, as a phone's keyboard may put it.
-        await onboard(user)
+        await steps.onboard(user)
         await user.send_command("/opschaling\nRijswijk")
-        shown = await reply(user)
+        shown = await user.reply()
         assert shown.text and "ken ik niet" not in shown.text and "Rijswijk" in shown.text
 
 
-async def test_a_walk_through_edits_its_message_and_answers_stay(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
-    async with running(emu, make_engine()) as user:
-        await onboard(user)
-        await user.send_command("/route")
-        routes = await reply(user)
-        await user.press(button(routes, "Testroute"), routes)
-        question = await reply(user)
+async def test_a_walk_through_edits_its_message_and_answers_stay(start_bot, make_engine, steps) -> None:
+    async with start_bot(make_engine()) as user:
+        await steps.onboard(user)
+        routes, question = await steps.open_route(user)
         assert question.edited and question.message_id == routes.message_id
-        await user.press(button(question, "Nee"), question)
-        end = await reply(user)
+        await user.press(question.button("Nee"), question)
+        end = await user.reply()
         assert end.edited and end.message_id == routes.message_id
         assert end.text and "Niet ingeschreven" in end.text
         # "Menu" under the outcome: a new message, the outcome stays readable in the chat.
-        await user.press(button(end, "Menu"), end)
-        menu = await reply(user)
+        await user.press(end.button("Menu"), end)
+        menu = await user.reply()
         assert not menu.edited and menu.message_id != end.message_id
         kept = [m for m in await user.bot_messages() if m.message_id == end.message_id]
         assert kept[0].text and "Niet ingeschreven" in kept[0].text
 
 
-async def test_inline_query_returns_articles_with_source(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
-    async with running(emu, make_engine()) as user:
+async def test_inline_query_returns_articles_with_source(start_bot, make_engine) -> None:
+    async with start_bot(make_engine()) as user:
         results = await user.inline_answer(await user.inline_query("zorgwekkend ziekteverzuim jgz"))
         assert results and results[0]["type"] == "article"
         assert "Testroutebook" in results[0]["description"]
         assert "JGZ" in results[0]["input_message_content"]["message_text"]
 
 
-async def test_restart_in_the_middle_of_a_walk_through(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
+async def test_restart_in_the_middle_of_a_walk_through(emu: Emulator, start_bot, make_engine, steps) -> None:
     token = emu.new_token()
-    async with running(emu, make_engine(), token) as user:
-        await onboard(user)
-        await user.send_command("/route")
-        routes = await reply(user)
-        await user.press(button(routes, "Testroute"), routes)
-        question = await reply(user)
+    async with start_bot(make_engine(), token) as user:
+        await steps.onboard(user)
+        _, question = await steps.open_route(user)
     # The user answers while the bot is down; a new process (new engine and application on the
     # same database) must still get that press: pending updates are not dropped at start.
-    await user.press(button(question, "Ja"), question)
-    async with running(emu, make_engine(), token):
-        end = await reply(user)
+    await user.press(question.button("Ja"), question)
+    async with start_bot(make_engine(), token):
+        end = await user.reply()
         assert end.text and "Ingeschreven" in end.text
 
 
-async def test_webhook_mode_checks_secret_and_serves_health(emu: Emulator, make_engine) -> None:  # type: ignore[no-untyped-def]
+async def test_webhook_mode_checks_secret_and_serves_health(emu: Emulator, make_engine) -> None:
     import asyncio
-    import socket
     import time
 
     import httpx
@@ -224,9 +148,7 @@ async def test_webhook_mode_checks_secret_and_serves_health(emu: Emulator, make_
 
     token = emu.new_token()
     app = build_application(make_engine(), token, api_url=emu.base_url)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     stop = asyncio.Event()
     server = asyncio.create_task(
         serve_webhook(
@@ -269,8 +191,26 @@ async def test_webhook_mode_checks_secret_and_serves_health(emu: Emulator, make_
                 f"{base}/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
             )
             assert right.status_code == 200
-        welcome = await reply(user)
+        welcome = await user.reply()
         assert welcome.text and "Wat is je rol?" in welcome.text
     finally:
         stop.set()
         await server
+
+
+async def test_a_deep_link_takes_a_new_user_through_onboarding_to_its_walk_through(start_bot, make_engine) -> None:
+    async with start_bot(make_engine()) as user:
+        await user.send_command("/start route-testflow")  # t.me/<bot>?start=route-testflow
+        role = await user.reply()
+        assert role.text and "Wat is je rol?" in role.text
+        await user.press(role.button("Mentor of leerkracht"), role)
+        gemeente = await user.reply()
+        await user.press(gemeente.button("Den Haag"), gemeente)
+        done, step = sorted(await user.wait_for_messages(2), key=lambda m: m.message_id)
+        assert done.text and "Den Haag (VO)" in done.text
+        assert step.text and "Is de leerling ingeschreven?" in step.text and not step.edited
+        # A user with a profile lands at once.
+        await user.send_command("/start opschaling-den-haag")
+        picture, table = await user.wait_for_messages(2)
+        assert picture.has_photo and picture.caption == "Opschaling Den Haag (VO)"
+        assert table.text and "Intercollegiale afstemming" in table.text

@@ -4,11 +4,11 @@ local Telegram Bot API emulator, driven by the emulator's user-side Client."""
 from __future__ import annotations
 
 import html
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from emulator import AnyApplication, Client, Emulator, polling, unavailable_reason
+from emulator import AnyApplication, Client, Emulator, polling
 from telegram import (
     BotCommand,
     InlineKeyboardButton,
@@ -28,10 +28,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-
-_reason = unavailable_reason()
-if _reason:
-    pytest.skip(f"Telegram emulator not available: {_reason}", allow_module_level=True)
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -93,11 +89,7 @@ def build_bot(emu: Emulator, token: str) -> AnyApplication:
     return app
 
 
-# -- fixtures: one emulator for the module, a fresh token (so fresh state) per test ------------
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
+# -- fixtures: the shared emulator (conftest.py), a fresh token (so fresh state) per test ------
 
 
 @pytest.fixture

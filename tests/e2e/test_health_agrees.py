@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,19 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from emulator import Emulator, unavailable_reason
-
-_reason = unavailable_reason()
-if _reason:
-    pytest.skip(f"Telegram emulator not available: {_reason}", allow_module_level=True)
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from emulator import ROOT, free_port
 
 
 def health(env: dict[str, str]) -> tuple[int, dict[str, Any]]:
@@ -48,37 +34,29 @@ async def wait_healthy(env: dict[str, str], process: subprocess.Popen[str]) -> d
 
 
 @pytest.mark.parametrize("mode", ["webhook", "polling"])
-async def test_health_command_and_endpoint_agree(tmp_path: Path, mode: str) -> None:
-    with Emulator() as emu:
-        port = free_port()
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": emu.new_token(),
-            "TELEGRAM_API_URL": emu.base_url,
-            "WEBHOOK_URL": "https://bot.example.org",
-            "WEBHOOK_SECRET": "health_test",
-            "ROUTEBOEK_DATA_DIR": str(tmp_path),
-        }
-        args = ["run", "--webhook", "--port", str(port)] if mode == "webhook" else ["run"]
-        process = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env,
-                                   stderr=subprocess.PIPE, text=True)
-        try:
-            command = await wait_healthy(env, process)
-            assert command["mode"] == mode and command["schema_version"].startswith("m0")
-            assert command["content_version"] and command["version"]
-            assert command["last_api_ok_age"] is not None  # getMe answered at start
-            if mode == "webhook":
-                async with httpx.AsyncClient(trust_env=False) as http:
-                    endpoint = (await http.get(f"http://127.0.0.1:{port}/healthz")).json()
-                ages = ("heartbeat_age", "last_api_ok_age")
-                assert {k: v for k, v in endpoint.items() if k not in ages} == {
-                    k: v for k, v in command.items() if k not in ages
-                }
-                for key in ages:
-                    assert abs(endpoint[key] - command[key]) < 30
-        finally:
-            process.send_signal(signal.SIGTERM)
-            _, stderr = process.communicate(timeout=60)
-        assert process.returncode == 0, stderr
-        code, after = health(env)
-        assert code == 1 and "not running" in after["problems"][0]
+async def test_health_command_and_endpoint_agree(emu, bot_env, tmp_path: Path, mode: str) -> None:
+    port = free_port()
+    env = bot_env(emu.new_token(), tmp_path, WEBHOOK_URL="https://bot.example.org", WEBHOOK_SECRET="health_test")
+    args = ["run", "--webhook", "--port", str(port)] if mode == "webhook" else ["run"]
+    process = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        command = await wait_healthy(env, process)
+        assert command["mode"] == mode and command["schema_version"].startswith("m0")
+        assert command["content_version"] and command["version"]
+        assert command["last_api_ok_age"] is not None  # getMe answered at start
+        if mode == "webhook":
+            async with httpx.AsyncClient(trust_env=False) as http:
+                endpoint = (await http.get(f"http://127.0.0.1:{port}/healthz")).json()
+            ages = ("heartbeat_age", "last_api_ok_age")
+            assert {k: v for k, v in endpoint.items() if k not in ages} == {
+                k: v for k, v in command.items() if k not in ages
+            }
+            for key in ages:
+                assert abs(endpoint[key] - command[key]) < 30
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    code, after = health(env)
+    assert code == 1 and "not running" in after["problems"][0]

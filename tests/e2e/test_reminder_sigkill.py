@@ -12,30 +12,23 @@ would be by the OOM killer or a power cut of its container, and restarted on the
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 import pytest
-from emulator import Call, Client, Emulator, unavailable_reason
+from emulator import ROOT, Call, Client, Emulator
 
 from bot.cases import CaseDesk
 from bot.content import load_content
 from bot.engine import LOCAL_TIME
 from bot.storage import Prefs, Profile, Store
-
-_reason = unavailable_reason()
-if _reason:
-    pytest.skip(f"Telegram emulator not available: {_reason}", allow_module_level=True)
-
-ROOT = Path(__file__).resolve().parents[2]
 
 # A Monday morning: reminders only go out on weekdays in working hours, so the bot's clock is
 # fixed (ROUTEBOEK_CLOCK) and the test does not depend on when CI runs.
@@ -82,15 +75,8 @@ def key(call: Call) -> str:
 class Bot:
     """`routeboek run` as a child process on one data folder, started and killed at will."""
 
-    def __init__(self, emu: Emulator, token: str, data: Path, log: Path) -> None:
-        self.env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": token,
-            "TELEGRAM_API_URL": emu.base_url,
-            "ROUTEBOEK_DATA_DIR": str(data),
-            "ROUTEBOEK_CLOCK": NOW.isoformat(),
-            "ROUTEBOEK_REMINDER_INTERVAL": "0.5",
-        }
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = env
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
         self._log_file: IO[bytes] | None = None
@@ -129,12 +115,6 @@ class Bot:
         return code
 
 
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
-
-
 async def wait_until(
     what: str, condition: Callable[[], Awaitable[bool]], bot: Bot, log: Path, timeout: float = WAIT
 ) -> None:
@@ -149,7 +129,7 @@ async def wait_until(
 
 
 async def test_sigkill_in_a_reminder_burst_loses_none_and_doubles_at_most_the_one_in_flight(
-    emu: Emulator, tmp_path: Path
+    emu: Emulator, bot_env, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
     chats = prepare(data)
@@ -157,7 +137,7 @@ async def test_sigkill_in_a_reminder_burst_loses_none_and_doubles_at_most_the_on
     token = emu.new_token()
     observer: Client = emu.client(token)  # reads the bot's calls for the token, all chats
     log = tmp_path / "bot.log"
-    bot = Bot(emu, token, data, log)
+    bot = Bot(bot_env(token, data, ROUTEBOEK_CLOCK=NOW.isoformat(), ROUTEBOEK_REMINDER_INTERVAL="0.5"), log)
     delivered: list[str] = []  # reminders in the order the emulator received them
 
     async def deliveries() -> list[str]:

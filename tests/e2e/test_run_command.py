@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import io
-import os
 import re
 import signal
 import subprocess
@@ -13,29 +12,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-from emulator import BotMessage, Emulator, unavailable_reason
+from emulator import ROOT, BotMessage, Emulator
 
 from bot.console import run_console
 from bot.content import load_content
 from bot.engine import Engine, Event, Reply
 from bot.storage import Store
 
-_reason = unavailable_reason()
-if _reason:
-    pytest.skip(f"Telegram emulator not available: {_reason}", allow_module_level=True)
-
-ROOT = Path(__file__).resolve().parents[2]
-
 # Onboarding by presses (role 2, gemeente 3, sector 2 = VO), a question, a walk-through, the
 # escalation table (a picture on Telegram), help.
 SCRIPT = ["/start", "2", "3", "2", "leerling al 2 weken ziek, wat nu?", "/route", "1", "1", "/opschaling", "/help"]
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as emulator:
-        yield emulator
 
 
 class RecordingEngine:
@@ -68,16 +54,11 @@ def as_console(message: BotMessage) -> str:
     return "\n".join([text] + [f"[{i}] {label}" for i, (label, _) in enumerate(message.buttons, 1)]) + "\n\n"
 
 
-async def test_routeboek_run_serves_a_user_as_the_console_does(emu: Emulator, tmp_path: Path) -> None:
+async def test_routeboek_run_serves_a_user_as_the_console_does(emu: Emulator, bot_env, tmp_path: Path) -> None:
     expected, steps = console_transcript(tmp_path)
     assert len(steps) == len(SCRIPT)
     token = emu.new_token()
-    env: dict[str, Any] = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": token,
-        "TELEGRAM_API_URL": emu.base_url,
-        "ROUTEBOEK_DATA_DIR": str(tmp_path / "telegram"),
-    }
+    env = bot_env(token, tmp_path / "telegram")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
     )
