@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from bot.actions import CaseAction, Cases, PushSetting, button
 from bot.knowledge import FixedDateView, Knowledge
 from bot.reminders import WORKING_HOURS, taken_index
-from bot.replies import Button, Reply, bold, nl_date, rows
+from bot.replies import Button, Reply, bold, nl_date, rows, source_line
 from bot.storage import Case, Store
 from bot.timeline import Timeline, TimelineStep, beyond_calendar, deadline, deadline_holiday, marked_date
 
@@ -137,7 +137,7 @@ class PushRun:
             "",
             fixed.text,
             "",
-            f"{bold('Bron:')} {self.kb.document_label(view.document.key)}, {fixed.source.section}",
+            source_line(self.kb.document_label(view.document.key), fixed.source.section),
         ]
         return Reply("\n".join(lines), [[button("Vaste data: geen herinnering meer", PushSetting("fx", False))]])
 
