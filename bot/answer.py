@@ -179,11 +179,7 @@ def units(text: str) -> list[Unit]:
 
 
 def _pick(
-    pool: list[Unit],
-    room: int,
-    relevance: Scores | None,
-    said: Sequence[str] = (),
-    passage: int | None = None,
+    pool: list[Unit], room: int, relevance: Scores | None, said: Sequence[str] = (), passage: int | None = None
 ) -> str:
     """The units that answer most of the question within room, in the passage's own order.
 

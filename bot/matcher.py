@@ -143,7 +143,8 @@ class Matcher:
             for v in self.sections
         ]
 
-        field_words = [{f: words(t) for f, t in self._fields(view).items()} for view in self.sections]
+        field_texts = [self._fields(view) for view in self.sections]
+        field_words = [{f: words(t) for f, t in texts.items()} for texts in field_texts]
         vocabulary = {w for fields in field_words for ws in fields.values() for w in ws}
         self.vocabulary = frozenset(vocabulary)
         self._stem_words: dict[str, list[str]] = defaultdict(list)
@@ -171,7 +172,7 @@ class Matcher:
             self._expansion_targets[phrase] = [
                 tuple(t for t in o if t not in _STOP_STEMS) for o, _w in others
             ]
-        self.name_stems = self._names(view for view in self.sections)
+        self.name_stems = self._names(field_texts)
         self._place_words = {
             w
             for g in kb.regions
@@ -217,16 +218,15 @@ class Matcher:
         )
 
     # --- index construction -----------------------------------------------------------
-    @classmethod
-    def _names(cls, views: Iterable[SectionView]) -> frozenset[str]:
+    @staticmethod
+    def _names(field_texts: Iterable[dict[str, str]]) -> frozenset[str]:
         """Stems of the words the routeboeken only ever write with a capital ("Somtoday",
         "Edith Stein"): names of schools, products and organisations. A name says which thing a
         question is about, not that the routeboeken say anything about what it asks of it.
         Acronyms (JES, MWTA) are the field's own terms, not names."""
         capital: set[str] = set()
         lower: set[str] = set()
-        for view in views:
-            fields = cls._fields(view)
+        for fields in field_texts:
             # Keywords and questions are typed in lower case; a sentence's first word is
             # capitalised whatever it is.
             for text in (fields["title"], fields["body"]):
