@@ -96,8 +96,8 @@ class Answer:
         scale = 1.0
         while True:  # shrink the fixed slots until the passage's sentences keep some room
             fixed = {
-                i: _fit(text.strip(), int(cap * scale))
-                for i, (_l, text, cap) in enumerate(slots)
+                i: _clauses(text.strip(), int(cap * scale), relevance if label != "Nu geldt:" else None)
+                for i, (label, text, cap) in enumerate(slots)
                 if text != "\0"
             }
             used = sum(len(t) + len(slots[i][0]) + 2 for i, t in fixed.items() if t)
@@ -382,6 +382,20 @@ def sentences(text: str) -> list[str]:
         elif piece.strip():
             out.append(piece.strip())
     return out
+
+
+def _clauses(text: str, room: int, relevance: Scores | None) -> str:
+    """A field that does not fit, as its clauses that answer the question best.
+
+    Per-gemeente notes list their steps as clauses ("stap 1 ...; stap 2 ...; stap 3 aanmelding
+    door ... bij regisseur sociaal domein"): cutting at the room keeps the first steps and loses
+    the one asked about.
+    """
+    parts = [p.strip() for p in text.split(";") if p.strip()]
+    if len(text) <= room or relevance is None or len(parts) < 2:
+        return _fit(text, room)
+    picked = _pick([Unit(p) for p in parts], room, relevance)
+    return picked if picked else _fit(text, room)
 
 
 def _heading(title: str) -> str:

@@ -601,3 +601,23 @@ def test_an_item_that_only_completes_its_lead_in_never_stands_alone() -> None:
     card = _card_of(text, relevance)
     if "negen keer te laat komen" in card:
         assert "als er sprake is van" in card, card
+
+
+def test_a_long_gemeente_note_keeps_the_clause_the_question_asks_about() -> None:
+    # A per-gemeente note lists its steps as clauses; cutting it at its room kept the first
+    # steps and lost the one asked about, with a word cut in half.
+    steps = "; ".join(f"stap {n} overleg met het team en de manager van de school ({n * 4} weken)" for n in (1, 2))
+    note = f"{steps}; stap 3 aanmelding bij de regisseur sociaal domein, deelnemers jeugdhulp (11 weken)"
+    answer = Answer(
+        section_id="x",
+        title="Opschalingsroute",
+        text="De opschaling gaat stapsgewijs.",
+        gemeente_notes=[("Den Haag", note)],
+        responsible="Het JES",
+        source="Bron X",
+        short_source="X (2025)",
+    )
+    card = answer.short(lambda s: {"regisseur": 5.0} if "regisseur" in s else {})
+    line = next(x for x in card.splitlines() if x.startswith("In Den Haag:"))
+    assert "stap 3 aanmelding bij de regisseur sociaal domein, deelnemers jeugdhulp (11 weken)" in line, card
+    assert not line.endswith("..."), card
