@@ -502,7 +502,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     from bot.content import content_dir
     from bot.draft import DraftContext, held_title_match, write_draft
     from bot.headings import scan_headings
-    from bot.importing import ImportRefused, prepare_out, read_held
+    from bot.importing import (
+        ImportRefused,
+        draft_region,
+        named_gemeente,
+        prepare_out,
+        read_held,
+        write_draft_region,
+    )
     from bot.sourcetext import SourceError, read_source
 
     source = _read_input(lambda: read_source(args.source), SourceError)
@@ -528,7 +535,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     region = args.region or (held.regions_of.get(supersedes) if supersedes else None)
     if region is None and args.key.split("-")[0] in held.regions:
         region = args.key.split("-")[0]
+    if region is None:
+        named = named_gemeente(source.text)
+        region = next((rid for rid, (names, _) in held.regions.items() if named in names), None)
     gemeenten, sectors = held.regions.get(region, ([], [])) if region else ([], [])
+    # No region known: a draft one in the folder's regions.yaml, so the draft loads with
+    # --allow-draft and `routeboek check` lists the region's fields as work to do.
+    made = draft_region(args.key, source.text, held) if region is None else None
+    if made is not None:
+        regions_file = write_draft_region(out, made, args.key, [])
+        region, gemeenten = made.id, [made.gemeente]
     context = DraftContext(args.key, region, list(gemeenten), list(sectors), supersedes)
     target.write_text(write_draft(source, scan, context), encoding="utf-8")
     from bot.drafts import draft_markers
@@ -541,8 +557,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if supersedes:
         print(f"  Nieuwe versie van '{supersedes}': het concept vervangt dat document (supersedes).")
-    if region is None:
-        print("  Geen regio gevonden: zet de regio en haar gemeenten in knowledge/regions.yaml en geef --region.")
+    if made is not None:
+        print(
+            f"  Geen regio gevonden: een concept-regio '{made.id}' met gemeente '{made.gemeente}' staat nu in "
+            f"{regions_file} (# DRAFT:). Vul haar in, of zet de regio daar zelf en geef --region."
+        )
     print(f"Verder: routeboek check --content {out}; routeboek coverage --content {out} --document {args.key} {args.source}")
     return 0
 

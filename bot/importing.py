@@ -7,11 +7,15 @@ it, so the folder can at once be checked, measured and tried with `--content DIR
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content import REGIONS_FILE, SHARED_FILES, shipped_content_dir
+from bot.drafts import MARKER
+from bot.schema import slugify
 from bot.yamlload import YamlError, load_yaml_file
 
 
@@ -73,3 +77,61 @@ def prepare_out(base: Path, out: Path, key: str) -> Path:
                 shutil.copytree(base / folder, out / folder)
         (out / "knowledge").mkdir(exist_ok=True)
     return target
+
+
+_GEMEENTE = re.compile(r"\b[Gg]emeente\s+((?:'s-)?[A-Z][\w'-]+(?:\s+(?:aan|op|en)\s+[A-Z][\w'-]+)?)")
+
+
+def named_gemeente(text: str) -> str | None:
+    """The gemeente the document names most often ("in de gemeente Apeldoorn"): the best guess
+    of whose document it is when the maintainer gave no region. A guess, marked as one."""
+    counts: dict[str, int] = {}
+    for match in _GEMEENTE.finditer(text):
+        counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+    return max(counts, key=lambda name: counts[name]) if counts else None
+
+
+@dataclass
+class DraftRegion:
+    """A region entry `routeboek import` writes when no region is known, so the draft loads
+    (and can be tried with --allow-draft) before the maintainer has written the real one."""
+
+    id: str
+    gemeente: str
+    found_in_text: bool
+
+
+def draft_region(key: str, text: str, held: Held) -> DraftRegion:
+    """A region id and gemeente that collide with nothing held: the gemeente the document
+    names, or the key itself as a plain placeholder."""
+    named = named_gemeente(text)
+    taken = {name for names, _ in held.regions.values() for name in names}
+    found = named is not None and named not in taken
+    gemeente = named if found and named else key
+    base = slugify(gemeente) or slugify(key)
+    region_id, n = base, 2
+    while region_id in held.regions:
+        region_id, n = f"{base}-{n}", n + 1
+    return DraftRegion(region_id, gemeente, found)
+
+
+def write_draft_region(out: Path, region: DraftRegion, key: str, sectors: list[str]) -> Path:
+    """Append the draft region to DIR/knowledge/regions.yaml, each field marked `# DRAFT:` so
+    `routeboek check` lists it. Appended as text, so the maintainer's comments stay."""
+    path = out / "knowledge" / REGIONS_FILE
+    old = path.read_text(encoding="utf-8") if path.exists() else "regions:\n"
+    items = re.search(r"^regions:\s*\n(?:\s*#.*\n|\s*\n)*([ \t]*)- ", old, re.M)
+    pad = items.group(1) if items else "  "
+    where = "genoemd in de bron, controleer" if region.found_in_text else "niet gevonden in de bron: vul de echte naam in"
+    block = [
+        f"{pad}# Concept-regio van `routeboek import` voor {key}: vul haar in en haal de DRAFT-opmerkingen weg.",
+        f"{pad}- id: {region.id}  # {MARKER} id van de regio, zo ook in document.region van {key}.yaml",
+        f"{pad}  name: {json.dumps(region.gemeente, ensure_ascii=False)}  # {MARKER} naam van de regio",
+        f"{pad}  sectors: [{', '.join(sectors or ['po', 'vo'])}]  # {MARKER} po, vo of beide",
+        f"{pad}  # {MARKER} calendar: de schoolvakanties van de regio (een id uit knowledge/calendars.yaml)",
+        f"{pad}  gemeenten:  # {MARKER} elke gemeente van de regio, met de schrijfwijzen die gebruikers typen (aliases)",
+        f"{pad}    - name: {json.dumps(region.gemeente, ensure_ascii=False)}  # {MARKER} gemeente: {where}",
+    ]
+    text = old if old.endswith("\n") else old + "\n"
+    path.write_text(text + "\n".join(block) + "\n", encoding="utf-8")
+    return path

@@ -106,6 +106,49 @@ def test_chat_serves_a_draft_only_with_allow_draft(tmp_path: Path) -> None:
     assert run.returncode == 2 and "BotFather" in run.stderr and "unrecognized" not in run.stderr
 
 
+def test_a_draft_without_a_known_region_loads_and_answers_with_allow_draft(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14's defect: a text whose region the import cannot work out was drafted with
+    `gemeenten: []`, which loaded nowhere, not even with --allow-draft."""
+    source = tmp_path / "protocol.txt"
+    # A region the shipped content does not know: the Apeldoorn protocol, renamed.
+    source.write_text(APELDOORN.read_text(encoding="utf-8").replace("Apeldoorn", "Voorbeeldstad"), encoding="utf-8")
+    out, data = imported(tmp_path, source, "voorbeeld-2026")
+    assert "concept-regio" in capsys.readouterr().out
+    assert data["document"]["gemeenten"] == ["Voorbeeldstad"]  # the gemeente the text names
+    # Every open place, in the draft and in the region written for it, is a draft line; nothing else fails.
+    assert main(["check", "--content", str(out)]) == 1
+    problems = capsys.readouterr().out.splitlines()
+    assert problems and all(DRAFT_LINE.match(p) for p in problems), [p for p in problems if not DRAFT_LINE.match(p)][:3]
+    regions = (out / "knowledge" / "regions.yaml").read_text(encoding="utf-8")
+    assert sum(p.startswith("knowledge/regions.yaml:") for p in problems) == regions.count("# DRAFT:") >= 3
+    with pytest.raises(ContentError):
+        load_content(out)
+    # With drafts allowed it loads, and a user of that gemeente gets answers from the draft.
+    kb = load_content(out, allow_draft=True)
+    gemeente = kb.resolve_gemeente("Voorbeeldstad")
+    assert gemeente == "Voorbeeldstad"
+    from bot.decision import Decider
+
+    decision = Decider(kb).decide("wat doet de actietafel", gemeente, "po")
+    assert decision.hits and decision.hits[0].view.section.source.document == "voorbeeld-2026"
+    env = {**os.environ, "ROUTEBOEK_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    chat = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--content", str(out), "--allow-draft"],
+        input="/start\n", capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert chat.returncode == 0 and "Wat is je rol?" in chat.stdout, chat.stderr
+
+
+def test_a_text_naming_a_held_gemeente_joins_its_region(tmp_path: Path) -> None:
+    """Without --region, the gemeente the document names most often picks a held region."""
+    _, data = imported(tmp_path, APELDOORN, "nieuw-protocol")
+    assert (data["document"]["region"], data["document"]["gemeenten"]) == ("apeldoorn", ["Apeldoorn"])
+    assert "Concept-regio" not in (tmp_path / "regio" / "knowledge" / "regions.yaml").read_text(encoding="utf-8")
+
+
 def test_import_refuses_an_existing_key_and_needs_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", str(APELDOORN), "--key", "apeldoorn", "--out", str(tmp_path / "x")]) == 2
     assert "bestaat al" in capsys.readouterr().err
