@@ -122,3 +122,31 @@ async def test_a_user_who_blocked_the_bot_is_marked_inactive_and_not_retried_unt
         messages = await user.wait_for_messages(3)  # the answer, the reminder, the digest
         assert engine.store.prefs("tg:1001").inactive is None
         assert any(m.text and "Herinnering casus K7MX" in m.text for m in messages)
+
+
+async def test_morgen_weer_brings_the_reminder_back_the_next_school_day_and_the_digest_turns_off(
+    start_bot, tmp_path: Path
+) -> None:
+    clock = Clock(2026, 11, 16, 9)  # a Monday: step 1's week reminder and the digest
+    engine = shipped(tmp_path / "db.sqlite", clock)
+    engine.store.save_profile(Profile("tg:1001", "ib", "Den Haag", "vo"))
+    engine.store.add_case("tg:1001", "K7MX", "Den Haag", "vo", "2026-10-26")
+    async with start_bot(engine) as user:
+        messages = await user.wait_for_messages(2)
+        reminder = next(m for m in messages if m.text and "Herinnering casus K7MX" in m.text)
+        digest = next(m for m in messages if m.text and "Weekoverzicht casussen, maandag 16-11-2026" in m.text)
+        await user.press(digest.button("Weekoverzicht uit"), digest)
+        off = await user.reply()
+        assert off.text and "geen weekoverzicht meer" in off.text
+        await user.press(reminder.button("Morgen weer"), reminder)
+        put_off = await user.reply()
+        assert put_off.text and "Op 17-11-2026 herinner ik je weer aan stap 1" in put_off.text
+        await some_runs()
+        assert await user.updates_for_user() == []  # not today
+        clock.set(2026, 11, 17, 9)
+        again = await user.reply()
+        assert again.text and "Je vroeg me om je hier nog eens aan te herinneren" in again.text
+        clock.set(2026, 11, 23, 9)  # the next Monday: no digest, it was turned off
+        await some_runs()
+        assert await user.updates_for_user() == []
+    assert not engine.store.prefs("tg:1001").digest
