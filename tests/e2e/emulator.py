@@ -344,6 +344,12 @@ class Client:
         )
         return str(result["id"])
 
+    async def block(self, blocked: bool = True) -> None:
+        """Block the bot, as a user can in Telegram: every send to this chat is answered 403
+        "Forbidden: bot was blocked by the user" until the user writes or presses again (or
+        ``block(False)``)."""
+        await self._post("/test/block", {"token": self.token, "chat_id": self.chat_id, "blocked": blocked})
+
     # -- what the bot did ----------------------------------------------------------------------
     async def bot_messages(self) -> list[BotMessage]:
         """Every message the bot sent to this chat, oldest first, in its current (edited) state."""

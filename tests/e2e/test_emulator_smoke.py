@@ -18,7 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, EndPointNotFound
+from telegram.error import BadRequest, EndPointNotFound, Forbidden
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -169,3 +169,14 @@ async def test_errors_are_answers_not_crashes(emu: Emulator, user: Client, bot: 
     await user.send_message("nog daar?")
     [reply] = await user.wait_for_messages()
     assert reply.text == "Echo: nog daar?"
+
+
+async def test_a_user_who_blocked_the_bot_is_refused_until_they_write(user: Client, bot: AnyApplication) -> None:
+    await user.block()
+    with pytest.raises(Forbidden, match="bot was blocked by the user"):
+        await bot.bot.send_message(user.chat_id, "hallo")
+    assert [c.params["text"] for c in await user.calls("sendMessage")] == ["hallo"]  # the attempt is seen
+    await bot.bot.send_message(user.chat_id + 1, "een ander")  # other chats are not blocked
+    await user.send_message("weer terug")  # writing again unblocks, as in Telegram
+    [reply] = await user.wait_for_messages()
+    assert reply.text == "Echo: weer terug"

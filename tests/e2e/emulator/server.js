@@ -15,7 +15,7 @@
  *
  * Bot side:   /bot<TOKEN>/<method> as Telegram serves it (PTB: base_url "http://host:port/bot").
  * User side:  POST /sendMessage, /sendCommand, /sendCallback (the package's client API, JSON).
- * Test side:  /test/calls, /test/botMessages, /test/inlineQuery (added here, see below).
+ * Test side:  /test/calls, /test/botMessages, /test/inlineQuery, /test/block (added here, see below).
  * getUpdates and /test/botMessages long-poll (`timeout` / `wait`), as Telegram and a user's app do.
  * All state is in memory and keyed by bot token: one token per test keeps tests apart.
  */
@@ -30,6 +30,7 @@ const calls = new Map(); // token -> [{method, params, time}]: every bot method 
 const commands = new Map(); // token -> Map(scope+language -> BotCommand[])
 const chats = new Map(); // token -> Map(chat id -> Chat as the user side sent it)
 const waiters = new Map(); // wait key -> Set of callbacks: requests held open (long polling)
+const blocked = new Map(); // token -> Set(chat id): users who blocked the bot (see /test/block)
 let nextFileId = 1;
 let nextInlineQueryId = 1;
 
@@ -207,8 +208,24 @@ function botRequests(app) {
         time: Date.now(),
       });
     }
+    if (SENDS.has(req.params.method) && isBlocked(req.params.token, req.body.chat_id)) {
+      fail(res, 403, 'Forbidden: bot was blocked by the user'); // recorded above: tests see the attempt
+      return;
+    }
     next();
   });
+}
+
+// A user who blocked the bot: Telegram refuses every message to their chat with 403 until they
+// write to the bot again (writing, or pressing Start, unblocks it).
+const SENDS = new Set([
+  'sendMessage', 'sendPhoto', 'sendDocument', 'sendChatAction', 'editMessageText', 'editMessageReplyMarkup',
+]);
+const isBlocked = (token, chatId) => chatId !== undefined && (blocked.get(token) || new Set()).has(String(chatId));
+function setBlocked(token, chatId, on) {
+  const set = perToken(blocked, token, () => new Set());
+  if (on) set.add(String(chatId));
+  else set.delete(String(chatId));
 }
 
 // Register `handler(req, res, server, token)` for one bot method.
@@ -373,7 +390,10 @@ function unknownBotMethod(app) {
 // User side. The package's handlers do not await their promise: a request without botToken
 // rejected unhandled and killed node. These answer 400 instead, and complete what PTB needs.
 function rememberChat(token, chat) {
-  if (chat && chat.id !== undefined) perToken(chats, token, () => new Map()).set(String(chat.id), chat);
+  if (chat && chat.id !== undefined) {
+    perToken(chats, token, () => new Map()).set(String(chat.id), chat);
+    setBlocked(token, chat.id, false); // writing to a bot one blocked unblocks it, as in Telegram
+  }
 }
 
 function userRoutes(app, server) {
@@ -417,6 +437,7 @@ function userRoutes(app, server) {
       fail(res, 400, 'Bad Request: a callback needs `from`, `data` and a bot message (message_id, chat, date)');
       return;
     }
+    setBlocked(botToken, message.chat.id, false);
     try {
       await server.addUserCallback({ botToken, from, data, message, chat_instance: `chat-${message.chat.id}` });
       wake(updatesKey(botToken));
@@ -467,6 +488,17 @@ function testRoutes(app, server) {
       reply_markup: u.message.reply_markup,
       edited: Boolean(u.editDate),
     })));
+  });
+
+  // {token, chat_id, blocked?}: the user of chat_id blocks the bot (blocked: false lifts it). Until
+  // they write again, every send to that chat answers 403 "Forbidden: bot was blocked by the user".
+  app.post('/test/block', (req, res) => {
+    if (req.body.chat_id === undefined) {
+      fail(res, 400, 'Bad Request: chat_id is required');
+      return;
+    }
+    setBlocked(tokenOf(req), req.body.chat_id, req.body.blocked !== false);
+    ok(res, true);
   });
 
   // {token, from, query, offset?, chat_type?}: an inline query for the bot; answers the id the
