@@ -178,10 +178,10 @@ def timed(engine: Engine) -> list[float]:
     times: list[float] = []
     handle: Callable[..., Any] = engine.handle
 
-    def timed_handle(user: str, event: Any) -> Any:
+    def timed_handle(*args: Any) -> Any:
         started = time.perf_counter()
         try:
-            return handle(user, event)
+            return handle(*args)
         finally:
             times.append((time.perf_counter() - started) * 1000)
 
