@@ -42,14 +42,14 @@ def main() -> int:
     )
     for run in ("first run (timelines computed)", "next run (timelines cached)"):
         started = time.perf_counter()
-        due = engine.due_reminders()
+        due = engine.outbox.due_reminders()
         print(f"{run}: {1000 * (time.perf_counter() - started):.0f} ms, {len(due)} reminders due")
     started = time.perf_counter()
     for reminder in due:
-        engine.reminder_delivered(reminder)
+        engine.outbox.reminder_delivered(reminder)
     print(f"marking {len(due)} reminders sent: {1000 * (time.perf_counter() - started):.0f} ms")
     started = time.perf_counter()
-    due = engine.due_reminders()
+    due = engine.outbox.due_reminders()
     print(f"run after that (the usual case): {1000 * (time.perf_counter() - started):.0f} ms, {len(due)} due")
     return 0
 

@@ -178,10 +178,10 @@ def timed(engine: Engine) -> list[float]:
     times: list[float] = []
     handle: Callable[..., Any] = engine.handle
 
-    def timed_handle(user: str, event: Any) -> Any:
+    def timed_handle(*args: Any) -> Any:
         started = time.perf_counter()
         try:
-            return handle(user, event)
+            return handle(*args)
         finally:
             times.append((time.perf_counter() - started) * 1000)
 
@@ -210,10 +210,15 @@ async def main_async(user_counts: list[int], per_user: int) -> None:
             ]
             print(f"{users} users:")
             token = emu.new_token()
-            print((await measure(echo_bot(emu, token), emu, token, questions)).report("echo bot (baseline)"))
+            base = await measure(echo_bot(emu, token), emu, token, questions)
+            print(base.report("echo bot (baseline)"))
             token = emu.new_token()
             app = build_application(engine, token, api_url=emu.base_url, rate_limit=False, flood_limit=None)
-            print((await measure(app, emu, token, questions)).report("routeboek bot"))
+            bot = await measure(app, emu, token, questions)
+            print(bot.report("routeboek bot"))
+            throughput = (len(bot.latencies) / bot.elapsed) / (len(base.latencies) / base.elapsed)
+            p99 = pct(bot.latencies, 0.99) / pct(base.latencies, 0.99)
+            print(f"  against the echo bot: throughput {throughput:.2f}x (target >= 0.8x), p99 {p99:.2f}x (target <= 1.5x)")
     print(f"engine time per question: p50 {pct(engine_ms, 0.5):.2f} ms, p99 {pct(engine_ms, 0.99):.2f} ms")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
 

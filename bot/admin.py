@@ -7,11 +7,13 @@ unknown command, and they are only in the admins' own command menu.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date
 
 from bot.broadcast import BroadcastDesk
 from bot.feedback import FeedbackDesk
+from bot.knowledge import Knowledge
 from bot.replies import Reply, bold
 from bot.stats import Stats
 
@@ -32,12 +34,14 @@ class AdminDesk:
         stats: Stats,
         feedback: FeedbackDesk,
         broadcasts: BroadcastDesk,
-        reload: Callable[[], tuple[list[str], str]],
+        source: tuple[str | os.PathLike[str] | None, bool],
+        use: Callable[[Knowledge], None],
     ) -> None:
         self.stats = stats
         self.feedback = feedback
         self.broadcasts = broadcasts
-        self._reload = reload
+        self._source = source  # the content folder and whether drafts may load, as at start
+        self._use = use  # what serves newly loaded content from the next event on
 
     def command(self, name: str, arg: str, today: date) -> list[Reply]:
         """One admin command; the engine already checked that the user is an admin."""
@@ -55,6 +59,18 @@ class AdminDesk:
         """/help for an admin: the admin commands too, as only admins see them."""
         lines = ["", bold("Beheer (alleen voor jou zichtbaar):"), *[f"/{name} – {desc}" for name, desc in ADMIN_COMMANDS]]
         return Reply(reply.text + "\n" + "\n".join(lines), reply.buttons)
+
+    def _reload(self) -> tuple[list[str], str]:
+        """The problems (path:line lines, old content kept) or a summary of the new content."""
+        from bot.content import ContentError, load_content
+
+        content, allow_draft = self._source
+        try:
+            kb = load_content(content, allow_draft=allow_draft)
+        except ContentError as exc:
+            return [str(problem) for problem in exc.problems], ""
+        self._use(kb)
+        return [], f"{len(kb.sections)} secties, {len(kb.flows)} routes, {len(kb.gemeenten)} gemeenten"
 
     def reload(self) -> Reply:
         """Load and validate the content folder again; on a problem the old content keeps

@@ -87,12 +87,12 @@ def _chat(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
             continue
         event = parse_line(line, buttons)  # the buttons the user saw when typing
         # No push messages on a console: due reminders come before the next answer.
-        for reminder in engine.due_reminders(CONSOLE_USER):
+        for reminder in engine.outbox.due_reminders(CONSOLE_USER):
             show(reminder.reply)
-            engine.reminder_delivered(reminder)
-        for push in engine.due_pushes(CONSOLE_USER):
+            engine.outbox.reminder_delivered(reminder)
+        for push in engine.outbox.due_pushes(CONSOLE_USER):
             show(push.reply)
-            engine.push_delivered(push)
+            engine.outbox.push_delivered(push)
         if event is None:
             stdout.write(f"Er is geen knop {line.strip()}. Kies een nummer uit de lijst.\n\n")
             stdout.flush()

@@ -46,30 +46,29 @@ from bot.actions import (
     decode,
 )
 from bot.admin import ADMIN_NAMES, AdminDesk
-from bot.answer import build_answer
 from bot.broadcast import BroadcastDesk
-from bot.cases import CaseDesk, Reminder
+from bot.cards import CardDesk
+from bot.cases import CaseDesk
 from bot.decision import Decider
-from bot.deeplinks import target as link_target
 from bot.escalation import EscalationDesk
 from bot.events import Command as Command
 from bot.events import Event as Event
 from bot.events import Press as Press
 from bot.events import TextIn as TextIn
-from bot.feedback import FeedbackDesk, vote_buttons
+from bot.feedback import FeedbackDesk
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.mydata import MyDataDesk
 from bot.navigation import COMMANDS as COMMANDS
-from bot.navigation import help_reply, in_place, menu, menu_buttons, related_buttons, stale
+from bot.navigation import help_reply, in_place, menu, menu_buttons, stale
 from bot.onboarding import ROLES as ROLES
 from bot.onboarding import OnboardingDesk
+from bot.outbox import Outbox
 from bot.privacy import personal_data_kinds, refusal
-from bot.pushes import Push
 from bot.reference import ReferenceDesk
 from bot.replies import LOCAL_TIME as LOCAL_TIME
 from bot.replies import Button as Button
-from bot.replies import InlineAnswer, bold, distinct_labels, nl_date
+from bot.replies import InlineAnswer, nl_date
 from bot.replies import Reply as Reply
 from bot.settings import current
 from bot.stats import Stats
@@ -92,8 +91,6 @@ SET_ASIDE_NOTICE = (
     "De beheerder van de bot kan ze terugzetten. Tot dan kun je met /start opnieuw beginnen."
 )
 
-
-
 class Engine:
     def __init__(
         self,
@@ -109,11 +106,10 @@ class Engine:
         self.clock = clock  # local time: deadlines and reminders are in Dutch days
         # User keys ("tg:<id>", the console user) who may use the admin desk.
         self.admins = admins
-        self._content, self._allow_draft = content, allow_draft  # what /reload loads again
         self.stats = Stats(store)
         self.feedback = FeedbackDesk(store, self.stats, lambda: current().routeboek_retain_feedback_days)
         self.broadcasts = BroadcastDesk(lambda: self.kb, store)
-        self.admin = AdminDesk(self.stats, self.feedback, self.broadcasts, self._reload)
+        self.admin = AdminDesk(self.stats, self.feedback, self.broadcasts, (content, allow_draft), self.use)
         self.use(kb, matcher)
 
     def use(self, kb: Knowledge, matcher: Matcher | None = None) -> None:
@@ -130,19 +126,10 @@ class Engine:
         self.mydata = MyDataDesk(kb, store)
         self.cases = CaseDesk(kb, store)
         self.escalation = EscalationDesk(kb, store)
+        self.cards = CardDesk(kb)
+        self.outbox = Outbox(self.cases, store, self.stats, self.clock)
         # Capitalised words the routeboeken use are organisations and places, not names.
         self._known_words = frozenset(self.matcher.vocabulary) | {w for g in kb.gemeenten for w in words(g)}
-
-    def _reload(self) -> tuple[list[str], str]:
-        """/reload: the problems (path:line lines, old content kept) or a summary of the new."""
-        from bot.content import ContentError, load_content
-
-        try:
-            kb = load_content(self._content, allow_draft=self._allow_draft)
-        except ContentError as exc:
-            return [str(problem) for problem in exc.problems], ""
-        self.use(kb)
-        return [], f"{len(kb.sections)} secties, {len(kb.flows)} routes, {len(kb.gemeenten)} gemeenten"
 
     def flush(self) -> None:
         """Write the in-memory counts to the database (every minute, and at shutdown), and let
@@ -187,27 +174,14 @@ class Engine:
             replies = self._press(user, profile, state, event.data)
         else:
             replies = self._text(user, profile, state, event.text)
-        return replies + self._opened_after_onboarding(user, state)
+        link = self.onboarding.opened(user, state)  # a deep link waiting for the onboarding
+        return replies + (self._dispatch(user, self.store.profile(user), state, link) if link else [])
 
     def _start(self, user: str, profile: Profile, state: Dialogue, payload: str) -> list[Reply]:
-        """/start, or a deep link (bot/deeplinks.py): its place opens at once for a finished
-        profile; a new user does the onboarding first and lands there after it."""
-        link = link_target(payload, self.kb)
-        if link is not None and profile.complete:
-            return self._dispatch(user, profile, state, link)
-        state.opens = payload if link is not None else None
-        return self.onboarding.start(user, profile, state)
-
-    def _opened_after_onboarding(self, user: str, state: Dialogue) -> list[Reply]:
-        """The place a deep link waits to open, once the onboarding has just finished."""
-        if state.opens is None or state.onboarding is not None:
-            return []
-        profile, link = self.store.profile(user), link_target(state.opens, self.kb)
-        if not profile.complete:
-            return []
-        state.opens = None
-        self.store.save_dialogue(user, state)
-        return self._dispatch(user, profile, state, link) if link is not None else []
+        """/start, or a deep link: its place opens at once for a finished profile; a new user
+        does the onboarding first and lands there after it (OnboardingDesk.link)."""
+        link = self.onboarding.link(profile, state, payload)
+        return self._dispatch(user, profile, state, link) if link else self.onboarding.start(user, profile, state)
 
     def private_press(self, data: str) -> bool:
         """Whether a button shows the user's own cases: an adapter keeps such presses out of
@@ -296,9 +270,9 @@ class Engine:
             case FlowStep():
                 return self.walkthrough.press(user, profile, state, action)
             case ShowSection(section_id):
-                return self._show_section(profile, section_id)
+                return self.cards.section(profile, section_id)
             case ShowCard(section_id):
-                return self._show_card(profile, section_id)
+                return self.cards.card(profile, section_id)
             case ShowTable() | ChooseTableGemeente():
                 return self.escalation.press(profile, action)
             case TimelineStart():
@@ -363,53 +337,13 @@ class Engine:
             self.stats.count("declined", profile.gemeente, today)
             self.feedback.remember(user, text, gemeente or profile.gemeente, None)
             return [Reply(decision.declined.message, self.feedback.offer())]
-        hits = decision.hits
         if decision.clarify is not None:
             self.stats.count("asked-back", profile.gemeente, today)
             self.feedback.remember(user, text, gemeente or profile.gemeente, None)
-            labels = distinct_labels([label for label, _ in decision.clarify.options])
-            options = [
-                [button(label, ShowCard(section_id))]
-                for label, (_, section_id) in zip(labels, decision.clarify.options, strict=True)
-            ]
-            return [Reply(decision.clarify.question, options)]
-        best = hits[0]
+            return [self.cards.ask_back(decision)]
         self.stats.count("answered", profile.gemeente, today)
-        self.feedback.remember(user, text, gemeente or profile.gemeente, best.view.id)
-        answer = build_answer(self.kb, best.view, gemeente)
-        text_out = answer.card(bold, self.decider.relevance(decision))
-        if gemeente and gemeente != profile.gemeente:
-            text_out = f"(Antwoord voor {gemeente}, zoals je vroeg.)\n\n" + text_out
-        buttons: list[list[Button]] = [[button("Lees het hele stuk", ShowSection(best.view.id))]]
-        if Matcher.is_ambiguous(hits):
-            text_out += "\n\nBedoelde je misschien iets anders?"
-            others = hits[1:3]
-            labels = distinct_labels([h.view.section.title for h in others])
-            buttons += [[button(label, ShowCard(h.view.id))] for label, h in zip(labels, others, strict=True)]
-        buttons += related_buttons(self.kb, best.view.section.related)
-        buttons.append(vote_buttons(best.view.id))
-        if not profile.complete:
-            text_out += "\n\nTip: kies met /start je gemeente, dan krijg je het antwoord uit jouw routeboek."
-        buttons.append([button("Menu", Menu())])
-        return [Reply(text_out, buttons)]
-
-    def _show_section(self, profile: Profile, section_id: str) -> list[Reply]:
-        """The full passage: "Lees het hele stuk" and "Lees verder"."""
-        view = self.kb.section(section_id)
-        if view is None:
-            return stale("Dit onderdeel bestaat niet meer.")
-        text = build_answer(self.kb, view, profile.gemeente).render(bold)
-        return [Reply(text, [*related_buttons(self.kb, view.section.related), [button("Menu", Menu())]])]
-
-    def _show_card(self, profile: Profile, section_id: str) -> list[Reply]:
-        """The card of one section, with its full passage one press away: the answer after an
-        ask-back or a "Bedoelde je misschien" choice."""
-        view = self.kb.section(section_id)
-        if view is None:
-            return stale("Dit onderdeel bestaat niet meer.")
-        card = build_answer(self.kb, view, profile.gemeente).card(bold)
-        buttons = [[button("Lees het hele stuk", ShowSection(view.id))], *related_buttons(self.kb, view.section.related)]
-        return [Reply(card, [*buttons, vote_buttons(view.id), [button("Menu", Menu())]])]
+        self.feedback.remember(user, text, gemeente or profile.gemeente, decision.hits[0].view.id)
+        return [self.cards.answer(profile, decision, self.decider.relevance(decision))]
 
     def has_profile(self, user: str) -> bool:
         """Whether answers can be for the user's own gemeente and sector (inline mode offers a
@@ -425,53 +359,7 @@ class Engine:
         """
         refused = self.personal_data(query)
         if refused is not None:
-            return [
-                InlineAnswer(
-                    "privacy",
-                    "Geen persoonsgegevens, graag",
-                    "Stel je vraag zonder naam, geboortedatum, BSN of contactgegevens.",
-                    refused.text,
-                )
-            ]
+            return [self.cards.refused(refused.text)]
         profile = self.store.profile(user)
         decision = self.decider.decide(query, profile.gemeente, profile.sector, top=3)
-        relevance = self.decider.relevance(decision)
-        answers = []
-        for hit in decision.hits:
-            answer = build_answer(self.kb, hit.view, decision.gemeente)
-            card = answer.card(bold, relevance)
-            answers.append(
-                InlineAnswer(hit.view.id, hit.view.section.title, answer.source, card, [vote_buttons(hit.view.id)])
-            )
-        return answers
-
-    # --- cases and reminders ---------------------------------------------------------------
-    def due_reminders(self, user: str | None = None) -> list[Reminder]:
-        """Reminders the adapters should deliver now; call `reminder_delivered` after each."""
-        return self.cases.due_reminders(self.clock(), user)
-
-    def reminder_still_due(self, reminder: Reminder) -> bool:
-        """Ask right before sending each reminder of a run: the case may be gone by now."""
-        return self.cases.still_due(reminder)
-
-    def reminder_delivered(self, reminder: Reminder) -> None:
-        """Record a delivered reminder, so no later run sends it again."""
-        self.cases.mark_sent(reminder)
-        self.stats.count("reminder", reminder.case.gemeente, self.clock().date())
-
-    def due_pushes(self, user: str | None = None) -> list[Push]:
-        """Weekly digests and fixed-date reminders to deliver now; `push_delivered` after each."""
-        return self.cases.due_pushes(self.clock(), user)
-
-    def push_still_due(self, push: Push) -> bool:
-        """Ask right before sending: the user may have turned it off or /vergeet since."""
-        return self.cases.pushes.still_due(push)
-
-    def push_delivered(self, push: Push) -> None:
-        """Call after a push was delivered; an undelivered one is offered again next run."""
-        self.cases.pushes.mark_sent(push)
-
-    def user_blocked(self, user: str) -> None:
-        """Telegram said Forbidden: nothing more is pushed to this user until they write again."""
-        self.store.set_inactive(user, True)
-
+        return self.cards.inline(decision, self.decider.relevance(decision))

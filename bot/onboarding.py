@@ -15,6 +15,8 @@ from bot.actions import (
     gemeente_buttons,
 )
 from bot.decision import not_held_message
+from bot.deeplinks import DeepLink
+from bot.deeplinks import target as link_target
 from bot.knowledge import Knowledge
 from bot.navigation import menu_buttons, stale
 from bot.replies import Button, Reply, bold, rows, screen
@@ -41,6 +43,26 @@ class OnboardingDesk:
             self.store.save_profile(profile)
         if state is not None:
             self.store.save_dialogue(user, state)
+
+    def link(self, profile: Profile, state: Dialogue, payload: str) -> DeepLink | None:
+        """The place a /start deep link (bot/deeplinks.py) opens now, for a finished profile. A
+        new user does the onboarding first: the payload waits in the dialogue (see `opened`)."""
+        link = link_target(payload, self.kb)
+        if link is not None and profile.complete:
+            return link
+        state.opens = payload if link is not None else None
+        return None
+
+    def opened(self, user: str, state: Dialogue) -> DeepLink | None:
+        """The place a deep link waits to open, once the onboarding has just finished."""
+        if state.opens is None or state.onboarding is not None:
+            return None
+        if not self.store.profile(user).complete:
+            return None
+        link = link_target(state.opens, self.kb)
+        state.opens = None
+        self._save(user, state=state)
+        return link
 
     def start(self, user: str, profile: Profile, state: Dialogue) -> list[Reply]:
         """/start: a welcome back for a finished profile, else the first onboarding question."""

@@ -479,48 +479,48 @@ class TelegramBot:
     async def send_reminders(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The job that pushes due case reminders; one that could not be delivered for a
         passing reason (network) is tried again at the next run."""
-        for reminder in await self.in_engine(self.engine.due_reminders):
+        for reminder in await self.in_engine(self.engine.outbox.due_reminders):
             user = reminder.case.user
             if not user.startswith("tg:"):
                 continue  # a console user's case: the console shows it
             # Under the user's own lock, and checked again: the list was built before the
             # burst, and a /vergeet or a deleted case in the meantime must stop its reminders.
             async with self.processor.user_lock(int(user[3:])):
-                if not await self.in_engine(self.engine.reminder_still_due, reminder):
+                if not await self.in_engine(self.engine.outbox.reminder_still_due, reminder):
                     continue
                 try:
                     await self.send_to(context.bot, int(user[3:]), [reminder.reply])
                 except Forbidden:
                     # Retrying cannot help: nothing more is pushed until the user writes again.
                     log.info("reminder not delivered: the user blocked the bot; marked inactive")
-                    await self.in_engine(self.engine.user_blocked, user)
+                    await self.in_engine(self.engine.outbox.user_blocked, user)
                     continue
                 except TelegramError as error:
                     log.warning(
                         "reminder not delivered (%s); trying again at the next run", type(error).__name__
                     )
                     continue
-                await self.in_engine(self.engine.reminder_delivered, reminder)
+                await self.in_engine(self.engine.outbox.reminder_delivered, reminder)
         await self._send_pushes(context.bot)
 
     async def _send_pushes(self, bot: Bot) -> None:
         """The weekly digests and fixed-date reminders, under the same rules as case reminders."""
-        for push in await self.in_engine(self.engine.due_pushes):
+        for push in await self.in_engine(self.engine.outbox.due_pushes):
             if not push.user.startswith("tg:"):
                 continue
             async with self.processor.user_lock(int(push.user[3:])):
-                if not await self.in_engine(self.engine.push_still_due, push):
+                if not await self.in_engine(self.engine.outbox.push_still_due, push):
                     continue
                 try:
                     await self.send_to(bot, int(push.user[3:]), [push.reply])
                 except Forbidden:
                     log.info("%s not delivered: the user blocked the bot; marked inactive", push.kind)
-                    await self.in_engine(self.engine.user_blocked, push.user)
+                    await self.in_engine(self.engine.outbox.user_blocked, push.user)
                     continue
                 except TelegramError as error:
                     log.warning("%s not delivered (%s); trying again at the next run", push.kind, type(error).__name__)
                     continue
-                await self.in_engine(self.engine.push_delivered, push)
+                await self.in_engine(self.engine.outbox.push_delivered, push)
 
     async def send_broadcasts(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The job that works through confirmed broadcasts, a batch per run. Each user is marked
@@ -535,7 +535,7 @@ class TelegramBot:
                     await self.send_to(context.bot, chat_id, [delivery.reply])
                 except Forbidden:
                     log.info("broadcast not delivered: the user blocked the bot; marked inactive")
-                    await self.in_engine(self.engine.user_blocked, delivery.user)
+                    await self.in_engine(self.engine.outbox.user_blocked, delivery.user)
                 except TelegramError as error:
                     log.warning("broadcast not delivered (%s); trying again at the next run", type(error).__name__)
                     await self.in_engine(self.engine.broadcasts.failed, delivery)

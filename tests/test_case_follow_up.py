@@ -62,9 +62,9 @@ def new_case(engine: Engine, start: str) -> Reply:
 def run(engine: Engine, clock: Clock, *when: int) -> list[str]:
     clock.set(*when)
     texts = []
-    for reminder in engine.due_reminders():
+    for reminder in engine.outbox.due_reminders():
         texts.append(reminder.reply.text)
-        engine.reminder_delivered(reminder)
+        engine.outbox.reminder_delivered(reminder)
     return texts
 
 
@@ -157,10 +157,10 @@ def test_closing_stops_reminders_keeps_the_case_and_reopening_brings_them_back(
 def test_a_reminder_can_be_put_off_to_tomorrow_or_a_week(engine: Engine, clock: Clock) -> None:
     new_case(engine, "26-10-2026")
     clock.set(2026, 11, 16, 9)
-    (reminder,) = engine.due_reminders()
+    (reminder,) = engine.outbox.due_reminders()
     labels = [b.label for row in reminder.reply.buttons for b in row]
     assert labels[:3] == ["Stap 1 gezet", "Morgen weer", "Over een week"]
-    engine.reminder_delivered(reminder)
+    engine.outbox.reminder_delivered(reminder)
     clock.set(2026, 11, 20, 11)  # Friday: 'Morgen weer' means Monday
     (put_off,) = press(engine, reminder.reply, "Morgen weer", USER)
     assert "Op 23-11-2026 herinner ik je weer aan stap 1" in put_off.text
@@ -178,12 +178,12 @@ def test_a_reminder_can_be_put_off_to_tomorrow_or_a_week(engine: Engine, clock: 
 def test_a_reminder_put_off_into_a_holiday_comes_after_it(engine: Engine, clock: Clock) -> None:
     new_case(engine, "26-10-2026")
     clock.set(2026, 12, 18, 9)  # the Friday before the kerstvakantie
-    reminder = next(r for r in engine.due_reminders() if r.step == "1")
+    reminder = next(r for r in engine.outbox.due_reminders() if r.step == "1")
     (put_off,) = press(engine, reminder.reply, "Morgen weer", USER)
     assert "Op 4-1-2027 (na de kerstvakantie) herinner ik je weer aan stap 1" in put_off.text
-    assert not any(r.kind == "again" for r in engine.due_reminders())
+    assert not any(r.kind == "again" for r in engine.outbox.due_reminders())
     clock.set(2027, 1, 4, 9)
-    (again,) = [r for r in engine.due_reminders() if r.kind == "again"]
+    (again,) = [r for r in engine.outbox.due_reminders() if r.kind == "again"]
     assert "Op 21-12-2026 (kerstvakantie) was de uiterste termijn voor stap 1" in again.reply.text
 
 
@@ -192,8 +192,8 @@ def test_a_reminder_that_falls_in_a_holiday_comes_on_the_last_school_day_before_
 ) -> None:
     new_case(engine, "26-10-2026")  # steps 1 and 2 end on 21-12-2026, in the kerstvakantie
     clock.set(2026, 12, 14, 9)
-    for reminder in engine.due_reminders():  # step 2's week reminder
-        engine.reminder_delivered(reminder)
+    for reminder in engine.outbox.due_reminders():  # step 2's week reminder
+        engine.outbox.reminder_delivered(reminder)
     assert run(engine, clock, 2026, 12, 17, 9) == []
     day = run(engine, clock, 2026, 12, 18, 9)  # the Friday before the holiday
     assert len(day) == 2
@@ -206,8 +206,8 @@ def test_a_week_reminder_that_falls_in_a_holiday_comes_before_it(engine: Engine,
     engine.store.save_profile(Profile(USER, "ib", "Apeldoorn", "po"))
     new_case(engine, "2-11-2026")  # step 2 is due on 4-1-2027; a week before is 28-12, a holiday
     clock.set(2026, 11, 16, 9)
-    for reminder in engine.due_reminders():  # step 1's week reminder
-        engine.reminder_delivered(reminder)
+    for reminder in engine.outbox.due_reminders():  # step 1's week reminder
+        engine.outbox.reminder_delivered(reminder)
     assert run(engine, clock, 2026, 12, 17, 9) == []
     (week,) = run(engine, clock, 2026, 12, 18, 9)
     assert "Over 17 dagen, op 4-1-2027, is stap 2: Het kernteam aan zet aan de beurt" in week
@@ -221,26 +221,26 @@ def test_after_downtime_only_the_newest_reminder_per_step_comes_marked_late(engi
     # Down from 13 December: step 2's week reminder (from 14 December) and its holiday-moved
     # deadline reminder (18 December) are both due when the bot is back on the 18th.
     clock.set(2026, 11, 16, 9)
-    for reminder in engine.due_reminders():  # step 1's week reminder, sent before the downtime
-        engine.reminder_delivered(reminder)
+    for reminder in engine.outbox.due_reminders():  # step 1's week reminder, sent before the downtime
+        engine.outbox.reminder_delivered(reminder)
     clock.set(2026, 12, 18, 9)
-    reminders = engine.due_reminders()
+    reminders = engine.outbox.due_reminders()
     assert sorted(r.step for r in reminders) == ["1", "2"]
     step2 = next(r for r in reminders if r.step == "2")
     assert step2.kind == "day" and LATE_NOTE in step2.reply.text
     for reminder in reminders:
-        engine.reminder_delivered(reminder)
+        engine.outbox.reminder_delivered(reminder)
     assert run(engine, clock, 2026, 12, 18, 10) == []  # the older one does not follow
 
 
 def test_a_user_who_blocked_the_bot_gets_nothing_until_they_write_again(engine: Engine, clock: Clock) -> None:
     new_case(engine, "26-10-2026")
     clock.set(2026, 11, 16, 9)
-    assert engine.due_reminders()
-    engine.user_blocked(USER)
-    assert engine.due_reminders() == []
+    assert engine.outbox.due_reminders()
+    engine.outbox.user_blocked(USER)
+    assert engine.outbox.due_reminders() == []
     engine.handle(USER, Command("casus"))
-    assert engine.due_reminders()
+    assert engine.outbox.due_reminders()
 
 
 def test_zet_in_agenda_sends_an_ics_whose_events_update_after_a_step(
@@ -275,7 +275,7 @@ def test_vergeet_removes_step_dates_snoozes_and_choices_too(engine: Engine, cloc
     (when,) = press(engine, created, "Stap 1 gezet", USER)
     press(engine, when, "Vandaag", USER)
     clock.set(2026, 12, 14, 9)
-    (reminder,) = engine.due_reminders()
+    (reminder,) = engine.outbox.due_reminders()
     press(engine, reminder.reply, "Morgen weer", USER)
     (overview,) = engine.handle(USER, Command("casus"))
     press(engine, overview, "Weekoverzicht uit", USER)
@@ -357,6 +357,6 @@ def test_a_deadline_past_the_school_calendar_is_named_not_dropped(engine: Engine
     assert unknown in overview.text and "Termijn voorbij" not in overview.text
     # The Monday digest still lists the case: a step is ahead, only its date is unknown.
     clock.set(2027, 6, 28, 8)
-    (digest,) = [push.reply.text for push in engine.due_pushes() if push.kind == "digest"]
+    (digest,) = [push.reply.text for push in engine.outbox.due_pushes() if push.kind == "digest"]
     assert f"Casus {code_of(created)} (Apeldoorn, PO): stap 2 Het kernteam aan zet, termijn niet te berekenen" in digest
-    assert engine.due_reminders() == []  # no date, so no reminder: never a guessed one
+    assert engine.outbox.due_reminders() == []  # no date, so no reminder: never a guessed one

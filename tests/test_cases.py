@@ -163,9 +163,9 @@ def test_reminders_a_week_before_and_on_the_day_once_in_working_hours(engine: En
     def due_at(*when: int) -> list[str]:
         clock.set(*when)
         texts = []
-        for reminder in engine.due_reminders():
+        for reminder in engine.outbox.due_reminders():
             texts.append(reminder.reply.text)
-            engine.reminder_delivered(reminder)
+            engine.outbox.reminder_delivered(reminder)
         return texts
 
     assert due_at(2026, 1, 23, 10) == []  # more than a week before step 1 opens (2 February)
@@ -190,21 +190,21 @@ def test_no_reminder_for_what_was_due_when_the_case_was_made_or_when_switched_of
 ) -> None:
     clock.set(2026, 1, 28, 10)  # step 1 opens within a week: shown in the timeline already
     created = new_case(engine, "5-1-2026")
-    assert engine.due_reminders() == []
+    assert engine.outbox.due_reminders() == []
     (off,) = press(engine, created, "Herinneringen uit")
     assert "Herinneringen: uit" in off.text
     clock.set(2026, 3, 2, 9)
-    assert engine.due_reminders() == []
+    assert engine.outbox.due_reminders() == []
     (on,) = press(engine, off, "Herinneringen aan")
     assert "Herinneringen: aan" in on.text
-    assert engine.due_reminders()
+    assert engine.outbox.due_reminders()
 
 
 def test_my_data_shows_cases_and_forget_removes_them(engine: Engine, clock: Clock) -> None:
     code = code_of(new_case(engine, "5-1-2026"))
     clock.set(2026, 1, 26, 9)
-    for reminder in engine.due_reminders():
-        engine.reminder_delivered(reminder)
+    for reminder in engine.outbox.due_reminders():
+        engine.outbox.reminder_delivered(reminder)
     (mine,) = engine.handle(USER, Command("mijngegevens"))
     assert (
         f"- Casus: nummer: 1, code: {code}, gemeente: Den Haag, sector: vo, eerste dag: 2026-01-05"
@@ -251,10 +251,10 @@ def test_every_shipped_table_with_terms_gives_cases_and_reminders(tmp_path: Path
     seen = set()
     for day in range(1, 120):  # every working morning of the first four months
         clock.now = datetime(2026, 1, 5, 9, tzinfo=AMS) + timedelta(days=day)
-        for reminder in engine.due_reminders():
+        for reminder in engine.outbox.due_reminders():
             assert "Herinnering casus" in reminder.reply.text and "Bron:**" in reminder.reply.text
             seen.add((reminder.case.gemeente, reminder.kind))
-            engine.reminder_delivered(reminder)
+            engine.outbox.reminder_delivered(reminder)
     assert {kind for _, kind in seen} == {"week", "day"}
     assert len({g for g, _ in seen}) == len({g for g in kb.gemeenten if kb.escalation_for(g, None)})
 
@@ -293,16 +293,16 @@ def test_a_step_marked_as_taken_gets_no_more_reminders(engine: Engine, clock: Cl
     assert "16-3-2026 ← volgende" in taken.text
     assert taken.picture and taken.picture.cards[0].muted and taken.picture.cards[1].marked
     clock.set(2026, 1, 26, 9)  # step 1's week reminder would be due now
-    assert engine.due_reminders() == []
+    assert engine.outbox.due_reminders() == []
     clock.set(2026, 3, 9, 9)  # step 2's is
-    (reminder,) = engine.due_reminders()
+    (reminder,) = engine.outbox.due_reminders()
     assert "stap 2" in reminder.reply.text
     # 'Stap 2 gezet' straight from the reminder; then taken back, one step.
     (when,) = press(engine, reminder.reply, "Stap 2 gezet")
     (both,) = press(engine, when, "Vandaag")
-    assert "Gezet: t/m stap 2" in both.text and engine.due_reminders() == []
+    assert "Gezet: t/m stap 2" in both.text and engine.outbox.due_reminders() == []
     (back,) = press(engine, both, "Stap 2 toch niet gezet")
-    assert "Gezet: t/m stap 1" in back.text and engine.due_reminders()
+    assert "Gezet: t/m stap 1" in back.text and engine.outbox.due_reminders()
     # A stale 'gezet' button (step 1 again) changes nothing.
     (stale,) = press(engine, created, "Stap 1 gezet")
     assert "eerder bericht" in stale.text and engine.store.cases(USER)[0].reached == "1"
@@ -317,7 +317,7 @@ def test_a_deleted_cases_number_is_never_given_to_a_new_case(engine: Engine, clo
     (new,) = engine.store.cases(USER)
     assert new.id != old.id  # an old button or a leftover record of the old case cannot reach it
     clock.set(2026, 1, 26, 9)
-    assert [r.case.id for r in engine.due_reminders()] == [new.id]
+    assert [r.case.id for r in engine.outbox.due_reminders()] == [new.id]
 
 
 def test_the_migration_to_unreused_numbers_keeps_every_case(tmp_path: Path) -> None:
@@ -348,10 +348,10 @@ def test_stats_count_new_cases_and_sent_reminders_per_gemeente(engine: Engine, c
     engine.admins = frozenset({"test:admin"})
     new_case(engine, "5-1-2026")
     clock.set(2026, 1, 26, 8)  # the week reminder of step 1
-    (reminder,) = engine.due_reminders()
+    (reminder,) = engine.outbox.due_reminders()
     (before,) = engine.handle("test:admin", Command("stats"))
     assert "Herinneringen verstuurd" not in before.text  # due is not sent
-    engine.reminder_delivered(reminder)
+    engine.outbox.reminder_delivered(reminder)
     (stats,) = engine.handle("test:admin", Command("stats"))
     # Each in the week it happened: the case on 5 January, the reminder on 26 January.
     weeks = {week.split("\n")[0]: week for week in stats.text.split("\n\n")[1:]}

@@ -23,9 +23,9 @@ AMS = ZoneInfo("Europe/Amsterdam")
 def pushes(engine: Engine, clock: Clock, *when: int) -> list[str]:
     clock.now = datetime(*when, tzinfo=AMS)  # type: ignore[misc]
     texts = []
-    for push in engine.due_pushes():
+    for push in engine.outbox.due_pushes():
         texts.append(push.reply.text)
-        engine.push_delivered(push)
+        engine.outbox.push_delivered(push)
     return texts
 
 
@@ -51,14 +51,14 @@ def test_the_monday_digest_lists_open_cases_overdue_first_once_a_week(engine: En
 def test_the_digest_is_one_press_to_turn_off(engine: Engine, clock: Clock) -> None:
     new_case(engine, "26-10-2026")
     clock.now = datetime(2026, 11, 9, 9, tzinfo=AMS)
-    (push,) = engine.due_pushes()
+    (push,) = engine.outbox.due_pushes()
     (off,) = press(engine, push.reply, "Weekoverzicht uit", USER)
     assert "geen weekoverzicht meer" in off.text
-    assert not engine.push_still_due(push) and engine.due_pushes() == []
+    assert not engine.outbox.push_still_due(push) and engine.outbox.due_pushes() == []
     (overview,) = engine.handle(USER, Command("casus"))
     assert "Weekoverzicht op maandag: uit" in overview.text
     press(engine, overview, "Weekoverzicht aan", USER)
-    assert engine.due_pushes()
+    assert engine.outbox.due_pushes()
 
 
 def test_no_digest_without_open_cases(engine: Engine, clock: Clock) -> None:

@@ -228,7 +228,7 @@ async def test_due_reminders_are_pushed_to_the_user_and_retried_after_a_failure(
     async with app:
         request.failing["sendMessage"] = "Bad Request: chat not found"
         await job.run(app)
-        assert len(engine.due_reminders()) == 2  # nothing was delivered, so nothing is marked
+        assert len(engine.outbox.due_reminders()) == 2  # nothing was delivered, so nothing is marked
         del request.failing["sendMessage"]
         request.calls.clear()
         await job.run(app)
@@ -238,7 +238,7 @@ async def test_due_reminders_are_pushed_to_the_user_and_retried_after_a_failure(
     pressable = [b["callback_data"] for row in delivered["reply_markup"]["inline_keyboard"] for b in row]
     assert any(d.startswith("cs:st:") for d in pressable) and any(d.startswith("cs:v:") for d in pressable)
     assert not any("P3RT" in s["text"] for s in request.sent())  # the console shows its own
-    assert [r.case.pseudonym for r in engine.due_reminders()] == ["P3RT"]
+    assert [r.case.pseudonym for r in engine.outbox.due_reminders()] == ["P3RT"]
 
 
 async def test_a_case_comes_with_a_picture_of_its_timeline(

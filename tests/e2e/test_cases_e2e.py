@@ -65,7 +65,7 @@ async def test_a_pushed_reminder_is_put_off_and_the_case_closed(
         _, closed = await user.wait_for_messages(2)
         assert closed.text and "Afgesloten op 16-11-2026" in closed.text
         assert [label for label, _ in closed.buttons][:2] == ["Heropenen", "Verwijderen"]
-    assert engine.due_reminders() == []
+    assert engine.outbox.due_reminders() == []
 
 
 async def test_a_typed_step_date_a_holiday_deadline_the_other_sector_and_deleting(
