@@ -56,6 +56,9 @@ UNSEEN_FOREIGN = 0.6
 # An everyday compound the routeboeken lack while they know its parts counts this share.
 ESTABLISHED_COMPOUND = 0.6
 COMPOUND_FOREIGN = 0.5
+# A word this common in everyday Dutch is a word of its own, not a typo of a routeboek word
+# ("schoolboeken" is no "schoolbezoeken").
+TYPO_MAX_ZIPF = 1.5
 
 # A section of a superseded document ranks a little lower than the current one.
 SUPERSEDED_FACTOR = 0.9
@@ -363,7 +366,7 @@ class Matcher:
                     # An established word of its own ("hogeschool", "kerndoelen") that the
                     # routeboeken never use, though they know its parts: half foreign.
                     query.foreign[w] = specificity(w) * COMPOUND_FOREIGN
-            elif w.isalpha() and len(w) >= 5 and (fixed := self._correct(w)):
+            elif w.isalpha() and len(w) >= 5 and everyday_zipf(w) < TYPO_MAX_ZIPF and (fixed := self._correct(w)):
                 query.concept(s, specificity(fixed), self._field_weight(fixed))  # as meant
                 query.add(stem(fixed), W_TYPO, s)
             elif w.isalpha():

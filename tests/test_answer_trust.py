@@ -48,6 +48,16 @@ def test_questions_of_other_trades_are_declined(decider: Decider, question: str)
     assert "routeboek niet over" in decision.declined.message
 
 
+def test_an_everyday_word_is_not_read_as_a_typo_of_a_routeboek_word(decider: Decider) -> None:
+    """"schoolboeken" is a word of its own, one letter pair away from "schoolbezoeken": taking it
+    as that typo made a question about buying books an answer about school attendance."""
+    decision = decider.decide("wie betaalt de schoolboeken in het mbo?", "Apeldoorn", "vo")
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope"
+    # A real typo of a routeboek word is still read as meant.
+    typo = decider.decide("wanneer schakel ik de jeugdats in bij zorgwekend ziekteverzuim?", "Den Haag", "vo")
+    assert typo.declined is None and typo.hits
+
+
 @pytest.mark.parametrize(
     ("question", "gemeente", "sector"),
     [
