@@ -335,7 +335,7 @@ class Matcher:
         all_words = words(text)
         typed = content_words(text)
         for w in typed:
-            s = stem(w)
+            s = self._index_stem(w)
             if w in self._place_words:
                 # A gemeente name narrows the search (the filter does that job); it is no topic.
                 if s in self._idf:
@@ -380,12 +380,16 @@ class Matcher:
                 continue
             # The particle comes after the verb ("schaal ik op"), never before ("in spanje").
             for particle in {p for p in all_words[i + 1 : i + 6] if p in PARTICLES}:
-                joined = stem(particle + w)
+                joined = self._index_stem(particle + w)
                 if joined in self._idf:
-                    # The verb and its particle are one concept: the typed verb's.
-                    query.concept(stem(w), specificity(particle + w))
-                    query.add(joined, W_TYPED, stem(w))
-        stems = [stem(w) for w in typed]
+                    # The verb and its particle are one concept: the typed verb's. It is as
+                    # specific as its commonest form in the routeboeken ("invullen"), not as the
+                    # joined string ("invul"), which everyday Dutch never writes.
+                    forms = self._stem_words.get(joined) or {particle + w}
+                    common = min(sorted(forms), key=specificity)
+                    query.concept(self._index_stem(w), specificity(common), self._field_weight(common))
+                    query.add(joined, W_TYPED, self._index_stem(w))
+        stems = [self._index_stem(w) for w in typed]
         for a, b in pairwise(stems):
             for concept in (a, b):
                 query.add(f"{a}_{b}", W_BIGRAM, concept)
@@ -402,6 +406,19 @@ class Matcher:
                 for c in concepts:
                     query.add(term, weight, c)
         return query
+
+    def _index_stem(self, word: str) -> str:
+        """The stem under which the index knows a typed word.
+
+        The stemmer leaves the -t of a short verb form alone ("vult", "zegt"), so a question in the
+        third person would miss the routeboeken's "vullen" and even count as another field's word.
+        Present-tense -t is regular Dutch: without it, the form is the verb's own stem."""
+        s = stem(word)
+        if s not in self._idf and len(word) >= 4 and word.endswith("t") and not word.endswith("tt"):
+            bare = stem(word[:-1])
+            if bare in self._idf:
+                return bare
+        return s
 
     def _field_weight(self, word: str) -> float:
         """Evidence that a typed index word puts the question in the routeboeken's field: specific

@@ -58,6 +58,24 @@ def test_an_everyday_word_is_not_read_as_a_typo_of_a_routeboek_word(decider: Dec
     assert typo.declined is None and typo.hits
 
 
+def test_a_verb_in_the_third_person_is_the_routeboek_verb_not_a_foreign_word(decider: Decider) -> None:
+    """The stemmer keeps the -t of short forms ("vult"): the question was declined as if
+    "vult" were a word of another field, though the routeboek says who fills in the register."""
+    decision = decider.decide("wie vult de thuiszittersregistratie in?", "Drechtsteden", "po")
+    assert decision.declined is None
+    assert "thuiszittersregistratie" in decision.hits[0].view.section.text.lower()
+
+
+def test_a_separable_verb_is_as_common_as_its_real_forms(decider: Decider) -> None:
+    """"vul ... in" joined is "invul", a string everyday Dutch never writes and so looked like a
+    term of the trade: it carried a question about the teacher's own timesheet into a passage."""
+    decision = decider.decide("hoe vul ik mijn urenverantwoording in?", "Rijswijk", "vo")
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope"
+    # A separable verb that is a routeboek term still counts as one.
+    asked = decider.decide("wanneer schaal ik op als het jes niks oplevert?", "Rijswijk", "vo")
+    assert asked.declined is None and asked.hits
+
+
 @pytest.mark.parametrize(
     ("question", "gemeente", "sector"),
     [
