@@ -49,6 +49,8 @@ ABOUT_FLOOR = 0.2
 BRANCH_FOR = 1.3
 BRANCH_AGAINST = 0.6
 OVERVIEW_FACTOR = 0.8
+# Detail sections scoring at least this share of the best are within reach of an overview.
+OVERVIEW_REACH = 0.6
 # A section only for a condition (`applies_when`) that the question does not name.
 CONDITION_UNSAID = 0.85
 DOCUMENT_NAMED = 1.25
@@ -290,6 +292,7 @@ class Decider:
                 notes[view.id] = reasons
             adjusted.append((hit.raw * factor, hit))
         adjusted.sort(key=lambda pair: pair[0], reverse=True)
+        adjusted = self._details_before_overviews(adjusted, notes)
         if about and adjusted:
             # An identifier names one step or rule exactly: the sections about it come before
             # those that only mention it (an overview listing all steps) or never do.
@@ -301,6 +304,34 @@ class Decider:
         if notes:
             why["ranking"] = notes
         return ranked
+
+    @staticmethod
+    def _details_before_overviews(
+        adjusted: list[tuple[float, Hit]], notes: dict[str, list[str]]
+    ) -> list[tuple[float, Hit]]:
+        """An overview answers only what no detail answers as fully.
+
+        Overviews repeat the routeboek's headline words ("geen kind langer dan 3 maanden thuis"),
+        so they match many questions on those words alone. When a detail section within reach
+        holds more of the question, it goes first."""
+        if not adjusted:
+            return adjusted
+        reach = OVERVIEW_REACH * adjusted[0][0]
+        details = [p for p in adjusted if p[1].view.section.kind != "overview" and p[0] >= reach]
+        if not details:
+            return adjusted
+        fullest = max(p[1].coverage for p in details)
+        demoted = [
+            p for p in adjusted
+            if p[1].view.section.kind == "overview" and p[1].coverage < fullest and p[0] > details[0][0]
+        ]
+        if not demoted:
+            return adjusted
+        for p in demoted:
+            notes.setdefault(p[1].view.id, []).append("overview: a detail holds more of the question")
+        rest = [p for p in adjusted if p not in demoted]
+        last = max(i for i, p in enumerate(rest) if p in details)
+        return rest[: last + 1] + demoted + rest[last + 1 :]
 
     def _children_first(self, hits: list[Hit], notes: dict[str, list[str]]) -> list[Hit]:
         """Move a close child section above its parent: details over the chapter's overview."""

@@ -58,6 +58,18 @@ def test_an_everyday_word_is_not_read_as_a_typo_of_a_routeboek_word(decider: Dec
     assert typo.declined is None and typo.hits
 
 
+def test_an_overview_gives_way_to_the_detail_that_holds_more_of_the_question(decider: Decider) -> None:
+    """The introductions repeat "geen kind langer dan 3 maanden thuis": a question about who
+    leads a case that long got three introductions and no word on the regie."""
+    decision = decider.decide("thuiszitter al 3 maanden, wie heeft de regie?", "Rijswijk", "vo")
+    first = decision.hits[0].view
+    assert first.section.kind != "overview"
+    assert "regie" in (first.section.text + first.section.title).lower()
+    # An overview still answers what it alone is about.
+    about = decider.decide("voor welke leerlingen is het routeboek bedoeld?", "Rijswijk", "vo")
+    assert about.hits and about.hits[0].view.section.kind == "overview"
+
+
 def test_a_verb_in_the_third_person_is_the_routeboek_verb_not_a_foreign_word(decider: Decider) -> None:
     """The stemmer keeps the -t of short forms ("vult"): the question was declined as if
     "vult" were a word of another field, though the routeboek says who fills in the register."""
