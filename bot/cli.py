@@ -539,9 +539,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         named = named_gemeente(source.text)
         region = next((rid for rid, (names, _) in held.regions.items() if named in names), None)
     gemeenten, sectors = held.regions.get(region, ([], [])) if region else ([], [])
-    # No region known: a draft one in the folder's regions.yaml, so the draft loads with
-    # --allow-draft and `routeboek check` lists the region's fields as work to do.
-    made = draft_region(args.key, source.text, held) if region is None else None
+    # No region known (or --region names one regions.yaml lacks yet): a draft one in the folder's
+    # regions.yaml, so the draft loads with --allow-draft and `routeboek check` lists the
+    # region's fields as work to do.
+    unknown = region is not None and region not in held.regions
+    made = draft_region(args.key, source.text, held, region if unknown else None) if region is None or unknown else None
     if made is not None:
         regions_file = write_draft_region(out, made, args.key, [])
         region, gemeenten = made.id, [made.gemeente]
@@ -558,8 +560,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if supersedes:
         print(f"  Nieuwe versie van '{supersedes}': het concept vervangt dat document (supersedes).")
     if made is not None:
+        what = f"Regio '{made.id}' stond nog niet in regions.yaml" if unknown else "Geen regio gevonden"
         print(
-            f"  Geen regio gevonden: een concept-regio '{made.id}' met gemeente '{made.gemeente}' staat nu in "
+            f"  {what}: een concept-regio '{made.id}' met gemeente '{made.gemeente}' staat nu in "
             f"{regions_file} (# DRAFT:). Vul haar in, of zet de regio daar zelf en geef --region."
         )
     print(f"Verder: routeboek check --content {out}; routeboek coverage --content {out} --document {args.key} {args.source}")

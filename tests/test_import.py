@@ -303,3 +303,44 @@ def test_apeldoorn_as_a_pdf_finds_the_hand_written_headings(tmp_path: Path) -> N
     titles = [squash(s["title"]) for s in data["sections"]]
     found = [e for e in HAND if any(squash(latin(e["title"])) in t and e["number"] in t for t in titles)]
     assert len(found) / len(HAND) >= 0.9, [e for e in HAND if e not in found]
+
+
+def test_a_region_given_but_not_yet_in_regions_yaml_is_written_as_a_draft(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Following the guide with step 1 skipped (`--region zwolle` before regions.yaml has it)
+    drafted `gemeenten: []`: a plain error, and content that loaded not even with --allow-draft."""
+    source = tmp_path / "zwolle.txt"
+    source.write_text(
+        "Thuiszittersprotocol gemeente Zwolle\n\n1. Inleiding\nDit protocol geldt in de gemeente Zwolle.\n\n"
+        "2. Aanpak\nDe school meldt het verzuim.\n",
+        encoding="utf-8",
+    )
+    out, data = imported(tmp_path, source, "zwolle-po-2026", "--region", "zwolle")
+    assert "concept-regio" in capsys.readouterr().out
+    assert (data["document"]["region"], data["document"]["gemeenten"]) == ("zwolle", ["Zwolle"])
+    regions = yaml.safe_load((out / "knowledge" / "regions.yaml").read_text(encoding="utf-8"))
+    assert any(r["id"] == "zwolle" for r in regions["regions"])
+    assert main(["check", "--content", str(out)]) == 1
+    problems = capsys.readouterr().out.splitlines()
+    assert problems and all(DRAFT_LINE.match(p) for p in problems), [p for p in problems if not DRAFT_LINE.match(p)][:3]
+    kb = load_content(out, allow_draft=True)
+    assert kb.resolve_gemeente("Zwolle") == "Zwolle"
+
+
+def test_a_pdf_creation_date_is_no_version_the_document_states(tmp_path: Path) -> None:
+    """Only the PDF's own creation date known: it is filled in for the maintainer to check, not
+    taken as the document's version (which every answer's Bron line shows)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    pdf.add_page()
+    for line in ["Thuiszittersprotocol gemeente Apeldoorn", "", "1. Inleiding", "Dit protocol geldt in Apeldoorn.", "2. Aanpak", "De school meldt."]:
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    source = tmp_path / "kaal.pdf"
+    pdf.output(str(source))
+    out, data = imported(tmp_path, source, "apeldoorn-kaal", "--region", "apeldoorn")
+    assert data["document"]["version"].startswith("PDF gemaakt op ")
+    line = next(x for x in (out / "knowledge" / "apeldoorn-kaal.yaml").read_text(encoding="utf-8").splitlines() if x.strip().startswith("version:"))
+    assert "# DRAFT:" in line
