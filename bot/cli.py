@@ -29,6 +29,9 @@ def _load(args: argparse.Namespace, *, allow_draft: bool | None = None) -> Knowl
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} probleem/problemen in de inhoud; niets geladen.", file=sys.stderr)
+        if hasattr(args, "allow_draft") and not draft and all(p.message.startswith("draft: ") for p in exc.problems):
+            # Only open places of a draft: the maintainer may want to try it as it is.
+            print("Alleen open plekken (# DRAFT:): probeer het concept met --allow-draft.", file=sys.stderr)
         return None
 
 
@@ -649,6 +652,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=3, help="number of results (default 3)")
     p.add_argument("--batch", metavar="FILE", help="JSON lines with question/gemeente/sector")
     p.add_argument("--json", action="store_true", help="JSON output (always on for --batch)")
+    p.add_argument("--allow-draft", action="store_true", help="also on content with draft markers (to try a draft)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("timeline", parents=[common], help="escalation deadlines for a case")

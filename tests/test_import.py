@@ -344,3 +344,16 @@ def test_a_pdf_creation_date_is_no_version_the_document_states(tmp_path: Path) -
     assert data["document"]["version"].startswith("PDF gemaakt op ")
     line = next(x for x in (out / "knowledge" / "apeldoorn-kaal.yaml").read_text(encoding="utf-8").splitlines() if x.strip().startswith("version:"))
     assert "# DRAFT:" in line
+
+
+def test_a_draft_refused_for_its_markers_says_how_to_try_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A maintainer who asks one question of a draft folder learns about --allow-draft, and
+    `ask` takes it as `chat`, `run` and `try` do."""
+    out, _ = imported(tmp_path, APELDOORN, "apeldoorn-2026", "--region", "apeldoorn")
+    capsys.readouterr()
+    assert main(["ask", "wat doet de actietafel", "--gemeente", "Apeldoorn", "--content", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.rstrip().splitlines()[-1].endswith("probeer het concept met --allow-draft.")
+    code = main(["ask", "wat doet de actietafel", "--gemeente", "Apeldoorn", "--content", str(out), "--allow-draft", "--json"])
+    assert code == 0
+    assert '"apeldoorn' in capsys.readouterr().out
