@@ -359,12 +359,13 @@ def scan_headings(text: str) -> Scan:
     )
     walker = _Walker(toc, labelled)
     scan = Scan(toc=toc)
+    rows = _table_rows(lines, toc_lines)
     # A text converted to markdown marks its headings itself: then only marked lines are read,
     # and numbered lists in the body stay lists.
     marked = sum(1 for raw in lines if _MD_HEADING.match(raw)) >= 3
     i = 0
     while i < len(lines):
-        if i in toc_lines or (marked and not _MD_HEADING.match(lines[i])):
+        if i in toc_lines or i in rows or (marked and not _MD_HEADING.match(lines[i])):
             i += 1
             continue
         line = clean_line(lines[i])
@@ -378,6 +379,19 @@ def scan_headings(text: str) -> Scan:
     _add_summaries(lines, scan.headings)
     _add_toc_titles(toc, scan.headings)
     return scan
+
+
+def _is_row(raw: str) -> bool:
+    return len([c for c in raw.split("\t") if c.strip()]) >= 2
+
+
+def _table_rows(lines: list[str], skip: set[int]) -> set[int]:
+    """Lines (0-based) that are rows of a table: two or more tab-separated cells, next to another
+    such line. "1<tab>Kernteam van de school<tab>4-6 weken" is a step of a table, no chapter."""
+    row = [i not in skip and _is_row(raw) for i, raw in enumerate(lines)]
+    return {
+        i for i, is_row in enumerate(row) if is_row and ((i > 0 and row[i - 1]) or (i + 1 < len(row) and row[i + 1]))
+    }
 
 
 def _add_toc_titles(toc: list[str], headings: list[Heading]) -> None:

@@ -357,3 +357,54 @@ def test_a_draft_refused_for_its_markers_says_how_to_try_it(tmp_path: Path, caps
     code = main(["ask", "wat doet de actietafel", "--gemeente", "Apeldoorn", "--content", str(out), "--allow-draft", "--json"])
     assert code == 0
     assert '"apeldoorn' in capsys.readouterr().out
+
+
+def _pdf_with_table(path: Path, rows: list[tuple[str, ...]], title: str) -> None:
+    """A small protocol PDF with a real table (fpdf2 draws its cells apart, as an office PDF does)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=10)
+    pdf.add_page()
+    for line in ["Thuiszittersprotocol gemeente Apeldoorn", "", "1. Inleiding", "Dit protocol geldt in Apeldoorn.", "", title]:
+        pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(col_widths=(15, 80, 80)) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.cell(0, 7, "", new_x="LMARGIN", new_y="NEXT")
+    for line in ["Bijlage 2. Woordenlijst", "LPA: leerplichtambtenaar."]:
+        pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+
+
+def test_an_escalation_table_in_a_pdf_is_drafted_as_escalation_steps(tmp_path: Path) -> None:
+    """Found following the guide with a PDF: pypdf's text runs a table's cells together, so the
+    rows "1 Kernteam van de school 4-6 weken ..." became headings and no escalation was drafted."""
+    source = tmp_path / "tabel.pdf"
+    rows = [
+        ("Stap", "Opschalen naar", "Termijn"),
+        ("1", "Kernteam van de school", "4-6 weken na eerste verzuim"),
+        ("2", "Overleg met leerplicht", "8 weken"),
+        ("3", "Actietafel", "12 weken"),
+    ]
+    _pdf_with_table(source, rows, "Bijlage 1. Opschalingstabel")
+    out, data = imported(tmp_path, source, "apeldoorn-tabel", "--region", "apeldoorn")
+    assert [s["title"] for s in data["sections"]] == ["1. Inleiding", "Bijlage 1. Opschalingstabel", "Bijlage 2. Woordenlijst"]
+    steps = data["escalation"][0]["steps"]
+    assert [(s["step"], s["name"]) for s in steps] == [("1", "Kernteam van de school"), ("2", "Overleg met leerplicht"), ("3", "Actietafel")]
+    assert steps[0]["term"]["text"] == "4-6 weken na eerste verzuim"
+    assert (steps[0]["term"]["weeks"], steps[0]["term"]["weeks_max"]) == (4, 6)
+    load_content(out, allow_draft=True)
+
+
+def test_another_table_in_a_pdf_stays_text_with_a_note(tmp_path: Path) -> None:
+    source = tmp_path / "contact.pdf"
+    rows = [("Nr", "School", "Telefoon"), ("1", "De Linde", "055-1234567"), ("2", "De Eik", "055-7654321")]
+    _pdf_with_table(source, rows, "Bijlage 1. Contact")
+    out, data = imported(tmp_path, source, "apeldoorn-contact", "--region", "apeldoorn")
+    assert "escalation" not in data
+    assert [s["title"] for s in data["sections"]] == ["1. Inleiding", "Bijlage 1. Contact", "Bijlage 2. Woordenlijst"]
+    assert "De Linde" in data["sections"][1]["text"]
+    assert "kolommen niet herkend" in (out / "knowledge" / "apeldoorn-contact.yaml").read_text(encoding="utf-8")
