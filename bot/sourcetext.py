@@ -16,6 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 
 class SourceError(Exception):
@@ -77,13 +81,10 @@ def _read_pdf(file: Path) -> SourceText:
     return SourceText(file, text, pages=len(pages), info=info)
 
 
-_LAYOUT_CELL = re.compile(r"\t| {3,}")
-
-
-def _layout_text(page: object) -> str:
+def _layout_text(page: PageObject) -> str:
     """The page's text laid out by position (empty where pypdf cannot)."""
     try:
-        return str(page.extract_text(extraction_mode="layout") or "")  # type: ignore[attr-defined]
+        return page.extract_text(extraction_mode="layout") or ""
     except Exception:  # layout is a help for tables, never a reason to fail
         return ""
 
