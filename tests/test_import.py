@@ -408,3 +408,16 @@ def test_another_table_in_a_pdf_stays_text_with_a_note(tmp_path: Path) -> None:
     assert [s["title"] for s in data["sections"]] == ["1. Inleiding", "Bijlage 1. Contact", "Bijlage 2. Woordenlijst"]
     assert "De Linde" in data["sections"][1]["text"]
     assert "kolommen niet herkend" in (out / "knowledge" / "apeldoorn-contact.yaml").read_text(encoding="utf-8")
+
+
+def test_import_never_writes_into_the_shipped_content(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.content import shipped_content_dir
+
+    shipped = shipped_content_dir()
+    target = shipped / "knowledge" / "nieuw-in-shipped.yaml"
+    try:
+        assert main(["import", str(APELDOORN), "--key", "nieuw-in-shipped", "--out", str(shipped)]) == 2
+        assert "eigen map" in capsys.readouterr().err
+        assert not target.exists()
+    finally:
+        target.unlink(missing_ok=True)
