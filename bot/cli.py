@@ -29,6 +29,9 @@ def _load(args: argparse.Namespace, *, allow_draft: bool | None = None) -> Knowl
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} probleem/problemen in de inhoud; niets geladen.", file=sys.stderr)
+        if hasattr(args, "allow_draft") and not draft and all(p.message.startswith("draft: ") for p in exc.problems):
+            # Only open places of a draft: the maintainer may want to try it as it is.
+            print("Alleen open plekken (# DRAFT:): probeer het concept met --allow-draft.", file=sys.stderr)
         return None
 
 
@@ -539,9 +542,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         named = named_gemeente(source.text)
         region = next((rid for rid, (names, _) in held.regions.items() if named in names), None)
     gemeenten, sectors = held.regions.get(region, ([], [])) if region else ([], [])
-    # No region known: a draft one in the folder's regions.yaml, so the draft loads with
-    # --allow-draft and `routeboek check` lists the region's fields as work to do.
-    made = draft_region(args.key, source.text, held) if region is None else None
+    # No region known (or --region names one regions.yaml lacks yet): a draft one in the folder's
+    # regions.yaml, so the draft loads with --allow-draft and `routeboek check` lists the
+    # region's fields as work to do.
+    unknown = region is not None and region not in held.regions
+    made = draft_region(args.key, source.text, held, region if unknown else None) if region is None or unknown else None
     if made is not None:
         regions_file = write_draft_region(out, made, args.key, [])
         region, gemeenten = made.id, [made.gemeente]
@@ -558,8 +563,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if supersedes:
         print(f"  Nieuwe versie van '{supersedes}': het concept vervangt dat document (supersedes).")
     if made is not None:
+        what = f"Regio '{made.id}' stond nog niet in regions.yaml" if unknown else "Geen regio gevonden"
         print(
-            f"  Geen regio gevonden: een concept-regio '{made.id}' met gemeente '{made.gemeente}' staat nu in "
+            f"  {what}: een concept-regio '{made.id}' met gemeente '{made.gemeente}' staat nu in "
             f"{regions_file} (# DRAFT:). Vul haar in, of zet de regio daar zelf en geef --region."
         )
     print(f"Verder: routeboek check --content {out}; routeboek coverage --content {out} --document {args.key} {args.source}")
@@ -646,6 +652,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=3, help="number of results (default 3)")
     p.add_argument("--batch", metavar="FILE", help="JSON lines with question/gemeente/sector")
     p.add_argument("--json", action="store_true", help="JSON output (always on for --batch)")
+    p.add_argument("--allow-draft", action="store_true", help="also on content with draft markers (to try a draft)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("timeline", parents=[common], help="escalation deadlines for a case")

@@ -194,7 +194,10 @@ def write_draft(source: SourceText, scan: Scan, context: DraftContext) -> str:
         else:
             found(name, value, f"{what} van het document (niet gevonden in het bestand)")
     version = "; ".join(v.value for v in (info.version, info.date) if v is not None)
-    if version:
+    if version and info.version is None and info.date is not None and info.date.line is None:
+        # Only the PDF's creation date: when the file was made, not what the document calls itself.
+        out.append(f"  version: {q(version)}{_draft('versie of datum van het document: alleen de PDF-datum gevonden, controleer')}")
+    elif version:
         out.append(f"  version: {q(version)}  # uit het bestand")
     else:
         out.append(f"  version: {q('onbekend')}{_draft('versie of datum van het document (niet gevonden)')}")

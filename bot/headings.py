@@ -125,6 +125,12 @@ def _num_parts(number: str) -> list[str]:
     return [p for p in number.lower().split(".") if p]
 
 
+def _base(number: str) -> str:
+    """The whole number of a heading number: "3a" -> "3" (a TOC listing fase 3 lists 3a too)."""
+    match = re.match(r"\d+", number)
+    return match.group() if match else number
+
+
 def follows(previous: str | None, current: str) -> bool:
     """True when `current` is the number after `previous` at one level: 2 -> 3, 9 -> 10a,
     10a -> 10b, 10b -> 11, 3a -> 4; also a first number of 1 (or 1a)."""
@@ -229,6 +235,17 @@ class _Walker:
         self.last_stap: str | None = None
         self.sub_path: list[Key] = []
         self.named_seen = False  # an unnumbered chapter such as "Inleiding" came before
+        # The numbers the table of contents gives per top-level kind ("hoofdstuk": {"1", "2"}):
+        # where it lists a kind, a number of that kind it lacks is no heading of the document.
+        self.toc_numbers: dict[str, set[str]] = {}
+        for entry in toc:
+            split = _split(entry)
+            if split is None or len(_num_parts(split[1])) != 1:
+                continue
+            top_kind = "hoofdstuk" if split[0] == "n" else split[0]
+            if top_kind in ("hoofdstuk", *_CONTAINERS):
+                self.toc_numbers.setdefault(top_kind, set()).add(_base(split[1]))
+        self.list_item: tuple[int, str] | None = None  # (line index, number) of the last list item
 
     def in_toc(self, text: str) -> bool:
         """True when the table of contents lists this line: the document's own word on its headings."""
@@ -248,6 +265,9 @@ class _Walker:
             key = (top_kind, parts[0])
             if key in self.used_top and not in_toc:
                 return None, "dit nummer was al een kop"
+            listed = self.toc_numbers.get(top_kind)
+            if listed and not in_toc and _base(parts[0]) not in listed:
+                return None, "dit nummer staat niet in de inhoudsopgave"
             previous = self.last_top.get(top_kind)
             ok = follows(previous, parts[0]) or in_toc
             if not ok and previous is not None and kind != "n":
@@ -339,12 +359,13 @@ def scan_headings(text: str) -> Scan:
     )
     walker = _Walker(toc, labelled)
     scan = Scan(toc=toc)
+    rows = _table_rows(lines, toc_lines)
     # A text converted to markdown marks its headings itself: then only marked lines are read,
     # and numbered lists in the body stay lists.
     marked = sum(1 for raw in lines if _MD_HEADING.match(raw)) >= 3
     i = 0
     while i < len(lines):
-        if i in toc_lines or (marked and not _MD_HEADING.match(lines[i])):
+        if i in toc_lines or i in rows or (marked and not _MD_HEADING.match(lines[i])):
             i += 1
             continue
         line = clean_line(lines[i])
@@ -358,6 +379,19 @@ def scan_headings(text: str) -> Scan:
     _add_summaries(lines, scan.headings)
     _add_toc_titles(toc, scan.headings)
     return scan
+
+
+def _is_row(raw: str) -> bool:
+    return len([c for c in raw.split("\t") if c.strip()]) >= 2
+
+
+def _table_rows(lines: list[str], skip: set[int]) -> set[int]:
+    """Lines (0-based) that are rows of a table: two or more tab-separated cells, next to another
+    such line. "1<tab>Kernteam van de school<tab>4-6 weken" is a step of a table, no chapter."""
+    row = [i not in skip and _is_row(raw) for i, raw in enumerate(lines)]
+    return {
+        i for i, is_row in enumerate(row) if is_row and ((i > 0 and row[i - 1]) or (i + 1 < len(row) and row[i + 1]))
+    }
 
 
 def _add_toc_titles(toc: list[str], headings: list[Heading]) -> None:
@@ -424,9 +458,21 @@ def _read_heading(
         if kind != "n" or short_sentence:
             scan.unsure.append(Unsure(i + 1, line, problem))
         return None, 1
-    # A numbered list inside a paragraph: the line before introduces it ("... vier stappen:").
-    prev = next((clean_line(lines[k]) for k in range(i - 1, max(-1, i - 3), -1) if clean_line(lines[k])), "")
-    if kind == "n" and prev.endswith(":") and not walker.in_toc(text):
+    # A numbered list inside a paragraph: the line before introduces it ("... vier stappen:"),
+    # and the items right after its first one continue it ("2. Kernteam", "3. Actietafel").
+    before = next((k for k in range(i - 1, max(-1, i - 3), -1) if clean_line(lines[k])), None)
+    prev = clean_line(lines[before]) if before is not None else ""
+    if kind == "n" and len(_num_parts(number)) == 1 and not walker.in_toc(text):
+        item = walker.list_item
+        if prev.endswith(":"):
+            walker.list_item = (i, number)
+            scan.unsure.append(Unsure(i + 1, text, "volgt op een zin met een dubbele punt: een opsomming?"))
+            return None, 1
+        if item is not None and before == item[0] and follows(item[1], number):
+            walker.list_item = (i, number)
+            scan.unsure.append(Unsure(i + 1, text, "volgt op een opsomming: nog een punt ervan?"))
+            return None, 1
+    elif kind == "n" and prev.endswith(":") and not walker.in_toc(text):
         scan.unsure.append(Unsure(i + 1, text, "volgt op een zin met een dubbele punt: een opsomming?"))
         return None, 1
     path, why = walker.judge(kind, number, title, text)

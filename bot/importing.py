@@ -101,13 +101,16 @@ class DraftRegion:
     found_in_text: bool
 
 
-def draft_region(key: str, text: str, held: Held) -> DraftRegion:
+def draft_region(key: str, text: str, held: Held, region_id: str | None = None) -> DraftRegion:
     """A region id and gemeente that collide with nothing held: the gemeente the document
-    names, or the key itself as a plain placeholder."""
+    names, or the key itself as a plain placeholder. `region_id` is the id the maintainer gave
+    with --region for a region the folder does not hold yet."""
     named = named_gemeente(text)
     taken = {name for names, _ in held.regions.values() for name in names}
     found = named is not None and named not in taken
     gemeente = named if found and named else key
+    if region_id is not None and region_id not in held.regions:
+        return DraftRegion(region_id, gemeente, found)
     base = slugify(gemeente) or slugify(key)
     region_id, n = base, 2
     while region_id in held.regions:

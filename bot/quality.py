@@ -121,10 +121,16 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 
 
 def _expected_section(decider: Decider, q: dict[str, Any], gemeente: str | None) -> str | None:
+    """The section a miss should have got: the one the question names, else the first whose
+    answer holds the facts, looked for first among the sections of the asker's gemeente and
+    sector (current documents first), so a maintainer of one region is not pointed at another
+    region's routeboek."""
     if q.get("section"):
         return str(q["section"])
     kb = decider.kb
     views = [v for v in kb.sections if not q.get("source") or v.document.key == q["source"]]
+    # The asker's own sections first, and of those a current document before one it supersedes.
+    views.sort(key=lambda v: (not v.applies(gemeente, q.get("sector")), kb.is_superseded(v.document.key)))
     for view in views:
         if satisfied(build_answer(kb, view, gemeente).plain(), q["expect"]):
             return view.id

@@ -3,6 +3,12 @@
 A region's routeboek usually arrives as a PDF. pypdf (pure Python, no dependencies of its own)
 extracts each page's text in reading order; its document information (title, author, dates)
 is kept, since a draft's `document:` block is filled from what the file itself says.
+
+pypdf's plain text runs a table's cells together ("1 Kernteam van de school 4-6 weken"), so
+the rows read like headings and the columns are lost. Its layout mode keeps the cells apart by
+their position on the page but sets columns of running text side by side; so the plain text is
+kept, and only the lines that the layout shows as rows of a table get their cells back, as
+tabs, the way a text export writes them (bot/tables.py reads them).
 """
 
 from __future__ import annotations
@@ -10,6 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 
 class SourceError(Exception):
@@ -45,7 +55,7 @@ def _read_pdf(file: Path) -> SourceText:
 
     try:
         reader = PdfReader(file)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_with_table_cells(page.extract_text() or "", _layout_text(page)) for page in reader.pages]
     except (PdfReadError, OSError, ValueError) as exc:
         raise SourceError(f"{file}: PDF niet te lezen: {exc}") from exc
     info: dict[str, str] = {}
@@ -69,3 +79,69 @@ def _read_pdf(file: Path) -> SourceText:
             f"{file}: de PDF bevat geen tekst (een scan?). Maak er eerst tekst van (OCR) of lever een .txt aan."
         )
     return SourceText(file, text, pages=len(pages), info=info)
+
+
+def _layout_text(page: PageObject) -> str:
+    """The page's text laid out by position (empty where pypdf cannot)."""
+    try:
+        return page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # layout is a help for tables, never a reason to fail
+        return ""
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _cells_at(line: str) -> list[tuple[int, str]]:
+    """The cells of a layout line with the column each starts at."""
+    cells = []
+    for match in re.finditer(r"(?:(?! {3,}|\t).)+", line):
+        text = match.group()
+        if text.strip():
+            cells.append((match.start() + len(text) - len(text.lstrip()), _squash(text)))
+    return cells
+
+
+def _with_table_cells(plain: str, layout: str) -> str:
+    """The plain text with a table's rows written as tab-separated cells.
+
+    A row is a layout line of two or more cells whose columns line up with the first row of its
+    run, in a run of at least two such lines (blank lines between rows allowed); it replaces the
+    plain line with the same words. Justified text has gaps that do not line up, and text set in
+    two columns has no plain line with both columns' words, so both stay as they were."""
+    rows: dict[str, str] = {}
+    run: list[list[str]] = []
+    columns: list[int] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            for cells in run:
+                rows[_squash(" ".join(cells))] = "\t".join(cells)
+        run.clear()
+
+    blank = 0
+    for line in layout.splitlines():
+        if not line.strip():
+            blank += 1
+            if blank > 2:
+                close()
+            continue
+        blank = 0
+        cells = _cells_at(line)
+        if len(cells) < 2:
+            close()
+            continue
+        if run and not all(any(abs(start - c) <= 2 for c in columns) for start, _ in cells[1:]):
+            close()
+        if not run:
+            columns = [start for start, _ in cells]
+        run.append([text for _, text in cells])
+    close()
+    if not rows:
+        return plain
+    lines = plain.splitlines()
+    restored = [rows.get(_squash(line), line) for line in lines]
+    if sum(new != old for new, old in zip(restored, lines, strict=True)) < 2:
+        return plain
+    return "\n".join(restored)

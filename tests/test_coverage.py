@@ -228,3 +228,49 @@ def test_coverage_of_a_document_without_headings_is_not_a_pass(
     source.write_text("Is er sprake van een schoolinschrijving?\nJa\nNee\n", encoding="utf-8")
     assert main(["coverage", "--document", "zhw-digitale-tool", str(source)]) == 2
     assert "niet te meten" in capsys.readouterr().err
+
+
+def test_a_list_after_a_colon_is_no_chapter_even_where_its_numbers_are_free() -> None:
+    """A maintainer's PDF (2026-12-05): "Het stappenplan kent drie stappen: 1. Signaleren 2.
+    Kernteam 3. Actietafel" in chapter 2 made "3. Actietafel" a chapter 3; the whole list is
+    an opsomming and goes to the lines to check."""
+    text = "\n".join(
+        [
+            "1. Inleiding",
+            "Dit protocol geldt voor alle scholen.",
+            "",
+            "2. Stappenplan",
+            "Het stappenplan kent drie stappen:",
+            "1. Signaleren",
+            "2. Kernteam",
+            "3. Actietafel",
+            "Stap 1: Signaleren",
+            "De school signaleert verzuim.",
+        ]
+    )
+    scan = scan_headings(text)
+    assert [h.text for h in scan.headings] == ["1. Inleiding", "2. Stappenplan", "Stap 1: Signaleren"]
+    assert {"1. Signaleren", "2. Kernteam", "3. Actietafel"} <= {u.text for u in scan.unsure}
+
+
+def test_a_chapter_number_the_table_of_contents_lacks_is_reported_not_taken() -> None:
+    text = "\n".join(
+        [
+            "Inhoud",
+            "1. Inleiding ........ 2",
+            "2. Aanpak ........ 3",
+            "",
+            "",
+            "",
+            "",
+            "1. Inleiding",
+            "Tekst van de inleiding.",
+            "2. Aanpak",
+            "Tekst van de aanpak.",
+            "3. Contact",
+            "Bel de leerplichtambtenaar.",
+        ]
+    )
+    scan = scan_headings(text)
+    assert [h.text for h in scan.headings] == ["1. Inleiding", "2. Aanpak"]
+    assert any(u.text == "3. Contact" and "inhoudsopgave" in u.reason for u in scan.unsure), scan.unsure

@@ -303,3 +303,121 @@ def test_apeldoorn_as_a_pdf_finds_the_hand_written_headings(tmp_path: Path) -> N
     titles = [squash(s["title"]) for s in data["sections"]]
     found = [e for e in HAND if any(squash(latin(e["title"])) in t and e["number"] in t for t in titles)]
     assert len(found) / len(HAND) >= 0.9, [e for e in HAND if e not in found]
+
+
+def test_a_region_given_but_not_yet_in_regions_yaml_is_written_as_a_draft(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Following the guide with step 1 skipped (`--region zwolle` before regions.yaml has it)
+    drafted `gemeenten: []`: a plain error, and content that loaded not even with --allow-draft."""
+    source = tmp_path / "zwolle.txt"
+    source.write_text(
+        "Thuiszittersprotocol gemeente Zwolle\n\n1. Inleiding\nDit protocol geldt in de gemeente Zwolle.\n\n"
+        "2. Aanpak\nDe school meldt het verzuim.\n",
+        encoding="utf-8",
+    )
+    out, data = imported(tmp_path, source, "zwolle-po-2026", "--region", "zwolle")
+    assert "concept-regio" in capsys.readouterr().out
+    assert (data["document"]["region"], data["document"]["gemeenten"]) == ("zwolle", ["Zwolle"])
+    regions = yaml.safe_load((out / "knowledge" / "regions.yaml").read_text(encoding="utf-8"))
+    assert any(r["id"] == "zwolle" for r in regions["regions"])
+    assert main(["check", "--content", str(out)]) == 1
+    problems = capsys.readouterr().out.splitlines()
+    assert problems and all(DRAFT_LINE.match(p) for p in problems), [p for p in problems if not DRAFT_LINE.match(p)][:3]
+    kb = load_content(out, allow_draft=True)
+    assert kb.resolve_gemeente("Zwolle") == "Zwolle"
+
+
+def test_a_pdf_creation_date_is_no_version_the_document_states(tmp_path: Path) -> None:
+    """Only the PDF's own creation date known: it is filled in for the maintainer to check, not
+    taken as the document's version (which every answer's Bron line shows)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    pdf.add_page()
+    for line in ["Thuiszittersprotocol gemeente Apeldoorn", "", "1. Inleiding", "Dit protocol geldt in Apeldoorn.", "2. Aanpak", "De school meldt."]:
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    source = tmp_path / "kaal.pdf"
+    pdf.output(str(source))
+    out, data = imported(tmp_path, source, "apeldoorn-kaal", "--region", "apeldoorn")
+    assert data["document"]["version"].startswith("PDF gemaakt op ")
+    line = next(x for x in (out / "knowledge" / "apeldoorn-kaal.yaml").read_text(encoding="utf-8").splitlines() if x.strip().startswith("version:"))
+    assert "# DRAFT:" in line
+
+
+def test_a_draft_refused_for_its_markers_says_how_to_try_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A maintainer who asks one question of a draft folder learns about --allow-draft, and
+    `ask` takes it as `chat`, `run` and `try` do."""
+    out, _ = imported(tmp_path, APELDOORN, "apeldoorn-2026", "--region", "apeldoorn")
+    capsys.readouterr()
+    assert main(["ask", "wat doet de actietafel", "--gemeente", "Apeldoorn", "--content", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.rstrip().splitlines()[-1].endswith("probeer het concept met --allow-draft.")
+    code = main(["ask", "wat doet de actietafel", "--gemeente", "Apeldoorn", "--content", str(out), "--allow-draft", "--json"])
+    assert code == 0
+    assert '"apeldoorn' in capsys.readouterr().out
+
+
+def _pdf_with_table(path: Path, rows: list[tuple[str, ...]], title: str) -> None:
+    """A small protocol PDF with a real table (fpdf2 draws its cells apart, as an office PDF does)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=10)
+    pdf.add_page()
+    for line in ["Thuiszittersprotocol gemeente Apeldoorn", "", "1. Inleiding", "Dit protocol geldt in Apeldoorn.", "", title]:
+        pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(col_widths=(15, 80, 80)) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.cell(0, 7, "", new_x="LMARGIN", new_y="NEXT")
+    for line in ["Bijlage 2. Woordenlijst", "LPA: leerplichtambtenaar."]:
+        pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+
+
+def test_an_escalation_table_in_a_pdf_is_drafted_as_escalation_steps(tmp_path: Path) -> None:
+    """Found following the guide with a PDF: pypdf's text runs a table's cells together, so the
+    rows "1 Kernteam van de school 4-6 weken ..." became headings and no escalation was drafted."""
+    source = tmp_path / "tabel.pdf"
+    rows = [
+        ("Stap", "Opschalen naar", "Termijn"),
+        ("1", "Kernteam van de school", "4-6 weken na eerste verzuim"),
+        ("2", "Overleg met leerplicht", "8 weken"),
+        ("3", "Actietafel", "12 weken"),
+    ]
+    _pdf_with_table(source, rows, "Bijlage 1. Opschalingstabel")
+    out, data = imported(tmp_path, source, "apeldoorn-tabel", "--region", "apeldoorn")
+    assert [s["title"] for s in data["sections"]] == ["1. Inleiding", "Bijlage 1. Opschalingstabel", "Bijlage 2. Woordenlijst"]
+    steps = data["escalation"][0]["steps"]
+    assert [(s["step"], s["name"]) for s in steps] == [("1", "Kernteam van de school"), ("2", "Overleg met leerplicht"), ("3", "Actietafel")]
+    assert steps[0]["term"]["text"] == "4-6 weken na eerste verzuim"
+    assert (steps[0]["term"]["weeks"], steps[0]["term"]["weeks_max"]) == (4, 6)
+    load_content(out, allow_draft=True)
+
+
+def test_another_table_in_a_pdf_stays_text_with_a_note(tmp_path: Path) -> None:
+    source = tmp_path / "contact.pdf"
+    rows = [("Nr", "School", "Telefoon"), ("1", "De Linde", "055-1234567"), ("2", "De Eik", "055-7654321")]
+    _pdf_with_table(source, rows, "Bijlage 1. Contact")
+    out, data = imported(tmp_path, source, "apeldoorn-contact", "--region", "apeldoorn")
+    assert "escalation" not in data
+    assert [s["title"] for s in data["sections"]] == ["1. Inleiding", "Bijlage 1. Contact", "Bijlage 2. Woordenlijst"]
+    assert "De Linde" in data["sections"][1]["text"]
+    assert "kolommen niet herkend" in (out / "knowledge" / "apeldoorn-contact.yaml").read_text(encoding="utf-8")
+
+
+def test_import_never_writes_into_the_shipped_content(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.content import shipped_content_dir
+
+    shipped = shipped_content_dir()
+    target = shipped / "knowledge" / "nieuw-in-shipped.yaml"
+    try:
+        assert main(["import", str(APELDOORN), "--key", "nieuw-in-shipped", "--out", str(shipped)]) == 2
+        assert "eigen map" in capsys.readouterr().err
+        assert not target.exists()
+    finally:
+        target.unlink(missing_ok=True)

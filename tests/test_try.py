@@ -61,3 +61,17 @@ def test_try_refuses_a_malformed_file(tmp_path: Path, capsys: pytest.CaptureFixt
     path.write_text("- question: zonder expect\n", encoding="utf-8")
     assert main(["try", str(path)]) == 2
     assert "'question' en 'expect'" in capsys.readouterr().err
+
+
+def test_the_expected_section_of_a_miss_is_one_of_the_askers_own_routeboek(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fact that several routeboeken hold ("leerplichtambtenaar") points a Den Haag question at a
+    current Den Haag section, not at Apeldoorn's (the first file) or the superseded 2021 one."""
+    question = {"id": "dh", "question": "appeltaart", "gemeente": "Den Haag", "expect": [["leerplichtambtenaar"]]}
+    path = tmp_path / "vragen.yaml"
+    path.write_text(yaml.safe_dump([question]), encoding="utf-8")
+    assert main(["try", str(path)]) == 0
+    miss = capsys.readouterr().out.split("Gemist")[1]
+    assert "kreeg afgewezen" in miss
+    assert "verwacht hv25-" in miss, miss
