@@ -3,6 +3,11 @@
 Protocol (CONTRACTS.md): each bot message is printed as text, its buttons follow as `[n] label`,
 then an empty line. A line that is just a number presses button n of the latest message with
 buttons; a line starting with `/` is a command; anything else is free text.
+
+A console has no push messages. What came in (reminders, the weekly digest, fixed dates) shows
+when the chat opens and on an empty line, one message at a time, so that message's buttons
+("Morgen weer", "Over een week") are the ones a number presses; whatever is still waiting
+comes before the next answer.
 """
 
 from __future__ import annotations
@@ -78,21 +83,37 @@ def _chat(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
         if flat:
             buttons = flat
 
-    if stdin.isatty():
-        print(
-            "Console-chat van de routeboek-bot. Typ /start om te beginnen; Ctrl-D stopt.\n", file=sys.stderr
-        )
-    for line in stdin:
-        if not line.strip():
-            continue
-        event = parse_line(line, buttons)  # the buttons the user saw when typing
-        # No push messages on a console: due reminders come before the next answer.
+    def deliver(at_most: int | None = None) -> None:
+        """Show what came in since the last line: all of it, or the first `at_most` messages."""
+        shown = 0
         for reminder in engine.outbox.due_reminders(CONSOLE_USER):
+            if at_most is not None and shown >= at_most:
+                return
             show(reminder.reply)
             engine.outbox.reminder_delivered(reminder)
+            shown += 1
         for push in engine.outbox.due_pushes(CONSOLE_USER):
+            if at_most is not None and shown >= at_most:
+                return
             show(push.reply)
             engine.outbox.push_delivered(push)
+            shown += 1
+
+    if stdin.isatty():
+        print(
+            "Console-chat van de routeboek-bot. Typ /start om te beginnen; Ctrl-D stopt. "
+            "Een lege regel toont nieuwe berichten (herinneringen).\n",
+            file=sys.stderr,
+        )
+    deliver(at_most=1)
+    stdout.flush()
+    for line in stdin:
+        if not line.strip():
+            deliver(at_most=1)
+            stdout.flush()
+            continue
+        event = parse_line(line, buttons)  # the buttons the user saw when typing
+        deliver()  # what is still waiting comes before the next answer
         if event is None:
             stdout.write(f"Er is geen knop {line.strip()}. Kies een nummer uit de lijst.\n\n")
             stdout.flush()

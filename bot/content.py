@@ -367,6 +367,20 @@ def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: boo
                         _at(raw, "escalation", i, "steps", k, "term"),
                         f"step {step.step}: weeks_max is before weeks",
                     )
+                if step_term and step_term.after is not None:
+                    earlier = [s.step for s in table.steps[:k]]
+                    if step_term.from_ != "previous":
+                        col.add(
+                            path,
+                            _at(raw, "escalation", i, "steps", k, "term"),
+                            f"step {step.step}: after: needs from: previous",
+                        )
+                    elif step_term.after not in earlier:
+                        col.add(
+                            path,
+                            _at(raw, "escalation", i, "steps", k, "term"),
+                            f"step {step.step}: after: '{step_term.after}' is not an earlier step of this table",
+                        )
             for sector in table.sectors:
                 if any(
                     e.gemeente == table.gemeente and e.sector == sector and e.document.key == doc.key

@@ -160,6 +160,9 @@ class Term(Strict):
     weeks_max: int | None = Field(default=None, ge=0, le=104)
     unit: Literal["calendar", "school"] = "calendar"
     from_: Literal["start", "previous"] = Field(default="start", alias="from")
+    # With `from: previous`: the step this one follows when that is not the step listed just
+    # before it (Apeldoorn's branches 3a and 3b both follow step 2).
+    after: Text | None = None
 
 
 class Step(Strict):

@@ -141,6 +141,7 @@ def build_timeline(
     warnings: list[str] = []
     previous: TimelineStep | None = None  # the last step with a term, or taken
     previous_end: date | None = None  # when that step was taken, or the end of its term
+    ends: dict[str, tuple[TimelineStep, date | None]] = {}  # the same for every step so far, by step
     for step in table.table.steps:
         term = step.term
         taken = done.get(step.step)
@@ -148,7 +149,10 @@ def build_timeline(
             steps.append(TimelineStep(step.step, step.name, None, None, "geen termijn in het routeboek", taken))
             if taken:
                 previous, previous_end = steps[-1], taken
+                ends[step.step] = (previous, previous_end)
             continue
+        if term.after is not None and term.after in ends:  # a branch that follows a named step
+            previous, previous_end = ends[term.after]
         counts_from_previous = term.from_ == "previous" and previous is not None
         base = previous_end if counts_from_previous else start
         uses_school_weeks |= term.unit == "school"
@@ -156,7 +160,8 @@ def build_timeline(
         if counts_from_previous and previous is not None and previous.done:
             basis += f" (gerekend vanaf stap {previous.step}, gezet op {nl_date(previous.done)})"
         elif counts_from_previous:
-            basis += " (gerekend vanaf de vorige stap, aangenomen dat die zijn volledige termijn duurde)"
+            after = f"stap {previous.step}" if term.after is not None and previous is not None else "de vorige stap"
+            basis += f" (gerekend vanaf {after}, aangenomen dat die zijn volledige termijn duurde)"
         if term.unit == "school":
             basis += f" (schoolweken, vakanties overgeslagen volgens {calendar.name if calendar else 'geen kalender'})"
         try:
@@ -182,6 +187,7 @@ def build_timeline(
                 f"({calendar.name if calendar else ''}, t/m {until}): die termijn kan ik niet uitrekenen."
             )
             previous, previous_end = steps[-1], taken
+            ends[step.step] = (previous, previous_end)
             continue
         holiday = holidays.holiday_of(due)
         holiday_latest = holidays.holiday_of(latest) if latest else None
@@ -198,6 +204,7 @@ def build_timeline(
             )
         )
         previous, previous_end = steps[-1], taken or latest or due
+        ends[step.step] = (previous, previous_end)
     if uses_school_weeks and calendar is None:
         warnings.insert(0, "Geen schoolkalender voor deze regio: schoolweken als gewone weken geteld.")
     return Timeline(

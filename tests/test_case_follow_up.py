@@ -360,3 +360,53 @@ def test_a_deadline_past_the_school_calendar_is_named_not_dropped(engine: Engine
     (digest,) = [push.reply.text for push in engine.outbox.due_pushes() if push.kind == "digest"]
     assert f"Casus {code_of(created)} (Apeldoorn, PO): stap 2 Het kernteam aan zet, termijn niet te berekenen" in digest
     assert engine.outbox.due_reminders() == []  # no date, so no reminder: never a guessed one
+
+
+def test_in_the_console_a_reminders_own_buttons_can_be_pressed(
+    kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """The console has no push messages; what came in shows when the chat opens and on an empty
+    line, one message at a time, so 'Morgen weer' of a reminder is the latest button to press."""
+    import io
+    from collections.abc import Iterator
+
+    from bot.console import CONSOLE_USER, run_console
+
+    monkeypatch.setenv("ROUTEBOEK_DATA_DIR", str(tmp_path / "data"))
+    clock = Clock()
+    engine = Engine(kb, Store(tmp_path / "data" / "routeboek.db"), clock=lambda: clock.now)
+    engine.store.save_profile(Profile(CONSOLE_USER, "ib", "Den Haag", "vo"))
+    engine.store.add_case(CONSOLE_USER, "K7MX", "Den Haag", "vo", "2026-10-26")
+    clock.set(2026, 11, 16, 9)  # a Monday: step 1's week reminder and the digest are due
+    out = io.StringIO()
+    assert run_console(engine, io.StringIO("2\n"), out) == 0
+    text = out.getvalue()
+    reminder, digest = text.index("Herinnering casus K7MX"), text.index("Weekoverzicht casussen")
+    put_off = text.index("Op 17-11-2026 herinner ik je weer aan stap 1")
+    assert reminder < digest < put_off  # '2' pressed the reminder's 'Morgen weer'; the digest waited
+    assert "Er is geen knop" not in text
+
+    class Typing(io.StringIO):
+        """Lines typed while the clock moves on to a given moment before each of them."""
+
+        def __init__(self, *lines: tuple[tuple[int, ...], str]) -> None:
+            super().__init__()
+            self.lines = lines
+
+        def __iter__(self) -> Iterator[str]:
+            for when, line in self.lines:
+                clock.set(*when)
+                yield line + "\n"
+
+    clock.set(2026, 11, 17, 9)
+    out = io.StringIO()
+    # The next day it is back when the chat opens; '3' is its 'Over een week'. A week later an
+    # empty line shows it again, and its 'Morgen weer' is '2' again.
+    typing = Typing(((2026, 11, 17, 9), "3"), ((2026, 11, 24, 9), ""), ((2026, 11, 24, 9), "2"))
+    assert run_console(engine, typing, out) == 0
+    text = out.getvalue()
+    back = text.index("Je vroeg me om je hier nog eens aan te herinneren")
+    week = text.index("Op 24-11-2026 herinner ik je weer aan stap 1")
+    again = text.index("Je vroeg me om je hier nog eens aan te herinneren", week)
+    assert back < week < again < text.index("Op 25-11-2026 herinner ik je weer aan stap 1")
+    assert "Er is geen knop" not in text

@@ -100,3 +100,30 @@ def test_content_option_and_broken_content_refuses_to_start(tmp_path: Path) -> N
     result = run(["chat", "--content", str(content)], tmp_path, "/start\n")
     assert result.returncode == 1
     assert "knowledge/regions.yaml:4: duplicate key 'name'" in result.stderr
+
+
+def test_the_console_chat_follows_a_case_on_the_test_clock_across_sessions(tmp_path: Path) -> None:
+    """What the README tells a tester: ROUTEBOEK_CLOCK makes the chat stand on a day; the same
+    database carries the case into a later session on a later day."""
+    from icalendar import Calendar
+
+    friday = {"ROUTEBOEK_CLOCK": "2026-11-20T10:00"}
+    script = ["/start", "2", "Apeldoorn", "1", "/casus", "2", "1-12-2026", "5-10-2026", "1", "9-11-2026", "3"]
+    first = run(["chat"], tmp_path, "\n".join(script) + "\n", friday)
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "1-12-2026 ligt in de toekomst" in out  # a first day ahead of the clock is asked about
+    assert "Wanneer is stap 1 (De basis op orde)" in out
+    card = out[out.rindex("Gezet: t/m stap 1") :]
+    assert "Uiterlijk: 2-11-2026 (gezet op 9-11-2026)" in card and "Uiterlijk: 7-12-2026 ← volgende" in card
+    assert card.count("Uiterlijk: 18-1-2027") == 2  # both branches of step 3 moved with it
+    saved = next((tmp_path / "bestanden").glob("casus-*.ics"))
+    assert f"Bestand: {saved}" in out
+    events = {str(e["summary"]): e.decoded("dtstart") for e in Calendar.from_ical(saved.read_bytes()).walk("VEVENT")}
+    assert any("stap 2" in s and d.isoformat() == "2026-12-07" for s, d in events.items())
+    # Ten days later, a Monday: the week reminder of the moved step 2 and the digest, before the answer.
+    monday = run(["chat"], tmp_path, "/casus\n", {"ROUTEBOEK_CLOCK": "2026-11-30T09:00"})
+    out = monday.stdout
+    assert "Over 7 dagen, op 7-12-2026, is stap 2: Het kernteam aan zet aan de beurt." in out
+    assert out.index("Herinnering casus") < out.index("Weekoverzicht casussen, maandag 30-11-2026") < out.index("Je casussen")
+    assert "ROUTEBOEK_CLOCK is set (test only)" in monday.stderr

@@ -149,3 +149,48 @@ def test_check_warns_when_a_calendar_ends_within_six_months(
         "year, or school-week deadlines after it stay unknown"
     )
     assert lines[-1].startswith("ok:")
+
+
+def test_both_branches_after_a_step_count_from_the_day_it_was_taken() -> None:
+    # Apeldoorn's step 3 has two branches, 3a and 3b, each "4 schoolweken ... na het overleg"
+    # that follows step 2: a step taken late moves both, not only the one listed first.
+    kb = load_content()
+    planned = build_timeline(kb, "Apeldoorn", "po", date(2026, 10, 5))
+    moved = build_timeline(kb, "Apeldoorn", "po", date(2026, 10, 5), {"1": date(2026, 11, 9)})
+    assert planned is not None and moved is not None
+    due = {s.step: s.due for s in planned.steps}
+    assert due["3a"] == due["3b"] == date(2027, 1, 11)
+    moved_due = {s.step: s.due for s in moved.steps}
+    assert moved_due["2"] == date(2026, 12, 7)
+    assert moved_due["3a"] == moved_due["3b"] == date(2027, 1, 18)
+    taken_2 = build_timeline(kb, "Apeldoorn", "po", date(2026, 10, 5), {"1": date(2026, 11, 9), "2": date(2026, 11, 30)})
+    assert taken_2 is not None
+    b = next(s for s in taken_2.steps if s.step == "3b")
+    assert b.due == date(2027, 1, 11) and "gerekend vanaf stap 2, gezet op 30-11-2026" in b.basis
+    # Taking branch 3a does not move branch 3b: 3b still counts from step 2.
+    taken_3a = build_timeline(
+        kb, "Apeldoorn", "po", date(2026, 10, 5), {"1": date(2026, 11, 9), "2": date(2026, 11, 30), "3a": date(2026, 12, 14)}
+    )
+    assert taken_3a is not None and next(s for s in taken_3a.steps if s.step == "3b").due == date(2027, 1, 11)
+
+
+def test_after_must_name_an_earlier_step_and_go_with_from_previous(tmp_path: Path) -> None:
+    from bot.content import ContentError
+
+    def problems(term: str) -> list[str]:
+        doc = DOC.replace("      - step: \"3\"\n        name: Actietafel\n", f"      - step: \"3\"\n        name: Actietafel\n        term: {term}\n")
+        root = write_content(
+            tmp_path / str(abs(hash(term))),
+            {"knowledge/regions.yaml": REGIONS, "knowledge/calendars.yaml": CALENDAR, "knowledge/d.yaml": doc},
+        )
+        try:
+            load_content(root)
+        except ContentError as exc:
+            return [str(p) for p in exc.problems]
+        return []
+
+    assert problems('{text: "4 weken na stap 1", weeks: 4, from: previous, after: "1"}') == []
+    (problem,) = problems('{text: "4 weken na stap 9", weeks: 4, from: previous, after: "9"}')
+    assert problem.startswith("knowledge/d.yaml:") and "after: '9' is not an earlier step" in problem
+    (problem,) = problems('{text: "4 weken", weeks: 4, from: start, after: "1"}')
+    assert "after: needs from: previous" in problem
