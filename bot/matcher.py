@@ -160,6 +160,8 @@ class Matcher:
         # Term frequencies of the content's sentences, as relevance() analyses them: a card
         # scores the same passage's sentences for every question that lands on it.
         self._sentence_terms: dict[str, dict[str, float]] = {}
+        # Which sections apply, per (gemeente, sector): the same few pairs for every question.
+        self._allowed: dict[tuple[str | None, str | None], list[bool]] = {}
         # How often the routeboeken use each stem, on the Zipf scale (per billion words), for
         # keyness: which words are the routeboeken's own rather than everyday Dutch.
         stem_counts: dict[str, int] = defaultdict(int)
@@ -525,7 +527,11 @@ class Matcher:
         """The best sections for a parsed question, best first (BM25F times the document prior)."""
         if not query.terms:
             return []
-        allowed = [view.applies(gemeente, sector) for view in self.sections]
+        allowed = self._allowed.get((gemeente, sector))
+        if allowed is None:
+            allowed = [view.applies(gemeente, sector) for view in self.sections]
+            if len(self._allowed) < 1000:  # gemeenten x sectors; the bound only guards odd input
+                self._allowed[(gemeente, sector)] = allowed
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, set[str]] = defaultdict(set)
         for term, typed_weight in query.terms.items():
