@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -146,6 +147,16 @@ _NUMBER = re.compile(r"^\d{1,2}[.)]\s+")
 def units(text: str) -> list[Unit]:
     """The passage cut where a reader's eye stops: sentences, and list items with their lead-in.
 
+    A passage is cut once (its cards for all later questions reuse the cut); the caller gets a
+    list of its own to extend.
+    """
+    return list(_units(text))
+
+
+@lru_cache(maxsize=2048)
+def _units(text: str) -> tuple[Unit, ...]:
+    """The cut of units(): the same passage is cut the same way every time.
+
     Lists are where routeboeken keep their terms and steps ("- 8 schoolweken, 5 dagdelen;"), so
     an item must be pickable on its own; flattening them into one long sentence buries them. A
     numbered step keeps its number on its first sentence.
@@ -175,7 +186,7 @@ def units(text: str) -> list[Unit]:
         lead = len(out) - 1 if pieces and pieces[-1].endswith(":") else None
         if not number:
             steps_lead = lead
-    return out
+    return tuple(out)
 
 
 def _pick(
@@ -342,10 +353,14 @@ def repeats(line: str, others: Sequence[str]) -> bool:
     through that. Short lines ("Meld bij DUO.") are never judged repeats: their words are in
     many lines that say more.
     """
-    words = fold(line)
+    words = _folded(line)
     if len(words.split()) < REPEAT_MIN_WORDS:
         return False
-    return any(fuzz.token_set_ratio(words, fold(other)) >= REPEAT_RATIO for other in others)
+    return any(fuzz.token_set_ratio(words, _folded(other)) >= REPEAT_RATIO for other in others)
+
+
+# The content's lines, folded once: repeats() compares the same lines for every card.
+_folded = lru_cache(maxsize=8192)(fold)
 
 
 # The chapter on a card's source line: the first place the section comes from, cut at a comma.

@@ -22,6 +22,9 @@ from bot.knowledge import Knowledge, SectionView
 from bot.specificity import everyday_zipf, salience, specificity, warm_up
 from bot.textproc import STOPWORDS, CompoundSplitter, content_words, stem, words
 
+# Sentences whose analysis relevance() keeps (the shipped content has about 5,000).
+SENTENCE_CACHE = 20_000
+
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
 
 # Field weights and BM25 parameters (title, keywords + example questions, passage text).
@@ -154,6 +157,11 @@ class Matcher:
         for w in vocabulary:
             self._stem_words[stem(w)].append(w)
         self.splitter = CompoundSplitter(vocabulary)
+        # Term frequencies of the content's sentences, as relevance() analyses them: a card
+        # scores the same passage's sentences for every question that lands on it.
+        self._sentence_terms: dict[str, dict[str, float]] = {}
+        # Which sections apply, per (gemeente, sector): the same few pairs for every question.
+        self._allowed: dict[tuple[str | None, str | None], list[bool]] = {}
         # How often the routeboeken use each stem, on the Zipf scale (per billion words), for
         # keyness: which words are the routeboeken's own rather than everyday Dutch.
         stem_counts: dict[str, int] = defaultdict(int)
@@ -502,7 +510,11 @@ class Matcher:
         names five forms of one typed word is no better an answer than one that names it once,
         and the card can see which parts of the question a sentence answers.
         """
-        present = self._analyse(words(text))
+        present = self._sentence_terms.get(text)
+        if present is None:
+            if len(self._sentence_terms) >= SENTENCE_CACHE:
+                self._sentence_terms.clear()
+            present = self._sentence_terms[text] = self._analyse(words(text))
         best: dict[str, float] = {}
         for term, weight in query.terms.items():
             if term in present:
@@ -532,7 +544,11 @@ class Matcher:
         """The best sections for a parsed question, best first (BM25F times the document prior)."""
         if not query.terms:
             return []
-        allowed = [view.applies(gemeente, sector) for view in self.sections]
+        allowed = self._allowed.get((gemeente, sector))
+        if allowed is None:
+            allowed = [view.applies(gemeente, sector) for view in self.sections]
+            if len(self._allowed) < 1000:  # gemeenten x sectors; the bound only guards odd input
+                self._allowed[(gemeente, sector)] = allowed
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, set[str]] = defaultdict(set)
         for term, typed_weight in query.terms.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.identifiers import identifiers
 from bot.textproc import STOPWORDS, fold, stem, words
@@ -132,8 +133,14 @@ def polarity(text: str, decision: str) -> bool | None:
     return False if False in said else True if True in said else None
 
 
+@lru_cache(maxsize=1024)
+def _decision_stems(decision: str) -> tuple[str, ...]:
+    """The stems a decision of the content is named by (the same few for every question)."""
+    return tuple(stem(w) for w in words(decision) if w not in STOPWORDS)
+
+
 def _polarity(text: str, decision: str) -> bool | None:
-    target = [stem(w) for w in words(decision) if w not in STOPWORDS]
+    target = list(_decision_stems(decision))
     if not target:
         return None
     found: bool | None = None
