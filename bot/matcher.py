@@ -342,8 +342,10 @@ class Matcher:
         query = Query()
         all_words = words(text)
         typed = content_words(text)
+        stems: list[str] = []
         for w in typed:
             s = self._index_stem(w)
+            stems.append(s)
             if w in self._place_words:
                 # A gemeente name narrows the search (the filter does that job); it is no topic.
                 if s in self._idf:
@@ -395,9 +397,9 @@ class Matcher:
                     # joined string ("invul"), which everyday Dutch never writes.
                     forms = self._stem_words.get(joined) or {particle + w}
                     common = min(sorted(forms), key=specificity)
-                    query.concept(self._index_stem(w), specificity(common), self._field_weight(common))
-                    query.add(joined, W_TYPED, self._index_stem(w))
-        stems = [self._index_stem(w) for w in typed]
+                    verb = self._index_stem(w)
+                    query.concept(verb, specificity(common), self._field_weight(common))
+                    query.add(joined, W_TYPED, verb)
         for a, b in pairwise(stems):
             for concept in (a, b):
                 query.add(f"{a}_{b}", W_BIGRAM, concept)
