@@ -527,6 +527,8 @@ def _screen_coverage(document: str, source: SourceText, kb: Knowledge) -> int:
         f"als één sectie ten minste {SCREEN_COVERED:.0%} van zijn woorden bevat (gewogen: woorden die op "
         "veel schermen staan tellen weinig)."
     )
+    if len(screens) == 1 and not screens[0].also and not source.page_offsets:
+        print("Geen bladzijden gevonden in de tekst: het hele bestand is één scherm (een PDF wordt per bladzijde gemeten).")
     if missing:
         print("\nNiet gedekt:")
         for item in missing:

@@ -4,16 +4,19 @@ A region's maintainer writes sections that cite the document as `source.section`
 readers use ("Hoofdstuk 4, Stap 3a: ...", "Fase 3, 9. en 10a", "Bijlage 1, Schorsing"). Those
 citations are read back into heading paths (bot/headings.py) and compared with the headings
 found in the document itself, so a chapter nobody wrote a section for shows up before a user
-asks about it.
+asks about it. A document without numbered headings (a click-through tool) is measured per
+screen instead, by the words the sections hold (see "Documents without numbered headings").
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 
 from bot.headings import MAX_TITLE, Heading, Key, fold, squash, unique_keys
 from bot.schema import Section
+from bot.textproc import content_words, stem
 
 _LABEL = re.compile(r"^(hoofdstuk|bijlage|fase|stap|paragraaf)\s+(\d{1,2}[a-z]?(?:\.\d{1,2}[a-z]?)*)\b\.?\s*[:\-–]?\s*(.*)$", re.I)
 _BARE = re.compile(r"^(\d{1,2}[a-z]?(?:\.\d{1,2}[a-z]?)*)(\.?)(?:\s+(.*))?$")
@@ -213,8 +216,9 @@ _URL_LINE = re.compile(r"https?://|www\.", re.I)
 # A pointer to another document: "Wil je meer lezen over ...? Lees verder in:", "Bekijk dan:",
 # "- Routeboek Verzuim & Thuiszitters, Hoofdstuk 3: fase 2".
 _REFERENCE = re.compile(r"\b(lees verder|wil je (meer )?(lezen|weten)|bekijk dan)\b|\bhoofdstuk \d", re.I)
-# A screen starts on a page: a form feed, or a line the extraction begins with one space.
-_PAGE_START = re.compile(r"^(\f| (?=\S))")
+# In a text extraction a page starts on a form feed or, where it has none, on a line it begins
+# with one space (as ../shared/seeds/ writes them).
+_PAGE_START = re.compile(r"^ (?=\S)")
 PAGE_GAP = 3  # empty lines in a row before text: the gap a lost page break leaves
 # A screen is covered when one section holds this share of its words, each word weighted by
 # how few of the document's screens share it (boilerplate such as "lees verder" weighs little).
@@ -251,8 +255,6 @@ class ScreenCover:
 
 
 def _words(text: str) -> list[str]:
-    from bot.textproc import content_words
-
     return [w for w in content_words(text) if len(w) >= 3 and w.isalpha()]
 
 
@@ -271,9 +273,9 @@ def scan_screens(text: str, page_offsets: list[int] | None = None) -> list[Scree
     offsets where a PDF's pages begin), or in a text extraction the blocks that start on a
     page break. Screens with the same words (a tool repeats an end screen on every path) are
     one screen, with the first lines of the others in `also`."""
-    from bot.textproc import stem
-
     lines = text.splitlines()
+    if not page_offsets and "\f" in text:
+        page_offsets = [m.end() for m in re.finditer("\f", text)]
     if page_offsets:
         starts = sorted({len(text[:offset].splitlines()) for offset in page_offsets} | {0})
     else:
@@ -327,8 +329,6 @@ class _Bag:
     wrong for a longer word (OCR of a scanned screen reads "dvidelijk", "vitschrijven")."""
 
     def __init__(self, text: str) -> None:
-        from bot.textproc import stem
-
         words = _words(text)
         self.stems = {stem(w) for w in words}
         self.near: set[str] = set()
@@ -337,8 +337,6 @@ class _Bag:
                 self.near |= _deletions(w) | {w}
 
     def has(self, word: str) -> bool:
-        from bot.textproc import stem
-
         if stem(word) in self.stems:
             return True
         return len(word) >= 5 and (word in self.near or bool(_deletions(word) & self.near))
@@ -359,10 +357,6 @@ def cover_screens(screens: list[Screen], sections: list[tuple[str, str]]) -> lis
     """For each screen, the sections that hold it (`sections`: (id, section_text) pairs of the
     document's sections), best first; a screen held by none is navigation when it has nothing
     of its own (a title and the buttons to the next screens, or only links)."""
-    import math
-
-    from bot.textproc import stem
-
     df: dict[str, int] = {}
     for screen in screens:
         for s in {stem(w) for w in screen.words}:
@@ -391,8 +385,6 @@ def cover_screens(screens: list[Screen], sections: list[tuple[str, str]]) -> lis
 
 def _navigation(screen: Screen, screens: list[Screen]) -> str:
     """Why a screen holds nothing of its own to cover, or "" when it does."""
-    from bot.textproc import stem
-
     if len({stem(w) for w in screen.words}) < MIN_WORDS:
         return "geen eigen tekst"
     if not screen.own:

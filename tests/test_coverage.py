@@ -238,7 +238,9 @@ def test_coverage_of_a_document_without_headings_is_not_a_pass(
     source = tmp_path / "tool.txt"
     source.write_text("Het kind verhuist naar het buitenland.\nMeld de verhuizing bij de gemeente en schrijf het kind uit.\n", encoding="utf-8")
     assert main(["coverage", "--document", "zhw-digitale-tool", str(source)]) == 1
-    assert "1 niet gedekt" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "1 niet gedekt" in out
+    assert "het hele bestand is één scherm" in out  # no page breaks in it: the maintainer is told
 
 
 def test_a_list_after_a_colon_is_no_chapter_even_where_its_numbers_are_free() -> None:
@@ -303,6 +305,20 @@ def test_screen_scan_finds_the_hand_written_screens_of_a_tool() -> None:
     # Held by no section, a screen is a gap unless it is navigation.
     navigation = {c.screen.line for c in cover_screens(screens, []) if c.navigation}
     assert navigation == {e["line"] for e in TOOL_SCREENS if e["kind"] == "navigation"}
+
+
+def test_a_text_with_form_feeds_has_a_screen_per_page() -> None:
+    text = (
+        "De leerling meldt zich vaak ziek\nActie: bel de ouders binnen twee dagen.\n\f"
+        "De leerling komt vaak te laat\n Actie: noteer het in het leerlingvolgsysteem.\n\f"
+        "Vrijstelling aangevraagd\nOuders vragen de vrijstelling aan bij leerplicht.\n"
+    )
+    # The form feeds mark the pages; a line that begins with a space is then no page break.
+    assert [(s.line, s.title) for s in scan_screens(text)] == [
+        (1, "De leerling meldt zich vaak ziek"),
+        (4, "De leerling komt vaak te laat"),  # lines counted as everywhere here: a form feed ends one
+        (7, "Vrijstelling aangevraagd"),
+    ]
 
 
 def test_a_screen_is_covered_by_the_section_that_holds_its_words_not_by_one_that_names_it() -> None:
