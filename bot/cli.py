@@ -7,10 +7,14 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.content import ContentError, load_content
 from bot.knowledge import Knowledge
+
+if TYPE_CHECKING:
+    from bot.coverage import ScreenCover
+    from bot.sourcetext import SourceText
 
 T = TypeVar("T")
 
@@ -464,12 +468,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         return 2
     scan = scan_headings(source.text)
     if not scan.headings:
-        print(
-            f"Geen genummerde koppen gevonden in {source.path.name}: de dekking is niet te meten "
-            "(een document zonder hoofdstukken, of tekst die niet uit de PDF kwam).",
-            file=sys.stderr,
-        )
-        return 2
+        return _screen_coverage(args.document, source, kb)
     citations = [(v.id, v.section.source.section) for v in kb.sections if v.section.source.document == args.document]
     result = cover(scan.headings, citations)
     missing = [c for c in result if not c.covered]
@@ -494,6 +493,58 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(f"\nOnzeker, niet als kop genomen ({len(scan.unsure)}):")
         for unsure in scan.unsure:
             print(f"  {unsure}")
+    return 1 if missing else 0
+
+
+def _screen_coverage(document: str, source: SourceText, kb: Knowledge) -> int:
+    """Coverage of a document without numbered headings (a click-through tool): per screen
+    (page), judged by the words a section holds, since no citation names a screen."""
+    from bot.coverage import SCREEN_COVERED, cover_screens, scan_screens, section_text
+
+    screens = scan_screens(source.text, source.page_offsets)
+    sections = [(v.id, section_text(v.section)) for v in kb.sections if v.section.source.document == document]
+    result = cover_screens(screens, sections)
+    missing = [c for c in result if not c.covered and not c.navigation]
+    navigation = [c for c in result if not c.covered and c.navigation]
+    if len(navigation) == len(result):
+        print(
+            f"Geen genummerde koppen en geen schermen met eigen tekst in {source.path.name}: de dekking is "
+            "niet te meten (een lege tekst, of een PDF met alleen afbeeldingen: maak er eerst tekst van).",
+            file=sys.stderr,
+        )
+        return 2
+
+    def lines(item: ScreenCover) -> str:
+        also = f" (ook {', '.join(map(str, item.screen.also))})" if item.screen.also else ""
+        return f"regel {item.screen.line}{also}: {item.screen.title}"
+
+    print(
+        f"{document}: {len(result)} schermen in {source.path.name}, {len(result) - len(missing) - len(navigation)} gedekt, "
+        f"{len(missing)} niet gedekt, {len(navigation)} alleen navigatie ({len(sections)} secties citeren dit document)."
+    )
+    print(
+        "Geen genummerde koppen: de eenheden zijn schermen (bladzijden), geen koppen. Een scherm is gedekt "
+        f"als één sectie ten minste {SCREEN_COVERED:.0%} van zijn woorden bevat (gewogen: woorden die op "
+        "veel schermen staan tellen weinig)."
+    )
+    if len(screens) == 1 and not screens[0].also and not source.page_offsets:
+        print("Geen bladzijden gevonden in de tekst: het hele bestand is één scherm (een PDF wordt per bladzijde gemeten).")
+    if missing:
+        print("\nNiet gedekt:")
+        for item in missing:
+            near = f" (meest: {item.best}, {item.score:.0%})" if item.best else ""
+            print(f"  {lines(item)}{near}")
+            if item.screen.summary:
+                print(f"      {item.screen.summary}")
+    print("\nGedekt:")
+    for item in result:
+        if item.covered:
+            shown = ", ".join(item.sections[:3]) + (f" (+{len(item.sections) - 3})" if len(item.sections) > 3 else "")
+            print(f"  {lines(item)}: {shown} ({item.score:.0%})")
+    if navigation:
+        print("\nAlleen navigatie, niet meegeteld als gat:")
+        for item in navigation:
+            print(f"  {lines(item)}: {item.navigation}")
     return 1 if missing else 0
 
 

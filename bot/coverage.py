@@ -4,15 +4,19 @@ A region's maintainer writes sections that cite the document as `source.section`
 readers use ("Hoofdstuk 4, Stap 3a: ...", "Fase 3, 9. en 10a", "Bijlage 1, Schorsing"). Those
 citations are read back into heading paths (bot/headings.py) and compared with the headings
 found in the document itself, so a chapter nobody wrote a section for shows up before a user
-asks about it.
+asks about it. A document without numbered headings (a click-through tool) is measured per
+screen instead, by the words the sections hold (see "Documents without numbered headings").
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 
-from bot.headings import Heading, Key, fold, unique_keys
+from bot.headings import MAX_TITLE, Heading, Key, fold, squash, unique_keys
+from bot.schema import Section
+from bot.textproc import content_words, stem
 
 _LABEL = re.compile(r"^(hoofdstuk|bijlage|fase|stap|paragraaf)\s+(\d{1,2}[a-z]?(?:\.\d{1,2}[a-z]?)*)\b\.?\s*[:\-–]?\s*(.*)$", re.I)
 _BARE = re.compile(r"^(\d{1,2}[a-z]?(?:\.\d{1,2}[a-z]?)*)(\.?)(?:\s+(.*))?$")
@@ -198,3 +202,200 @@ def cover(headings: list[Heading], citations: list[tuple[str, str]]) -> list[Hea
                 parts.append(later)
         item.through_parts = bool(parts) and all(p.sections for p in parts)
     return result
+
+
+# --- Documents without numbered headings: screens --------------------------------------------
+#
+# A click-through tool (the digitale tool of SWV Zuid-Holland West) has no chapters: it is a
+# set of screens, each a page of the PDF. No `source.section` names a screen verbatim (the
+# content cites editorial paths such as "Soort verzuim > ziekteverzuim"), so a screen is judged
+# by its words instead: it is covered when one section citing the document holds most of what
+# is particular to that screen.
+
+_URL_LINE = re.compile(r"https?://|www\.", re.I)
+# A pointer to another document: "Wil je meer lezen over ...? Lees verder in:", "Bekijk dan:",
+# "- Routeboek Verzuim & Thuiszitters, Hoofdstuk 3: fase 2".
+_REFERENCE = re.compile(r"\b(lees verder|wil je (meer )?(lezen|weten)|bekijk dan)\b|\bhoofdstuk \d", re.I)
+# In a text extraction a page starts on a form feed or, where it has none, on a line it begins
+# with one space (as ../shared/seeds/ writes them).
+_PAGE_START = re.compile(r"^ (?=\S)")
+PAGE_GAP = 3  # empty lines in a row before text: the gap a lost page break leaves
+# A screen is covered when one section holds this share of its words, each word weighted by
+# how few of the document's screens share it (boilerplate such as "lees verder" weighs little).
+# On the shipped tool the covering section holds 0.82-1.0 (OCR noise and a screen's buttons
+# cost the rest); a section that only mentions a screen (an overview listing its question, a
+# sibling with the same "lees verder" lines) holds at most about 0.7.
+SCREEN_COVERED = 0.75
+MIN_WORDS = 3  # fewer words of its own: a button or a title only ("Start de tool!")
+
+
+@dataclass(frozen=True)
+class Screen:
+    line: int  # 1-based first line
+    title: str  # the first line, joined with its continuation when wrapped
+    summary: str  # the first line of what the screen says after its title
+    words: tuple[str, ...]  # folded content words of the screen, links left out
+    own: tuple[str, ...]  # those words outside its references to other documents
+    head: frozenset[str]  # stems of its first three lines: what a button leading here says
+    question: str = ""  # the question the screen asks in its first two lines, if any
+    also: tuple[int, ...] = ()  # first lines of screens with the same text
+
+
+@dataclass
+class ScreenCover:
+    screen: Screen
+    sections: list[str] = field(default_factory=list)  # holding it, best first
+    score: float = 0.0  # the best section's share
+    best: str = ""  # the best section, also when below the threshold
+    navigation: str = ""  # why the screen has nothing of its own to cover
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.sections)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in content_words(text) if len(w) >= 3 and w.isalpha()]
+
+
+def _page_starts(lines: list[str]) -> list[int]:
+    starts = [0]
+    blank = 0
+    for i, raw in enumerate(lines):
+        if i and (_PAGE_START.match(raw) or (blank >= PAGE_GAP and raw.strip() and not _URL_LINE.search(raw))):
+            starts.append(i)
+        blank = blank + 1 if not raw.strip() else 0
+    return starts
+
+
+def scan_screens(text: str, page_offsets: list[int] | None = None) -> list[Screen]:
+    """The document's screens in reading order: its pages (`page_offsets`, the character
+    offsets where a PDF's pages begin), or in a text extraction the blocks that start on a
+    page break. Screens with the same words (a tool repeats an end screen on every path) are
+    one screen, with the first lines of the others in `also`."""
+    lines = text.splitlines()
+    if not page_offsets and "\f" in text:
+        page_offsets = [m.end() for m in re.finditer("\f", text)]
+    if page_offsets:
+        starts = sorted({len(text[:offset].splitlines()) for offset in page_offsets} | {0})
+    else:
+        starts = _page_starts(lines)
+    found: dict[tuple[str, ...], Screen] = {}
+    for a, b in zip(starts, [*starts[1:], len(lines)], strict=True):
+        block = [raw for raw in lines[a:b] if not _URL_LINE.search(raw)]
+        rows = [(k, squash(raw)) for k, raw in enumerate(block) if raw.strip()]
+        if not rows:
+            continue
+        reference = _references([row for _, row in rows])
+        words = tuple(w for _, row in rows for w in _words(row))
+        if not words:
+            continue
+        own = tuple(w for (_, row), ref in zip(rows, reference, strict=True) if not ref for w in _words(row))
+        title, after = rows[0][1], 1
+        if len(rows) > 1 and rows[1][0] == rows[0][0] + 1 and rows[1][1][:1].islower() and len(title) < 60:
+            title, after = f"{title} {rows[1][1]}", 2  # wrapped: "... aanwezigheid in" / "de klas; ..."
+        # Page furniture around the title ("= Digitale tool", "*Verzuim"), and its colon.
+        title = re.sub(r"^[^\w(]+|[\s:]+$", "", title)
+        title = title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 3].rstrip() + "..."
+        head = frozenset(stem(w) for _, row in rows[:3] for w in _words(row))
+        summary = next((row for (_, row), ref in zip(rows[after:], reference[after:], strict=True) if not ref and len(row) >= 12), "")
+        summary = summary if len(summary) <= 110 else summary[:107].rstrip() + "..."
+        question = next((row for _, row in rows[:2] if "?" in row), "")
+        key = tuple(stem(w) for w in words)
+        if key in found:
+            held = found[key]
+            found[key] = replace(held, also=(*held.also, a + 1))
+            continue
+        found[key] = Screen(a + 1, title, summary, words, own, head, question)
+    return list(found.values())
+
+
+def _references(rows: list[str]) -> list[bool]:
+    """Which lines point to another document: a "lees verder" line and the short or bulleted
+    lines that list what it points to."""
+    marks = []
+    inside = False
+    for row in rows:
+        if _REFERENCE.search(row):
+            inside = True
+        elif inside:
+            inside = not row[:1].isalnum() or len(row.split()) <= 6  # "- Tafels voor opschaling"
+        marks.append(inside)
+    return marks
+
+
+class _Bag:
+    """A section's words, for finding a screen's words in it: by stem, and with one letter
+    wrong for a longer word (OCR of a scanned screen reads "dvidelijk", "vitschrijven")."""
+
+    def __init__(self, text: str) -> None:
+        words = _words(text)
+        self.stems = {stem(w) for w in words}
+        self.near: set[str] = set()
+        for w in words:
+            if len(w) >= 5:
+                self.near |= _deletions(w) | {w}
+
+    def has(self, word: str) -> bool:
+        if stem(word) in self.stems:
+            return True
+        return len(word) >= 5 and (word in self.near or bool(_deletions(word) & self.near))
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def section_text(section: Section) -> str:
+    """What a section says, in the document's words: title, text, who, actions, next step,
+    notes and contacts (not its keywords and example questions, which are the users' words)."""
+    parts = [section.title, section.text, section.responsible or "", section.next_step or "", section.current_note or ""]
+    return "\n".join([*parts, *section.actions, *section.contacts, *section.per_gemeente.values()])
+
+
+def cover_screens(screens: list[Screen], sections: list[tuple[str, str]]) -> list[ScreenCover]:
+    """For each screen, the sections that hold it (`sections`: (id, section_text) pairs of the
+    document's sections), best first; a screen held by none is navigation when it has nothing
+    of its own (a title and the buttons to the next screens, or only links)."""
+    df: dict[str, int] = {}
+    for screen in screens:
+        for s in {stem(w) for w in screen.words}:
+            df[s] = df.get(s, 0) + 1
+    weight = {s: math.log((len(screens) + 1) / n) for s, n in df.items()}
+    bags = [(sid, _Bag(text)) for sid, text in sections]
+    result = []
+    for screen in screens:
+        stems: dict[str, str] = {}
+        for w in screen.words:
+            stems.setdefault(stem(w), w)
+        total = sum(weight[s] for s in stems)
+        scored = []
+        for sid, bag in bags:
+            held = sum(weight[s] for s, w in stems.items() if bag.has(w))
+            scored.append((held / total if total else 0.0, sid))
+        scored.sort(key=lambda item: -item[0])
+        item = ScreenCover(screen, [sid for share, sid in scored if share >= SCREEN_COVERED])
+        if scored:
+            item.score, item.best = scored[0]
+        if not item.covered:
+            item.navigation = _navigation(screen, screens)
+        result.append(item)
+    return result
+
+
+def _navigation(screen: Screen, screens: list[Screen]) -> str:
+    """Why a screen holds nothing of its own to cover, or "" when it does."""
+    if len({stem(w) for w in screen.words}) < MIN_WORDS:
+        return "geen eigen tekst"
+    if not screen.own:
+        return "alleen verwijzingen naar andere documenten"
+    if not screen.question:
+        return ""
+    # A question and its choices: what the screen says besides its first lines (the question and
+    # what leads up to it) are the buttons, which name the screens they lead to.
+    asked = {stem(w) for w in _words(" ".join([screen.title, screen.question]))}
+    rest = {stem(w) for w in screen.own} - asked
+    others = set().union(*(s.head for s in screens if s is not screen))
+    if len(rest - others) <= len(rest) // 4:
+        return "alleen een vraag en de keuzes naar volgende schermen"
+    return ""

@@ -32,6 +32,8 @@ class SourceText:
     text: str
     pages: int = 0  # 0 for a text file
     info: dict[str, str] = field(default_factory=dict)  # title, author, subject, created
+    # Where each page of a PDF begins in `text` (character offsets); empty for a text file.
+    page_offsets: list[int] = field(default_factory=list)
 
 
 def read_source(path: str | Path) -> SourceText:
@@ -74,11 +76,12 @@ def _read_pdf(file: Path) -> SourceText:
             if found:
                 info["created"] = "-".join(found.groups())
     text = "\n\n".join(pages)
+    offsets = [sum(len(p) + 2 for p in pages[:n]) for n in range(len(pages))]
     if not text.strip():
         raise SourceError(
             f"{file}: de PDF bevat geen tekst (een scan?). Maak er eerst tekst van (OCR) of lever een .txt aan."
         )
-    return SourceText(file, text, pages=len(pages), info=info)
+    return SourceText(file, text, pages=len(pages), info=info, page_offsets=offsets)
 
 
 def _layout_text(page: PageObject) -> str:
