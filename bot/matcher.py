@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge import Knowledge, SectionView
 from bot.specificity import everyday_zipf, salience, specificity, warm_up
-from bot.textproc import STOPWORDS, CompoundSplitter, content_words, stem, words
+from bot.textproc import STOPWORDS, CompoundSplitter, content_words, fold, stem, words
 
 # Sentences whose analysis relevance() keeps (the shipped content has about 5,000).
 SENTENCE_CACHE = 20_000
@@ -83,6 +83,14 @@ AMBIGUITY_RATIO = 0.9
 
 
 _CASED_WORD = re.compile(r"[^\W\d_]+")
+# Units of time, and the words that ask for a time without naming its unit.
+_TIME_UNITS = frozenset(stem(w) for w in ("dagen", "weken", "schoolweken", "maanden", "uur", "jaar"))
+_TIME_ITSELF = frozenset(stem(w) for w in ("tijd", "termijn", "periode"))
+# A number, in digits or words, and the word (or percent sign) it counts.
+_COUNTED = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|"
+    r"dertig|veertig|vijftig|honderd|duizend)(?:\s*(?P<pct>%)|\s+(?P<unit>[^\W\d_][\w-]*))"
+)
 # What precedes the first word of a sentence or a list item.
 _SENTENCE_MARKS = frozenset(".!?;\"'\n\u2022-")
 
@@ -184,6 +192,7 @@ class Matcher:
                 tuple(t for t in o if t not in _STOP_STEMS) for o, _w in others
             ]
         self.name_stems = self._names(field_texts)
+        self.counted = self._counted(field_texts)
         self._place_words = {
             w
             for g in kb.regions
@@ -248,6 +257,26 @@ class Matcher:
                     elif not token.isupper() and not _starts_sentence(text, match.start()):
                         capital.add(token.lower())
         return frozenset(stem(w) for w in capital - lower if len(w) >= 3)
+
+    @staticmethod
+    def _counted(field_texts: Iterable[dict[str, str]]) -> frozenset[str]:
+        """Stems of what the routeboeken count: the word right after a number ("16 uur", "vier
+        weken", "5 kinderen"), and "procent" where they give a percentage. A question asking how
+        many of something else ("hoeveel thuiszitters waren er vorig jaar") asks for a figure the
+        routeboeken never give: they hold agreements and terms, not statistics or prices. Time
+        itself ("hoeveel tijd") is counted when any unit of time is: a term is stated in one."""
+        found: set[str] = set()
+        for fields in field_texts:
+            for text in (fields["title"], fields["body"]):
+                for match in _COUNTED.finditer(fold(text)):
+                    unit = match.group("unit")
+                    if match.group("pct"):
+                        found.add("procent")
+                    elif unit not in STOPWORDS:
+                        found.add(stem(unit))
+        if found & _TIME_UNITS:
+            found |= _TIME_ITSELF
+        return frozenset(found)
 
     @staticmethod
     def _fields(view: SectionView) -> dict[str, str]:

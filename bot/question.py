@@ -50,6 +50,11 @@ NEGATION_WINDOW = 3  # words between a negator and the decision it turns around
 _FOCUS = re.compile(
     r"\b(?:welke|welk|hoeveel|hoe hoog is (?:de|het)|hoe duur is (?:de|het)|wat kost (?:de|het|een))\s+(?P<focus>[\w-]+)"
 )
+# "hoeveel X (Y)": the things a question asks to count ("hoeveel extra uren": extra or uren).
+_COUNTS = re.compile(r"\bhoeveel\s+(?P<a>[\w-]+)(?:\s+(?P<b>[\w-]+))?")
+# A count that asks a rule ("hoeveel leerlingen mogen ...", a maximum or a minimum) or the size of
+# a set the routeboeken list ("hoeveel expertisetafels zijn er"), not a figure of the world.
+_RULE_OR_SET = re.compile(r"\b(?:mag|mogen|moet|moeten|kan|kunnen|zijn er|bestaan er|zijn het)\b")
 
 
 # Questions after a term, a number or a moment ("hoe lang", "hoeveel", "vanaf wanneer", "welke
@@ -87,6 +92,9 @@ class Shape:
     focus: str | None  # the (folded) word the question asks for, if its grammar shows it
     wants_amount: bool = False  # it asks how long, how many, from when: a term or a number
     wants_list: bool = False  # it asks for the members of a set: "welke scholen"
+    # "hoeveel thuiszitters", "hoeveel extra uren": the words after "hoeveel", one of which is
+    # the thing to count (empty when the question counts nothing)
+    counts: tuple[str, ...] = ()
 
 
 def read(text: str) -> Shape:
@@ -95,6 +103,8 @@ def read(text: str) -> Shape:
     asker = "ouder" if _PARENT.search(low) else "leerling" if _PUPIL.search(low) else None
     focus = _FOCUS.search(low)
     word = focus.group("focus") if focus else None
+    counted = _COUNTS.search(low)
+    counts = tuple(w for w in counted.group("a", "b") if w) if counted and not _RULE_OR_SET.search(low) else ()
     return Shape(
         identifiers=identifiers(text),
         asker=asker,
@@ -102,6 +112,7 @@ def read(text: str) -> Shape:
         focus=word if word and word not in STOPWORDS else None,
         wants_amount=bool(_WANTS_AMOUNT.search(low)),
         wants_list=bool(_WANTS_LIST.search(low)),
+        counts=() if any(w in STOPWORDS for w in counts[:1]) else counts,
     )
 
 

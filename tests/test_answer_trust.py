@@ -89,6 +89,51 @@ def test_a_separable_verb_is_as_common_as_its_real_forms(decider: Decider) -> No
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        # A figure of the world: the routeboeken never put a number before these words.
+        "hoeveel thuiszitters telde apeldoorn het afgelopen schooljaar?",
+        "hoeveel leerlingen had de brugplaats in 2023?",
+        "hoeveel euro kost een plek op de brugplaats?",
+    ],
+)
+def test_a_count_the_routeboeken_never_give_is_declined(decider: Decider, question: str) -> None:
+    decision = decider.decide(question, None, None)
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope"
+    assert any("figure" in reason for reason in decision.why["out_of_scope"])
+
+
+@pytest.mark.parametrize(
+    ("question", "gemeente"),
+    [
+        # Terms the routeboeken state (hours, weeks, days), time itself, a rule's maximum, a set
+        # they list.
+        ("hoeveel uur ongeoorloofd verzuim moet ik melden?", "Den Haag"),
+        ("binnen hoeveel tijd moet er een passend aanbod zijn?", "Drechtsteden"),
+        ("hoeveel leerlingen mogen er tegelijk op de brugplaats?", "Drechtsteden"),
+        ("hoeveel expertisetafels zijn er?", "Rijswijk"),
+    ],
+)
+def test_a_count_the_routeboeken_state_or_rule_on_is_answered(
+    decider: Decider, question: str, gemeente: str
+) -> None:
+    decision = decider.decide(question, gemeente, None)
+    assert decision.declined is None and decision.hits
+
+
+def test_the_thing_asked_for_that_the_routeboeken_never_name_declines_even_if_common(
+    decider: Decider,
+) -> None:
+    """"welke opleiding ..." asks for a training; a common word, but the routeboeken never use
+    it, so they cannot answer, however specific the rest of the question is."""
+    decision = decider.decide("welke opleiding volg je om intern begeleider te worden?", "Apeldoorn", None)
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope"
+    # A generic noun asks nothing of its own: "welke dingen" is the question's rest.
+    kept = decider.decide("welke dingen moet school regelen als een leerling thuiszit?", "Apeldoorn", None)
+    assert kept.declined is None and kept.hits
+
+
+@pytest.mark.parametrize(
     ("question", "gemeente", "sector"),
     [
         ("bij wie meld ik een leerling die al drie weken thuis zit?", "Rijswijk", "vo"),
