@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from bot.dutch_places import DutchPlaces
@@ -19,7 +20,7 @@ from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
 from bot.question import Relevance, Shape, holds_amount, polarity, read
 from bot.schema import NotHeld
-from bot.textproc import fold, stem
+from bot.textproc import content_words, fold, stem
 
 # Evidence that the question is about the routeboeken: the summed field weight of the question
 # words the best section matches (Query.field_weight). A question in everyday words needs all
@@ -60,6 +61,8 @@ CHILD_SHARE = 0.75
 # Ask back when the second candidate scores this share of the first and is another situation.
 CLARIFY_RATIO = 0.92
 CANDIDATES = 12
+# A word a title writes in capitals only ("GOAL", "FST"): the name of the section's subject.
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 # When a question asks how long, how many or from when, a sentence that states a term or number
 # holds a part of the answer of its own (a pseudo-concept), worth about one typed word.
 AMOUNT = "#amount"
@@ -413,18 +416,22 @@ class Decider:
         why["coverage"] = round(coverage, 2)
         why["against"] = {w: round(v, 2) for w, v in query.foreign.items()}
         reasons = []
+        named = best is not None and self._names_the_section(shape, best.view)
+        if named:
+            why["names_the_section"] = best.view.id if best else None
         if best is None or best.raw < self.matcher.min_raw:
             reasons.append("no section matches enough")
         elif not (
             evidence >= MIN_FIELD_EVIDENCE
             or (coverage >= FULL_COVERAGE and evidence >= MIN_FIELD_EVIDENCE_FULL)
+            or named
         ):
             reasons.append("too few words of the routeboeken")
         elif coverage < MIN_COVERAGE:
             reasons.append("matches too little of the question")
         if against >= FOREIGN_STRONG or (against >= FOREIGN_MIN and against >= FOREIGN_SHARE * evidence):
             reasons.append("words of another field: " + ", ".join(query.foreign))
-        if best is not None and not reasons:
+        if best is not None and not reasons and not named:
             names = [c for c in best.matched if c in self.matcher.name_stems]
             rest = evidence - sum(query.field_weight.get(c, 0.0) for c in names)
             unmatched = sum(v for c, v in query.concepts.items() if c not in best.matched)
@@ -438,6 +445,22 @@ class Decider:
             return None
         why["out_of_scope"] = reasons
         return Declined("out-of-scope", OUT_OF_SCOPE_MESSAGE)
+
+    @staticmethod
+    def _names_the_section(shape: Shape, view: SectionView) -> bool:
+        """Whether the question calls the section by its own name: the step it is about ("stap
+        1"), two title words in a row ("basis op orde"), or the acronym its title is written in
+        ("GOAL"). Everyday words then still ask about the routeboek's own thing."""
+        if shape.identifiers & view.identifiers:
+            return True
+        typed = content_words(shape.text)
+        title = view.section.title
+        own = content_words(title)
+        pairs = set(pairwise(stem(w) for w in own if w.isalpha()))
+        if any(pair in pairs for pair in pairwise(stem(w) for w in typed if w.isalpha())):
+            return True
+        acronyms = {w.lower() for w in _ACRONYM.findall(title)}
+        return any(w in acronyms for w in typed)
 
     def _clarify(self, hits: list[Hit], why: dict[str, Any]) -> Clarify | None:
         """One question back when the two best candidates are close and different situations."""

@@ -139,6 +139,23 @@ class Query:
         self.field_weight[name] = max(self.field_weight.get(name, 0.0), weight)
 
 
+_HYPHENATED = re.compile(r"\b[^\W\d_]{2,}(?:-[^\W\d_]{2,})+\b")
+
+
+def joined_compounds(text: str) -> list[str]:
+    """A hyphenated compound with a stop word for a part ("doe-agenda"), as one word.
+
+    Words split at the hyphen and stop words are dropped, so "doe-agenda" would be only
+    "agenda", a word of any field: the compound itself is the routeboek's term, and the index
+    and a question both need it whole to find each other. Compounds of content words
+    ("variawet-aanvraag") keep both parts already."""
+    return [
+        m.group(0).replace("-", "")
+        for m in _HYPHENATED.finditer(fold(text))
+        if any(part in STOPWORDS for part in m.group(0).split("-"))
+    ]
+
+
 def _phrase_stems(phrase: str) -> tuple[str, ...]:
     """All words of a phrase, stop words included: "geen school" must not match "school"."""
     return tuple(stem(w) for w in words(phrase))
@@ -158,7 +175,7 @@ class Matcher:
         ]
 
         field_texts = [self._fields(view) for view in self.sections]
-        field_words = [{f: words(t) for f, t in texts.items()} for texts in field_texts]
+        field_words = [{f: words(t) + joined_compounds(t) for f, t in texts.items()} for texts in field_texts]
         vocabulary = {w for fields in field_words for ws in fields.values() for w in ws}
         self.vocabulary = frozenset(vocabulary)
         self._stem_words: dict[str, list[str]] = defaultdict(list)
@@ -370,7 +387,7 @@ class Matcher:
         """Typed words become concepts; each adds itself and its expansions as index terms."""
         query = Query()
         all_words = words(text)
-        typed = content_words(text)
+        typed = content_words(text) + joined_compounds(text)
         stems: list[str] = []
         for w in typed:
             s = self._index_stem(w)

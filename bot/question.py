@@ -95,6 +95,7 @@ class Shape:
     # "hoeveel thuiszitters", "hoeveel extra uren": the words after "hoeveel", one of which is
     # the thing to count (empty when the question counts nothing)
     counts: tuple[str, ...] = ()
+    text: str = ""  # the question as typed
 
 
 def read(text: str) -> Shape:
@@ -113,6 +114,7 @@ def read(text: str) -> Shape:
         wants_amount=bool(_WANTS_AMOUNT.search(low)),
         wants_list=bool(_WANTS_LIST.search(low)),
         counts=() if any(w in STOPWORDS for w in counts[:1]) else counts,
+        text=text,
     )
 
 

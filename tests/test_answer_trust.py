@@ -121,6 +121,23 @@ def test_a_count_the_routeboeken_state_or_rule_on_is_answered(
     assert decision.declined is None and decision.hits
 
 
+def test_a_hyphenated_term_with_a_stop_word_part_is_found_whole(decider: Decider) -> None:
+    """"doe-agenda" split at the hyphen is only "agenda" (doe is a stop word): the question
+    was declined as one about agendas."""
+    decision = decider.decide("wat houdt de doe-agenda in?", "Drechtsteden", "po")
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "dr-3-3-doe-agenda"
+
+
+def test_a_question_that_calls_a_section_by_its_step_and_title_is_answered(decider: Decider) -> None:
+    """Everyday words ("basis", "orde", "school") that the question uses as the section's own
+    name: declined before as "too few words of the routeboeken"."""
+    decision = decider.decide("wat doet school in stap 1, de basis op orde?", "Apeldoorn", "po")
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "apd-stap-1-basis-op-orde"
+    assert decision.why["names_the_section"] == "apd-stap-1-basis-op-orde"
+
+
 def test_the_thing_asked_for_that_the_routeboeken_never_name_declines_even_if_common(
     decider: Decider,
 ) -> None:
