@@ -175,6 +175,15 @@ def test_a_place_without_routeboek_is_named_and_the_covered_ones_offered(decider
     assert decision.hits == []
 
 
+def test_a_place_is_known_by_its_short_name(decider: Decider) -> None:
+    """GeoNames calls the city "Almere Stad" and "Alphen aan den Rijn"; people write the short
+    form, which GeoNames lists as an alternate name."""
+    for place in ("Almere", "Alphen"):
+        decision = decider.decide(f"bij wie meld ik een thuiszitter in {place}?", None, None)
+        assert decision.declined is not None and decision.declined.reason == "other-place"
+        assert place in decision.declined.message
+
+
 def test_a_covered_place_named_in_the_question_is_answered(decider: Decider) -> None:
     decision = decider.decide("wie meldt een thuiszitter aan in apeldoorn?", None, None)
     assert decision.declined is None and decision.gemeente == "Apeldoorn"
