@@ -116,6 +116,8 @@ class Decider:
         decision = Decision(gemeente, sector, shape=shape, text=text)
         decision.why["identifiers"] = sorted(shape.identifiers)
         if early:
+            if shape.about_self and early.reason == "out-of-scope":
+                decision.why["out_of_scope"] = ["asks about the asker's own work, not a pupil's case"]
             return self._decline(decision, early)
         topic, documents = self._named_documents(text)
         if documents:
@@ -179,6 +181,8 @@ class Decider:
             return gemeente, sector, Declined("asker", asker_message(shape.asker))
         if shape.task:
             return gemeente, sector, Declined("task", TASK_MESSAGE)
+        if shape.about_self:
+            return gemeente, sector, Declined("out-of-scope", SELF_MESSAGE)
         named = self.kb.places.mentioned(text)
         others = [p for p in self.places.mentioned(text) if self.kb.resolve_gemeente(p) is None]
         if others and not named:
@@ -505,6 +509,11 @@ OUT_OF_SCOPE_MESSAGE = (
     "Daar gaat het routeboek niet over, dus daar geef ik geen antwoord op. "
     "Ik help met verzuim en thuiszitters: wie wat doet, wanneer je opschaalt en bij wie. "
     "Stel je vraag daarover, of kies /route, /opschaling of /wie."
+)
+SELF_MESSAGE = (
+    "De routeboeken gaan over verzuim van leerlingen, niet over je eigen werk (je eigen "
+    "ziekmelding, verlof of contract). Vraag dat aan je leidinggevende. Gaat het om een leerling? "
+    "Stel je vraag dan over de leerling."
 )
 TASK_MESSAGE = (
     "Teksten schrijven doe ik niet. Ik zoek voor je op wat het routeboek zegt: wie wat doet, "

@@ -29,6 +29,11 @@ _PUPIL = re.compile(
     r"|\bik (?:wil|hoef|durf|kan) (?:niet|nooit) (?:meer )?naar school\b|\bik spijbel\b"
     r"|\bmijn (?:mentor|leraar|juf|meester)\b(?! ?leerling)"
 )
+# The asker as the one the question is about, in their own job: "hoe meld ik me ziek", "ik
+# meld mij beter", "ik ben zelf ziek". A professional reports pupils, never themselves.
+_SELF = re.compile(
+    r"\b(?:meld|melden)\s+(?:ik|je)\s+(?:me|mij|mezelf)\b|\bik meld (?:me|mij|mezelf)\b|\bik ben zelf\b"
+)
 # Requests to produce something: "schrijf een mail", "kun je een brief opstellen".
 _TASK_VERB = (
     r"(?:schrijf|schrijven|opstellen|stel|formuleer|formuleren|maak|maken|vertaal|vertalen|"
@@ -96,6 +101,7 @@ class Shape:
     # the thing to count (empty when the question counts nothing)
     counts: tuple[str, ...] = ()
     text: str = ""  # the question as typed
+    about_self: bool = False  # the asker asks about their own work, not a pupil's case
 
 
 def read(text: str) -> Shape:
@@ -115,6 +121,7 @@ def read(text: str) -> Shape:
         wants_list=bool(_WANTS_LIST.search(low)),
         counts=() if any(w in STOPWORDS for w in counts[:1]) else counts,
         text=text,
+        about_self=bool(_SELF.search(low)),
     )
 
 

@@ -199,6 +199,24 @@ def test_parents_and_pupils_hear_the_bot_is_for_professionals(decider: Decider) 
         assert "leerplichtambtenaar" in decision.declined.message
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hoe meld ik me beter bij de directie na mijn ziekte?",
+        "ik ben zelf al twee weken ziek, wie neemt mijn mentorklas over?",
+    ],
+)
+def test_a_question_about_the_askers_own_work_is_declined(decider: Decider, question: str) -> None:
+    """Every word is a routeboek word (melden, ziek, directie), but the one reported is the
+    asker: the routeboeken are about pupils."""
+    decision = decider.decide(question, "Rijswijk", "vo")
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope"
+    assert "leidinggevende" in decision.declined.message
+    # A pupil reported by the professional stays a routeboek question.
+    kept = decider.decide("hoe meld ik een leerling die vaak ziek is bij de jeugdarts?", "Rijswijk", "vo")
+    assert kept.declined is None and kept.hits
+
+
 def test_a_task_request_gets_what_the_bot_does(decider: Decider) -> None:
     decision = decider.decide("kun je een brief voor de ouders opstellen over het verzuim?", "Rijswijk", "vo")
     assert decision.declined is not None and decision.declined.reason == "task"
