@@ -344,6 +344,13 @@ def test_everyday_words_for_sitting_at_home_are_understood(decider: Decider) -> 
     assert decision.declined is None and decision.hits
 
 
+def test_late_arrival_in_everyday_words_is_a_routeboek_topic(decider: Decider) -> None:
+    """"te laat komen" is all everyday words; the routeboeken's own word for it (laatkomers)
+    makes the phrase as specific as the topic it names."""
+    decision = decider.decide("te laat komen", "Rijswijk", "vo")
+    assert decision.declined is None and decision.hits
+
+
 def test_close_candidates_of_different_situations_ask_back(decider: Decider) -> None:
     decision = decider.decide(
         "ll is al bijna twee weken ziek thuis en reageert niet, wat nu?", "Rijswijk", "vo"
