@@ -434,8 +434,12 @@ class Matcher:
         for i, w in enumerate(all_words):
             if w in STOPWORDS or not w.isalpha():
                 continue
-            # The particle comes after the verb ("schaal ik op"), never before ("in spanje").
-            for particle in {p for p in all_words[i + 1 : i + 6] if p in PARTICLES}:
+            # The particle comes after the verb ("schaal ik op"), never before ("in spanje"),
+            # except in the te-infinitive, where it leads ("in te schrijven", "mee te werken").
+            after = {p for p in all_words[i + 1 : i + 6] if p in PARTICLES}
+            if i >= 2 and all_words[i - 1] == "te" and all_words[i - 2] in PARTICLES:
+                after.add(all_words[i - 2])
+            for particle in after:
                 joined = self._index_stem(particle + w)
                 if joined in self._idf:
                     # The verb and its particle are one concept: the typed verb's. It is as

@@ -78,6 +78,22 @@ def test_a_verb_in_the_third_person_is_the_routeboek_verb_not_a_foreign_word(dec
     assert "thuiszittersregistratie" in decision.hits[0].view.section.text.lower()
 
 
+@pytest.mark.parametrize(
+    ("question", "gemeente"),
+    [
+        ("binnen welke termijn moeten ouders hun zoon in te schrijven?", "Den Haag"),
+        ("ouders weigeren mee te werken aan het onderzoek, wat nu?", "Apeldoorn"),
+    ],
+)
+def test_a_separable_verb_in_the_te_infinitive_is_the_routeboek_verb(
+    decider: Decider, question: str, gemeente: str
+) -> None:
+    """"in te schrijven" is "inschrijven" with its particle in front: read as "schrijven" (and
+    "werken") it was an everyday question and declined."""
+    decision = decider.decide(question, gemeente, None)
+    assert decision.declined is None and decision.hits
+
+
 def test_a_separable_verb_is_as_common_as_its_real_forms(decider: Decider) -> None:
     """"vul ... in" joined is "invul", a string everyday Dutch never writes and so looked like a
     term of the trade: it carried a question about the teacher's own timesheet into a passage."""
