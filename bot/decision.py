@@ -453,12 +453,13 @@ class Decider:
     @staticmethod
     def _names_the_section(shape: Shape, view: SectionView) -> bool:
         """Whether the question calls the section by its own name: the step it is about ("stap
-        1"), two title words in a row ("basis op orde"), or the acronym its title is written in
-        ("GOAL"). Everyday words then still ask about the routeboek's own thing."""
+        1"), two words in a row of its title's head ("basis op orde"), or the acronym that head
+        is written in ("GOAL"). Everyday words then still ask about the routeboek's own thing."""
         if shape.identifiers & view.identifiers:
             return True
         typed = content_words(shape.text)
-        title = view.section.title
+        # The title's head names the subject; after a colon it sums up what the section says.
+        title = view.section.title.split(":", 1)[0]
         own = content_words(title)
         pairs = set(pairwise(stem(w) for w in own if w.isalpha()))
         if any(pair in pairs for pair in pairwise(stem(w) for w in typed if w.isalpha())):

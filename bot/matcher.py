@@ -19,6 +19,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Knowledge, SectionView
+from bot.places import adjective_forms
 from bot.specificity import everyday_zipf, salience, specificity, warm_up
 from bot.textproc import STOPWORDS, CompoundSplitter, content_words, fold, stem, words
 
@@ -215,7 +216,7 @@ class Matcher:
             for g in kb.regions
             for gem in g.gemeenten
             for name in (gem.name, *gem.aliases)
-            for w in words(name)
+            for w in [*words(name), *adjective_forms(name)]
         }
 
         # postings: stem -> {doc: {field: tf}}

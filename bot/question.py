@@ -60,6 +60,10 @@ _COUNTS = re.compile(r"\bhoeveel\s+(?P<a>[\w-]+)(?:\s+(?P<b>[\w-]+))?")
 # A count that asks a rule ("hoeveel leerlingen mogen ...", a maximum or a minimum) or the size of
 # a set the routeboeken list ("hoeveel expertisetafels zijn er"), not a figure of the world.
 _RULE_OR_SET = re.compile(r"\b(?:mag|mogen|moet|moeten|kan|kunnen|zijn er|bestaan er|zijn het)\b")
+# A period or an area of the world makes a count a statistic ("dit jaar", "landelijk").
+_PERIOD = re.compile(
+    r"\b(?:dit|vorig|vorige|afgelopen|volgend|komend) (?:school)?jaar\b|\blandelijk\b|\bin (?:heel )?nederland\b"
+)
 
 
 # Questions after a term, a number or a moment ("hoe lang", "hoeveel", "vanaf wanneer", "welke
@@ -111,7 +115,8 @@ def read(text: str) -> Shape:
     focus = _FOCUS.search(low)
     word = focus.group("focus") if focus else None
     counted = _COUNTS.search(low)
-    counts = tuple(w for w in counted.group("a", "b") if w) if counted and not _RULE_OR_SET.search(low) else ()
+    statistic = counted and (_PERIOD.search(low) or not _RULE_OR_SET.search(low))
+    counts = tuple(w for w in counted.group("a", "b") if w) if statistic and counted else ()
     return Shape(
         identifiers=identifiers(text),
         asker=asker,

@@ -119,6 +119,14 @@ def test_a_count_the_routeboeken_never_give_is_declined(decider: Decider, questi
     assert any("figure" in reason for reason in decision.why["out_of_scope"])
 
 
+def test_a_count_over_a_period_is_a_statistic_even_as_a_set(decider: Decider) -> None:
+    """"zijn er" asks the size of a set the routeboeken list, unless the question counts over a
+    period or the country: then it asks a statistic. Naming the acronym of a definition's
+    summary (OCW) does not make it the section's own subject."""
+    decision = decider.decide("hoeveel thuiszitters zijn er dit jaar in heel nederland volgens ocw?", None, None)
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope"
+
+
 @pytest.mark.parametrize(
     ("question", "gemeente"),
     [
@@ -198,6 +206,16 @@ def test_a_place_is_known_by_its_short_name(decider: Decider) -> None:
         decision = decider.decide(f"bij wie meld ik een thuiszitter in {place}?", None, None)
         assert decision.declined is not None and decision.declined.reason == "other-place"
         assert place in decision.declined.message
+
+
+def test_a_place_adjective_names_the_place(decider: Decider) -> None:
+    """"het apeldoornse protocol" was read as a word of another field (apeldoornse) and the
+    question declined; "de rotterdamse aanpak" got another region's rules."""
+    own = decider.decide("in het apeldoornse protocol, wie heeft de regie bij stap 2?", "Apeldoorn", None)
+    assert own.declined is None and own.hits[0].view.id.startswith("apd-")
+    other = decider.decide("hoe werkt de rotterdamse aanpak van thuiszitters?", None, None)
+    assert other.declined is not None and other.declined.reason == "other-place"
+    assert "Rotterdam" in other.declined.message
 
 
 def test_a_covered_place_named_in_the_question_is_answered(decider: Decider) -> None:
