@@ -455,6 +455,10 @@ class Matcher:
             for concept in (a, b):
                 query.add(f"{a}_{b}", W_BIGRAM, concept)
         for phrase, other in self._match_expansions(all_words, gap=PHRASE_GAP):
+            # A word the synonym list ties to the routeboeken's own ("emailadres": mailadres) is
+            # their vocabulary, not another field's.
+            for w in [w for w in query.foreign if len(phrase) == 1 and self._index_stem(w) == phrase[0]]:
+                del query.foreign[w]
             weight = max((wt for _o, wt in self._expansions[phrase]), default=W_SYNONYM)
             concepts = [c for c in phrase if c in query.concepts] or list(phrase)
             # Everyday words that together name a field concept ("zit thuis" = thuiszitter) are

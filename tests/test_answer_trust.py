@@ -378,6 +378,16 @@ def test_everyday_words_for_sitting_at_home_are_understood(decider: Decider) -> 
     assert decision.declined is None and decision.hits
 
 
+def test_a_spelling_the_synonym_list_knows_is_no_word_of_another_field(decider: Decider) -> None:
+    """"emailadres" is the routeboek's "mailadres": the question asked for a word they never use
+    and was declined."""
+    decision = decider.decide(
+        "naar welk emailadres stuur ik de aanmelding voor de jeugdbeschermingstafel?", "Leidschendam-Voorburg", "vo"
+    )
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "hv25-jeugdbeschermingstafel"
+
+
 def test_late_arrival_in_everyday_words_is_a_routeboek_topic(decider: Decider) -> None:
     """"te laat komen" is all everyday words; the routeboeken's own word for it (laatkomers)
     makes the phrase as specific as the topic it names."""
