@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from bot.dutch_places import DutchPlaces
@@ -19,7 +20,7 @@ from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
 from bot.question import Relevance, Shape, holds_amount, polarity, read
 from bot.schema import NotHeld
-from bot.textproc import fold
+from bot.textproc import content_words, fold, stem
 
 # Evidence that the question is about the routeboeken: the summed field weight of the question
 # words the best section matches (Query.field_weight). A question in everyday words needs all
@@ -40,7 +41,7 @@ FOREIGN_SHARE = 0.5
 NAME_REST = 0.3
 NAME_UNMATCHED = 0.5
 # The word a question asks for ("welke absentiecode") that the routeboeken never use.
-FOCUS_FOREIGN = 0.35
+FOCUS_FOREIGN = 0.2
 # Ranking adjustments from the content's structure.
 IDENTIFIER_BOOST = 1.6
 # A section about the identifier a question names leads, unless its match is this thin next to
@@ -60,6 +61,8 @@ CHILD_SHARE = 0.75
 # Ask back when the second candidate scores this share of the first and is another situation.
 CLARIFY_RATIO = 0.92
 CANDIDATES = 12
+# A word a title writes in capitals only ("GOAL", "FST"): the name of the section's subject.
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 # When a question asks how long, how many or from when, a sentence that states a term or number
 # holds a part of the answer of its own (a pseudo-concept), worth about one typed word.
 AMOUNT = "#amount"
@@ -113,6 +116,8 @@ class Decider:
         decision = Decision(gemeente, sector, shape=shape, text=text)
         decision.why["identifiers"] = sorted(shape.identifiers)
         if early:
+            if shape.about_self and early.reason == "out-of-scope":
+                decision.why["out_of_scope"] = ["asks about the asker's own work, not a pupil's case"]
             return self._decline(decision, early)
         topic, documents = self._named_documents(text)
         if documents:
@@ -176,6 +181,8 @@ class Decider:
             return gemeente, sector, Declined("asker", asker_message(shape.asker))
         if shape.task:
             return gemeente, sector, Declined("task", TASK_MESSAGE)
+        if shape.about_self:
+            return gemeente, sector, Declined("out-of-scope", SELF_MESSAGE)
         named = self.kb.places.mentioned(text)
         others = [p for p in self.places.mentioned(text) if self.kb.resolve_gemeente(p) is None]
         if others and not named:
@@ -413,29 +420,52 @@ class Decider:
         why["coverage"] = round(coverage, 2)
         why["against"] = {w: round(v, 2) for w, v in query.foreign.items()}
         reasons = []
+        named = best is not None and self._names_the_section(shape, best.view)
+        if named:
+            why["names_the_section"] = best.view.id if best else None
         if best is None or best.raw < self.matcher.min_raw:
             reasons.append("no section matches enough")
         elif not (
             evidence >= MIN_FIELD_EVIDENCE
             or (coverage >= FULL_COVERAGE and evidence >= MIN_FIELD_EVIDENCE_FULL)
+            or named
         ):
             reasons.append("too few words of the routeboeken")
         elif coverage < MIN_COVERAGE:
             reasons.append("matches too little of the question")
         if against >= FOREIGN_STRONG or (against >= FOREIGN_MIN and against >= FOREIGN_SHARE * evidence):
             reasons.append("words of another field: " + ", ".join(query.foreign))
-        if best is not None and not reasons:
+        if best is not None and not reasons and not named:
             names = [c for c in best.matched if c in self.matcher.name_stems]
             rest = evidence - sum(query.field_weight.get(c, 0.0) for c in names)
             unmatched = sum(v for c, v in query.concepts.items() if c not in best.matched)
             if names and rest < NAME_REST and unmatched >= NAME_UNMATCHED:
                 reasons.append("only a name in common: " + ", ".join(names))
+        if shape.counts and not any(stem(w) in self.matcher.counted for w in shape.counts):
+            reasons.append(f"asks how many '{shape.counts[0]}', a figure the routeboeken never give")
         if shape.focus and query.foreign.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
             reasons.append(f"asks for '{shape.focus}', which the routeboeken never mention")
         if not reasons:
             return None
         why["out_of_scope"] = reasons
         return Declined("out-of-scope", OUT_OF_SCOPE_MESSAGE)
+
+    @staticmethod
+    def _names_the_section(shape: Shape, view: SectionView) -> bool:
+        """Whether the question calls the section by its own name: the step it is about ("stap
+        1"), two words in a row of its title's head ("basis op orde"), or the acronym that head
+        is written in ("GOAL"). Everyday words then still ask about the routeboek's own thing."""
+        if shape.identifiers & view.identifiers:
+            return True
+        typed = content_words(shape.text)
+        # The title's head names the subject; after a colon it sums up what the section says.
+        title = view.section.title.split(":", 1)[0]
+        own = content_words(title)
+        pairs = set(pairwise(stem(w) for w in own if w.isalpha()))
+        if any(pair in pairs for pair in pairwise(stem(w) for w in typed if w.isalpha())):
+            return True
+        acronyms = {w.lower() for w in _ACRONYM.findall(title)}
+        return any(w in acronyms for w in typed)
 
     def _clarify(self, hits: list[Hit], why: dict[str, Any]) -> Clarify | None:
         """One question back when the two best candidates are close and different situations."""
@@ -480,6 +510,11 @@ OUT_OF_SCOPE_MESSAGE = (
     "Daar gaat het routeboek niet over, dus daar geef ik geen antwoord op. "
     "Ik help met verzuim en thuiszitters: wie wat doet, wanneer je opschaalt en bij wie. "
     "Stel je vraag daarover, of kies /route, /opschaling of /wie."
+)
+SELF_MESSAGE = (
+    "De routeboeken gaan over verzuim van leerlingen, niet over je eigen werk (je eigen "
+    "ziekmelding, verlof of contract). Vraag dat aan je leidinggevende. Gaat het om een leerling? "
+    "Stel je vraag dan over de leerling."
 )
 TASK_MESSAGE = (
     "Teksten schrijven doe ik niet. Ik zoek voor je op wat het routeboek zegt: wie wat doet, "

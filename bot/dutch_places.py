@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from bot.places import longest_matches, place_key
+from bot.places import adjective_forms, longest_matches, place_key
 from bot.specificity import everyday_zipf
 
 # Zipf value from which a place name is also an everyday word (bot/specificity.py).
@@ -44,6 +44,10 @@ def _places() -> dict[tuple[str, ...], str]:
             words = tuple(place_key(w) for w in _TOKEN.findall(spelling) if place_key(w))
             if words:
                 found.setdefault(words, name)
+    # "de rotterdamse aanpak" names Rotterdam; an adjective never overrides a name.
+    for words, name in list(found.items()):
+        for form in adjective_forms(" ".join(words)):
+            found.setdefault((form,), name)
     return found
 
 

@@ -19,8 +19,9 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Knowledge, SectionView
+from bot.places import adjective_forms
 from bot.specificity import everyday_zipf, salience, specificity, warm_up
-from bot.textproc import STOPWORDS, CompoundSplitter, content_words, stem, words
+from bot.textproc import STOPWORDS, CompoundSplitter, content_words, fold, stem, words
 
 # Sentences whose analysis relevance() keeps (the shipped content has about 5,000).
 SENTENCE_CACHE = 20_000
@@ -83,6 +84,14 @@ AMBIGUITY_RATIO = 0.9
 
 
 _CASED_WORD = re.compile(r"[^\W\d_]+")
+# Units of time, and the words that ask for a time without naming its unit.
+_TIME_UNITS = frozenset(stem(w) for w in ("dagen", "weken", "schoolweken", "maanden", "uur", "jaar"))
+_TIME_ITSELF = frozenset(stem(w) for w in ("tijd", "termijn", "periode"))
+# A number, in digits or words, and the word (or percent sign) it counts.
+_COUNTED = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|"
+    r"dertig|veertig|vijftig|honderd|duizend)(?:\s*(?P<pct>%)|\s+(?P<unit>[^\W\d_][\w-]*))"
+)
 # What precedes the first word of a sentence or a list item.
 _SENTENCE_MARKS = frozenset(".!?;\"'\n\u2022-")
 
@@ -131,6 +140,23 @@ class Query:
         self.field_weight[name] = max(self.field_weight.get(name, 0.0), weight)
 
 
+_HYPHENATED = re.compile(r"\b[^\W\d_]{2,}(?:-[^\W\d_]{2,})+\b")
+
+
+def joined_compounds(text: str) -> list[str]:
+    """A hyphenated compound with a stop word for a part ("doe-agenda"), as one word.
+
+    Words split at the hyphen and stop words are dropped, so "doe-agenda" would be only
+    "agenda", a word of any field: the compound itself is the routeboek's term, and the index
+    and a question both need it whole to find each other. Compounds of content words
+    ("variawet-aanvraag") keep both parts already."""
+    return [
+        m.group(0).replace("-", "")
+        for m in _HYPHENATED.finditer(fold(text))
+        if any(part in STOPWORDS for part in m.group(0).split("-"))
+    ]
+
+
 def _phrase_stems(phrase: str) -> tuple[str, ...]:
     """All words of a phrase, stop words included: "geen school" must not match "school"."""
     return tuple(stem(w) for w in words(phrase))
@@ -150,7 +176,7 @@ class Matcher:
         ]
 
         field_texts = [self._fields(view) for view in self.sections]
-        field_words = [{f: words(t) for f, t in texts.items()} for texts in field_texts]
+        field_words = [{f: words(t) + joined_compounds(t) for f, t in texts.items()} for texts in field_texts]
         vocabulary = {w for fields in field_words for ws in fields.values() for w in ws}
         self.vocabulary = frozenset(vocabulary)
         self._stem_words: dict[str, list[str]] = defaultdict(list)
@@ -184,12 +210,13 @@ class Matcher:
                 tuple(t for t in o if t not in _STOP_STEMS) for o, _w in others
             ]
         self.name_stems = self._names(field_texts)
+        self.counted = self._counted(field_texts)
         self._place_words = {
             w
             for g in kb.regions
             for gem in g.gemeenten
             for name in (gem.name, *gem.aliases)
-            for w in words(name)
+            for w in [*words(name), *adjective_forms(name)]
         }
 
         # postings: stem -> {doc: {field: tf}}
@@ -248,6 +275,26 @@ class Matcher:
                     elif not token.isupper() and not _starts_sentence(text, match.start()):
                         capital.add(token.lower())
         return frozenset(stem(w) for w in capital - lower if len(w) >= 3)
+
+    @staticmethod
+    def _counted(field_texts: Iterable[dict[str, str]]) -> frozenset[str]:
+        """Stems of what the routeboeken count: the word right after a number ("16 uur", "vier
+        weken", "5 kinderen"), and "procent" where they give a percentage. A question asking how
+        many of something else ("hoeveel thuiszitters waren er vorig jaar") asks for a figure the
+        routeboeken never give: they hold agreements and terms, not statistics or prices. Time
+        itself ("hoeveel tijd") is counted when any unit of time is: a term is stated in one."""
+        found: set[str] = set()
+        for fields in field_texts:
+            for text in (fields["title"], fields["body"]):
+                for match in _COUNTED.finditer(fold(text)):
+                    unit = match.group("unit")
+                    if match.group("pct"):
+                        found.add("procent")
+                    elif unit not in STOPWORDS:
+                        found.add(stem(unit))
+        if found & _TIME_UNITS:
+            found |= _TIME_ITSELF
+        return frozenset(found)
 
     @staticmethod
     def _fields(view: SectionView) -> dict[str, str]:
@@ -341,7 +388,7 @@ class Matcher:
         """Typed words become concepts; each adds itself and its expansions as index terms."""
         query = Query()
         all_words = words(text)
-        typed = content_words(text)
+        typed = content_words(text) + joined_compounds(text)
         stems: list[str] = []
         for w in typed:
             s = self._index_stem(w)
@@ -388,8 +435,12 @@ class Matcher:
         for i, w in enumerate(all_words):
             if w in STOPWORDS or not w.isalpha():
                 continue
-            # The particle comes after the verb ("schaal ik op"), never before ("in spanje").
-            for particle in {p for p in all_words[i + 1 : i + 6] if p in PARTICLES}:
+            # The particle comes after the verb ("schaal ik op"), never before ("in spanje"),
+            # except in the te-infinitive, where it leads ("in te schrijven", "mee te werken").
+            after = {p for p in all_words[i + 1 : i + 6] if p in PARTICLES}
+            if i >= 2 and all_words[i - 1] == "te" and all_words[i - 2] in PARTICLES:
+                after.add(all_words[i - 2])
+            for particle in after:
                 joined = self._index_stem(particle + w)
                 if joined in self._idf:
                     # The verb and its particle are one concept: the typed verb's. It is as
@@ -404,6 +455,10 @@ class Matcher:
             for concept in (a, b):
                 query.add(f"{a}_{b}", W_BIGRAM, concept)
         for phrase, other in self._match_expansions(all_words, gap=PHRASE_GAP):
+            # A word the synonym list ties to the routeboeken's own ("emailadres": mailadres) is
+            # their vocabulary, not another field's.
+            for w in [w for w in query.foreign if len(phrase) == 1 and self._index_stem(w) == phrase[0]]:
+                del query.foreign[w]
             weight = max((wt for _o, wt in self._expansions[phrase]), default=W_SYNONYM)
             concepts = [c for c in phrase if c in query.concepts] or list(phrase)
             # Everyday words that together name a field concept ("zit thuis" = thuiszitter) are

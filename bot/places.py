@@ -16,6 +16,18 @@ def place_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text)
 
 
+def adjective_forms(name: str) -> set[str]:
+    """The adjectives Dutch makes of a place name, folded: "Apeldoornse", "Haagse" (of Den Haag),
+    "Groningse", "Leidse". A question that says "het apeldoornse protocol" names the place."""
+    last = place_key(re.split(r"[\s-]+", name.strip())[-1]) if name.strip() else ""
+    if len(last) < 4:
+        return set()
+    forms = {last + "se"}
+    if last.endswith("en"):
+        forms.add(last[:-2] + "se")
+    return forms
+
+
 def longest_matches(count: int, longest: int, name_at: Callable[[int, int], str | None]) -> list[str]:
     """Names found in a sequence of `count` tokens, longest match first at each position, in
     order and without repeats; `name_at(i, size)` names the tokens i..i+size, or None."""
@@ -48,6 +60,12 @@ class PlaceIndex:
             for spelling in (canonical, *aliases):
                 self._by_key.setdefault(place_key(spelling), canonical)
         self._keys = list(self._by_key)
+        # Adjectives count when a question names a place, never when a user types one as theirs.
+        self._adjectives: dict[str, str] = {}
+        for canonical, aliases in names.items():
+            for spelling in (canonical, *aliases):
+                for form in adjective_forms(spelling):
+                    self._adjectives.setdefault(form, canonical)
 
     def mentioned(self, text: str) -> list[str]:
         """Gemeenten named in a sentence ("hoe gaat dat in leidschendam voorburg?"), in order.
@@ -59,7 +77,9 @@ class PlaceIndex:
 
         def name_at(i: int, size: int) -> str | None:
             key = "".join(tokens[i : i + size])
-            return self._by_key.get(key) if len(key) >= 2 else None
+            if len(key) < 2:
+                return None
+            return self._by_key.get(key) or (self._adjectives.get(key) if size == 1 else None)
 
         return longest_matches(len(tokens), 3, name_at)
 

@@ -29,6 +29,11 @@ _PUPIL = re.compile(
     r"|\bik (?:wil|hoef|durf|kan) (?:niet|nooit) (?:meer )?naar school\b|\bik spijbel\b"
     r"|\bmijn (?:mentor|leraar|juf|meester)\b(?! ?leerling)"
 )
+# The asker as the one the question is about, in their own job: "hoe meld ik me ziek", "ik
+# meld mij beter", "ik ben zelf ziek". A professional reports pupils, never themselves.
+_SELF = re.compile(
+    r"\b(?:meld|melden)\s+(?:ik|je)\s+(?:me|mij|mezelf)\b|\bik meld (?:me|mij|mezelf)\b|\bik ben zelf\b"
+)
 # Requests to produce something: "schrijf een mail", "kun je een brief opstellen".
 _TASK_VERB = (
     r"(?:schrijf|schrijven|opstellen|stel|formuleer|formuleren|maak|maken|vertaal|vertalen|"
@@ -49,6 +54,15 @@ NEGATION_WINDOW = 3  # words between a negator and the decision it turns around
 # "welke X", "hoeveel X", "hoe hoog is de X", "wat kost een X": the thing asked for.
 _FOCUS = re.compile(
     r"\b(?:welke|welk|hoeveel|hoe hoog is (?:de|het)|hoe duur is (?:de|het)|wat kost (?:de|het|een))\s+(?P<focus>[\w-]+)"
+)
+# "hoeveel X (Y)": the things a question asks to count ("hoeveel extra uren": extra or uren).
+_COUNTS = re.compile(r"\bhoeveel\s+(?P<a>[\w-]+)(?:\s+(?P<b>[\w-]+))?")
+# A count that asks a rule ("hoeveel leerlingen mogen ...", a maximum or a minimum) or the size of
+# a set the routeboeken list ("hoeveel expertisetafels zijn er"), not a figure of the world.
+_RULE_OR_SET = re.compile(r"\b(?:mag|mogen|moet|moeten|kan|kunnen|zijn er|bestaan er|zijn het)\b")
+# A period or an area of the world makes a count a statistic ("dit jaar", "landelijk").
+_PERIOD = re.compile(
+    r"\b(?:dit|vorig|vorige|afgelopen|volgend|komend) (?:school)?jaar\b|\blandelijk\b|\bin (?:heel )?nederland\b"
 )
 
 
@@ -87,6 +101,11 @@ class Shape:
     focus: str | None  # the (folded) word the question asks for, if its grammar shows it
     wants_amount: bool = False  # it asks how long, how many, from when: a term or a number
     wants_list: bool = False  # it asks for the members of a set: "welke scholen"
+    # "hoeveel thuiszitters", "hoeveel extra uren": the words after "hoeveel", one of which is
+    # the thing to count (empty when the question counts nothing)
+    counts: tuple[str, ...] = ()
+    text: str = ""  # the question as typed
+    about_self: bool = False  # the asker asks about their own work, not a pupil's case
 
 
 def read(text: str) -> Shape:
@@ -95,6 +114,9 @@ def read(text: str) -> Shape:
     asker = "ouder" if _PARENT.search(low) else "leerling" if _PUPIL.search(low) else None
     focus = _FOCUS.search(low)
     word = focus.group("focus") if focus else None
+    counted = _COUNTS.search(low)
+    statistic = counted and (_PERIOD.search(low) or not _RULE_OR_SET.search(low))
+    counts = tuple(w for w in counted.group("a", "b") if w) if statistic and counted else ()
     return Shape(
         identifiers=identifiers(text),
         asker=asker,
@@ -102,6 +124,9 @@ def read(text: str) -> Shape:
         focus=word if word and word not in STOPWORDS else None,
         wants_amount=bool(_WANTS_AMOUNT.search(low)),
         wants_list=bool(_WANTS_LIST.search(low)),
+        counts=() if any(w in STOPWORDS for w in counts[:1]) else counts,
+        text=text,
+        about_self=bool(_SELF.search(low)),
     )
 
 

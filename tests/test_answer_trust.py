@@ -78,6 +78,22 @@ def test_a_verb_in_the_third_person_is_the_routeboek_verb_not_a_foreign_word(dec
     assert "thuiszittersregistratie" in decision.hits[0].view.section.text.lower()
 
 
+@pytest.mark.parametrize(
+    ("question", "gemeente"),
+    [
+        ("binnen welke termijn moeten ouders hun zoon in te schrijven?", "Den Haag"),
+        ("ouders weigeren mee te werken aan het onderzoek, wat nu?", "Apeldoorn"),
+    ],
+)
+def test_a_separable_verb_in_the_te_infinitive_is_the_routeboek_verb(
+    decider: Decider, question: str, gemeente: str
+) -> None:
+    """"in te schrijven" is "inschrijven" with its particle in front: read as "schrijven" (and
+    "werken") it was an everyday question and declined."""
+    decision = decider.decide(question, gemeente, None)
+    assert decision.declined is None and decision.hits
+
+
 def test_a_separable_verb_is_as_common_as_its_real_forms(decider: Decider) -> None:
     """"vul ... in" joined is "invul", a string everyday Dutch never writes and so looked like a
     term of the trade: it carried a question about the teacher's own timesheet into a passage."""
@@ -86,6 +102,76 @@ def test_a_separable_verb_is_as_common_as_its_real_forms(decider: Decider) -> No
     # A separable verb that is a routeboek term still counts as one.
     asked = decider.decide("wanneer schaal ik op als het jes niks oplevert?", "Rijswijk", "vo")
     assert asked.declined is None and asked.hits
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A figure of the world: the routeboeken never put a number before these words.
+        "hoeveel thuiszitters telde apeldoorn het afgelopen schooljaar?",
+        "hoeveel leerlingen had de brugplaats in 2023?",
+        "hoeveel euro kost een plek op de brugplaats?",
+    ],
+)
+def test_a_count_the_routeboeken_never_give_is_declined(decider: Decider, question: str) -> None:
+    decision = decider.decide(question, None, None)
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope"
+    assert any("figure" in reason for reason in decision.why["out_of_scope"])
+
+
+def test_a_count_over_a_period_is_a_statistic_even_as_a_set(decider: Decider) -> None:
+    """"zijn er" asks the size of a set the routeboeken list, unless the question counts over a
+    period or the country: then it asks a statistic. Naming the acronym of a definition's
+    summary (OCW) does not make it the section's own subject."""
+    decision = decider.decide("hoeveel thuiszitters zijn er dit jaar in heel nederland volgens ocw?", None, None)
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope"
+
+
+@pytest.mark.parametrize(
+    ("question", "gemeente"),
+    [
+        # Terms the routeboeken state (hours, weeks, days), time itself, a rule's maximum, a set
+        # they list.
+        ("hoeveel uur ongeoorloofd verzuim moet ik melden?", "Den Haag"),
+        ("binnen hoeveel tijd moet er een passend aanbod zijn?", "Drechtsteden"),
+        ("hoeveel leerlingen mogen er tegelijk op de brugplaats?", "Drechtsteden"),
+        ("hoeveel expertisetafels zijn er?", "Rijswijk"),
+    ],
+)
+def test_a_count_the_routeboeken_state_or_rule_on_is_answered(
+    decider: Decider, question: str, gemeente: str
+) -> None:
+    decision = decider.decide(question, gemeente, None)
+    assert decision.declined is None and decision.hits
+
+
+def test_a_hyphenated_term_with_a_stop_word_part_is_found_whole(decider: Decider) -> None:
+    """"doe-agenda" split at the hyphen is only "agenda" (doe is a stop word): the question
+    was declined as one about agendas."""
+    decision = decider.decide("wat houdt de doe-agenda in?", "Drechtsteden", "po")
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "dr-3-3-doe-agenda"
+
+
+def test_a_question_that_calls_a_section_by_its_step_and_title_is_answered(decider: Decider) -> None:
+    """Everyday words ("basis", "orde", "school") that the question uses as the section's own
+    name: declined before as "too few words of the routeboeken"."""
+    decision = decider.decide("wat doet school in stap 1, de basis op orde?", "Apeldoorn", "po")
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "apd-stap-1-basis-op-orde"
+    assert decision.why["names_the_section"] == "apd-stap-1-basis-op-orde"
+
+
+def test_the_thing_asked_for_that_the_routeboeken_never_name_declines_even_if_common(
+    decider: Decider,
+) -> None:
+    """"welke opleiding ..." asks for a training; a common word, but the routeboeken never use
+    it, so they cannot answer, however specific the rest of the question is."""
+    decision = decider.decide("welke opleiding volg je om intern begeleider te worden?", "Apeldoorn", None)
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope"
+    # A generic noun asks nothing of its own: "welke dingen" is the question's rest.
+    kept = decider.decide("welke dingen moet school regelen als een leerling thuiszit?", "Apeldoorn", None)
+    assert kept.declined is None and kept.hits
 
 
 @pytest.mark.parametrize(
@@ -113,6 +199,25 @@ def test_a_place_without_routeboek_is_named_and_the_covered_ones_offered(decider
     assert decision.hits == []
 
 
+def test_a_place_is_known_by_its_short_name(decider: Decider) -> None:
+    """GeoNames calls the city "Almere Stad" and "Alphen aan den Rijn"; people write the short
+    form, which GeoNames lists as an alternate name."""
+    for place in ("Almere", "Alphen"):
+        decision = decider.decide(f"bij wie meld ik een thuiszitter in {place}?", None, None)
+        assert decision.declined is not None and decision.declined.reason == "other-place"
+        assert place in decision.declined.message
+
+
+def test_a_place_adjective_names_the_place(decider: Decider) -> None:
+    """"het apeldoornse protocol" was read as a word of another field (apeldoornse) and the
+    question declined; "de rotterdamse aanpak" got another region's rules."""
+    own = decider.decide("in het apeldoornse protocol, wie heeft de regie bij stap 2?", "Apeldoorn", None)
+    assert own.declined is None and own.hits[0].view.id.startswith("apd-")
+    other = decider.decide("hoe werkt de rotterdamse aanpak van thuiszitters?", None, None)
+    assert other.declined is not None and other.declined.reason == "other-place"
+    assert "Rotterdam" in other.declined.message
+
+
 def test_a_covered_place_named_in_the_question_is_answered(decider: Decider) -> None:
     decision = decider.decide("wie meldt een thuiszitter aan in apeldoorn?", None, None)
     assert decision.declined is None and decision.gemeente == "Apeldoorn"
@@ -126,6 +231,24 @@ def test_parents_and_pupils_hear_the_bot_is_for_professionals(decider: Decider) 
         decision = decider.decide(question, "Den Haag", "vo")
         assert decision.declined is not None and decision.declined.reason == "asker"
         assert "leerplichtambtenaar" in decision.declined.message
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hoe meld ik me beter bij de directie na mijn ziekte?",
+        "ik ben zelf al twee weken ziek, wie neemt mijn mentorklas over?",
+    ],
+)
+def test_a_question_about_the_askers_own_work_is_declined(decider: Decider, question: str) -> None:
+    """Every word is a routeboek word (melden, ziek, directie), but the one reported is the
+    asker: the routeboeken are about pupils."""
+    decision = decider.decide(question, "Rijswijk", "vo")
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope"
+    assert "leidinggevende" in decision.declined.message
+    # A pupil reported by the professional stays a routeboek question.
+    kept = decider.decide("hoe meld ik een leerling die vaak ziek is bij de jeugdarts?", "Rijswijk", "vo")
+    assert kept.declined is None and kept.hits
 
 
 def test_a_task_request_gets_what_the_bot_does(decider: Decider) -> None:
@@ -252,6 +375,23 @@ def test_a_routeboek_the_bot_lacks_is_named_not_replaced(decider: Decider) -> No
 
 def test_everyday_words_for_sitting_at_home_are_understood(decider: Decider) -> None:
     decision = decider.decide("kind is ziek en zit al weken thuis", "Den Haag", "vo")
+    assert decision.declined is None and decision.hits
+
+
+def test_a_spelling_the_synonym_list_knows_is_no_word_of_another_field(decider: Decider) -> None:
+    """"emailadres" is the routeboek's "mailadres": the question asked for a word they never use
+    and was declined."""
+    decision = decider.decide(
+        "naar welk emailadres stuur ik de aanmelding voor de jeugdbeschermingstafel?", "Leidschendam-Voorburg", "vo"
+    )
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "hv25-jeugdbeschermingstafel"
+
+
+def test_late_arrival_in_everyday_words_is_a_routeboek_topic(decider: Decider) -> None:
+    """"te laat komen" is all everyday words; the routeboeken's own word for it (laatkomers)
+    makes the phrase as specific as the topic it names."""
+    decision = decider.decide("te laat komen", "Rijswijk", "vo")
     assert decision.declined is None and decision.hits
 
 

