@@ -471,6 +471,14 @@ def test_a_how_long_question_gets_the_sentence_with_the_term(
     assert re.search(amount, what), card
 
 
+def test_a_count_written_with_an_x_is_the_routeboeks_keer(decider: Decider, kb: Knowledge) -> None:
+    """"2x niet verschenen" is "twee keer": read as the token "2x" it matched nothing, and the
+    card showed the jeugdarts's first steps instead of what happens after the second time."""
+    decision = decider.decide("ll 2x niet verschenen bij de jeugdarts, wat nu?", "Apeldoorn", "vo")
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    assert "twee keer" in card.lower(), card
+
+
 def test_a_chapter_number_does_not_end_the_current_note() -> None:
     answer = Answer(
         section_id="x",
