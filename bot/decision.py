@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.dutch_places import DutchPlaces
 from bot.glossary import asked_term, term_line
-from bot.identifiers import any_covers, kind_of, label
+from bot.identifiers import any_covers, covers, kind_of, label
 from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
 from bot.question import Relevance, Shape, holds_amount, polarity, read
@@ -267,8 +267,14 @@ class Decider:
             reasons: list[str] = []
             if shape.identifiers:
                 if any(any_covers(view.identifiers, asked) for asked in shape.identifiers):
-                    factor *= IDENTIFIER_BOOST
-                    reasons.append("identifier matches")
+                    # A section about the asked rule alone is more to the point than one about
+                    # it and its siblings ("5 sub a, b en c"): the boost is shared among them.
+                    kinds = {kind_of(asked) for asked in shape.identifiers}
+                    own = [i for i in view.identifiers if kind_of(i) in kinds]
+                    hit_ids = [i for i in own if any(covers(i, asked) for asked in shape.identifiers)]
+                    share = len(hit_ids) / len(own) if own else 1.0
+                    factor *= 1 + (IDENTIFIER_BOOST - 1) * share
+                    reasons.append("identifier matches" if share == 1 else f"identifier matches, 1 of {len(own)}")
                     about.add(view.id)
                 elif self._conflicts(view, shape.identifiers):
                     reasons.append("other identifier: dropped")

@@ -506,6 +506,11 @@ class Matcher:
             modifier = word[: len(word) - len(head)]
             if modifier[-1:] in {"s", "e"} and everyday_zipf(modifier) == 0:
                 modifier = modifier[:-1]
+            if everyday_zipf(word) and everyday_zipf(modifier) < TYPO_MAX_ZIPF:
+                # An everyday word that only ends like a routeboek word ("contro-leren") is no
+                # compound of it: its own rarity counts.
+                head = None
+        if head:
             weight = specificity(modifier) if everyday_zipf(modifier) else UNSEEN_FOREIGN
             if everyday_zipf(word):
                 # An established word of everyday Dutch ("lerarenregister") is a thing of its own,

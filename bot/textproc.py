@@ -110,6 +110,9 @@ def fold(text: str) -> str:
     return _APOSTROPHE.sub(r"\1\2", text)
 
 
+_TIMES = re.compile(r"(\d{1,3})x")
+
+
 def words(text: str) -> list[str]:
     """Folded words with shorthand and number words normalised; stop words kept."""
     result: list[str] = []
@@ -117,6 +120,10 @@ def words(text: str) -> list[str]:
         if not raw:
             continue
         expanded = SHORTHAND.get(raw, raw)
+        times = _TIMES.fullmatch(expanded)
+        if times:
+            # "2x", "4x per jaar": chat and the routeboeken's tables write "keer" as an x.
+            expanded = f"{times.group(1)} keer"
         for word in expanded.split():
             word = NUMBER_WORDS.get(word, word)
             match = _ORDINAL.match(word)

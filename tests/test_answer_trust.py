@@ -289,6 +289,24 @@ def test_a_step_asked_without_its_letter_is_answered_by_its_variants(decider: De
     assert decision.hits[0].view.identifiers & {"stap:3a", "stap:3b"}
 
 
+def test_the_section_about_the_asked_rule_alone_leads_one_about_it_and_its_siblings(
+    decider: Decider,
+) -> None:
+    """A section about 5 sub a, b and c holds 5 onder b too, but the one about 5 onder b alone is
+    the answer: the identifier's boost is shared among the siblings a section is about."""
+    decision = decider.decide("ouders beroepen zich op vrijstelling 5 onder b, wat doet de lpa dan", "Apeldoorn", None)
+    assert decision.hits[0].view.id == "apd-scenario-vrijstelling-5b"
+    assert "identifier matches, 1 of 3" in decision.why["ranking"]["apd-vrijstelling-5-inschrijvingsplicht"]
+
+
+def test_an_everyday_word_that_only_ends_like_a_routeboek_word_is_no_compound(decider: Decider) -> None:
+    """"controleren" ends in "leren": read as a compound with the non-word "contro" it weighed as
+    the most foreign word possible and declined the question."""
+    decision = decider.decide("wat moet de leerplichtambtenaar controleren bij artikel 5 onder b?", "Apeldoorn", None)
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "apd-scenario-vrijstelling-5b"
+
+
 def test_a_lettered_step_is_not_answered_by_its_sibling(decider: Decider) -> None:
     decision = decider.decide("wie heeft de regie in stap 3b?", "Apeldoorn", "vo")
     assert decision.hits
@@ -469,6 +487,14 @@ def test_a_how_long_question_gets_the_sentence_with_the_term(
     what = next(line for line in card.splitlines() if line.startswith("Wat nu:"))
     amount = r"\b(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht)\s+(?:school)?(?:weken|week|dagen|dag|uur)\b"
     assert re.search(amount, what), card
+
+
+def test_a_count_written_with_an_x_is_the_routeboeks_keer(decider: Decider, kb: Knowledge) -> None:
+    """"2x niet verschenen" is "twee keer": read as the token "2x" it matched nothing, and the
+    card showed the jeugdarts's first steps instead of what happens after the second time."""
+    decision = decider.decide("ll 2x niet verschenen bij de jeugdarts, wat nu?", "Apeldoorn", "vo")
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    assert "twee keer" in card.lower(), card
 
 
 def test_a_chapter_number_does_not_end_the_current_note() -> None:
