@@ -87,6 +87,7 @@ SHORTHAND = {
     "mndn": "maanden",
     "ivm": "in verband met",
     "evt": "eventueel",
+    "max": "maximaal",
     "ouder": "ouders",
     "iber": "ib er",
     "ibers": "ib er",

@@ -497,6 +497,14 @@ def test_a_count_written_with_an_x_is_the_routeboeks_keer(decider: Decider, kb: 
     assert "twee keer" in card.lower(), card
 
 
+def test_max_in_a_short_question_is_maximaal(decider: Decider) -> None:
+    """"schorsing max hoe lang": as the unknown word "max" the question missed a third of its
+    words and was declined."""
+    decision = decider.decide("schorsing max hoe lang", "Apeldoorn", "vo")
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "apd-schorsing"
+
+
 def test_a_chapter_number_does_not_end_the_current_note() -> None:
     answer = Answer(
         section_id="x",
