@@ -20,7 +20,7 @@ from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
 from bot.question import Relevance, Shape, holds_amount, polarity, read
 from bot.schema import NotHeld
-from bot.textproc import content_words, fold, stem
+from bot.textproc import SHORTHAND, content_words, fold, stem
 
 # Evidence that the question is about the routeboeken: the summed field weight of the question
 # words the best section matches (Query.field_weight). A question in everyday words needs all
@@ -447,7 +447,7 @@ class Decider:
             unmatched = sum(v for c, v in query.concepts.items() if c not in best.matched)
             if names and rest < NAME_REST and unmatched >= NAME_UNMATCHED:
                 reasons.append("only a name in common: " + ", ".join(names))
-        if shape.counts and not any(stem(w) in self.matcher.counted for w in shape.counts):
+        if shape.counts and not any(stem(SHORTHAND.get(w, w)) in self.matcher.counted for w in shape.counts):
             reasons.append(f"asks how many '{shape.counts[0]}', a figure the routeboeken never give")
         if shape.focus and query.foreign.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
             reasons.append(f"asks for '{shape.focus}', which the routeboeken never mention")

@@ -57,10 +57,13 @@ _FOCUS = re.compile(
 )
 # "hoeveel X (Y)": the things a question asks to count ("hoeveel extra uren": extra or uren).
 _COUNTS = re.compile(r"\bhoeveel\s+(?P<a>[\w-]+)(?:\s+(?P<b>[\w-]+))?")
-# A count that asks a rule ("hoeveel leerlingen mogen ...", a maximum or a minimum) or the size of
-# a set the routeboeken list ("hoeveel expertisetafels zijn er"), not a figure of the world.
-_RULE_OR_SET = re.compile(r"\b(?:mag|mogen|moet|moeten|kan|kunnen|zijn er|bestaan er|zijn het)\b")
-# A period or an area of the world makes a count a statistic ("dit jaar", "landelijk").
+# A count that asks a rule's limit ("hoeveel leerlingen mogen ...", "max") or the size of a set
+# the routeboeken list ("hoeveel expertisetafels zijn er"), not a figure of the world.
+_RULE_OR_SET = re.compile(
+    r"\b(?:mag|mogen|moet|moeten|kan|kunnen|max|maximaal|minimaal|hoogstens)\b"
+    r"|\b(?:zijn|zitten|staan|bestaan) er\b"
+)
+# A period or an area of the world makes any count a statistic ("dit jaar", "landelijk").
 _PERIOD = re.compile(
     r"\b(?:dit|vorig|vorige|afgelopen|volgend|komend) (?:school)?jaar\b|\blandelijk\b|\bin (?:heel )?nederland\b"
 )
@@ -102,7 +105,7 @@ class Shape:
     wants_amount: bool = False  # it asks how long, how many, from when: a term or a number
     wants_list: bool = False  # it asks for the members of a set: "welke scholen"
     # "hoeveel thuiszitters", "hoeveel extra uren": the words after "hoeveel", one of which is
-    # the thing to count (empty when the question counts nothing)
+    # the thing to count (empty when the question asks no figure: a rule's limit, a listed set)
     counts: tuple[str, ...] = ()
     text: str = ""  # the question as typed
     about_self: bool = False  # the asker asks about their own work, not a pupil's case
@@ -115,8 +118,8 @@ def read(text: str) -> Shape:
     focus = _FOCUS.search(low)
     word = focus.group("focus") if focus else None
     counted = _COUNTS.search(low)
-    statistic = counted and (_PERIOD.search(low) or not _RULE_OR_SET.search(low))
-    counts = tuple(w for w in counted.group("a", "b") if w) if statistic and counted else ()
+    statistic = bool(counted) and (bool(_PERIOD.search(low)) or not _RULE_OR_SET.search(low))
+    counts = tuple(w for w in counted.group("a", "b") if w) if counted and statistic else ()
     return Shape(
         identifiers=identifiers(text),
         asker=asker,

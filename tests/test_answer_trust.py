@@ -136,6 +136,9 @@ def test_a_count_over_a_period_is_a_statistic_even_as_a_set(decider: Decider) ->
         ("binnen hoeveel tijd moet er een passend aanbod zijn?", "Drechtsteden"),
         ("hoeveel leerlingen mogen er tegelijk op de brugplaats?", "Drechtsteden"),
         ("hoeveel expertisetafels zijn er?", "Rijswijk"),
+        # Chat shorthand for what is counted, a limit ("max"), a capacity ("zitten er").
+        ("brugplaats sbo, hoeveel lln max?", "Drechtsteden"),
+        ("hoeveel lln zitten er op de brugplaats sbo?", "Drechtsteden"),
     ],
 )
 def test_a_count_the_routeboeken_state_or_rule_on_is_answered(
