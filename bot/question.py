@@ -96,6 +96,23 @@ def holds_amount(text: str) -> bool:
     return bool(_AMOUNT.search(fold(text)))
 
 
+# Questions after who takes part ("wie zitten erin", "wie neemt deel aan", "wie schuiven aan"):
+# their answer is the sentence that names the members, in the routeboeken's own words for it.
+_WANTS_MEMBERS = re.compile(
+    r"\bwie (?:zit|zitten|zat|zaten)\b|\bwie (?:neemt|nemen|doet|doen) (?:er )?(?:deel|mee)\b|\bwie schuif\w* aan\b"
+    r"|\b(?:leden|deelnemers|samenstelling)\b"
+)
+_MEMBERS = re.compile(
+    r"\b(?:deelnemers|neemt deel|nemen deel|aan tafel|schuiven aan|leden|samenstelling|vertegenwoordigd)\b"
+    r"|\bbesta(?:at|an)\b(?:\s+[\w'’-]+){0,4}?\s+uit\b"
+)
+
+
+def holds_members(text: str) -> bool:
+    """Whether a sentence names who takes part: "Deelnemers: ...", "bestaat uit ..."."""
+    return bool(_MEMBERS.search(fold(text)))
+
+
 @dataclass(frozen=True)
 class Shape:
     identifiers: frozenset[str]
@@ -104,6 +121,7 @@ class Shape:
     focus: str | None  # the (folded) word the question asks for, if its grammar shows it
     wants_amount: bool = False  # it asks how long, how many, from when: a term or a number
     wants_list: bool = False  # it asks for the members of a set: "welke scholen"
+    wants_members: bool = False  # it asks who takes part: "wie zitten erin"
     # "hoeveel thuiszitters", "hoeveel extra uren": the words after "hoeveel", one of which is
     # the thing to count (empty when the question asks no figure: a rule's limit, a listed set)
     counts: tuple[str, ...] = ()
@@ -127,6 +145,7 @@ def read(text: str) -> Shape:
         focus=word if word and word not in STOPWORDS else None,
         wants_amount=bool(_WANTS_AMOUNT.search(low)),
         wants_list=bool(_WANTS_LIST.search(low)),
+        wants_members=bool(_WANTS_MEMBERS.search(low)),
         counts=() if any(w in STOPWORDS for w in counts[:1]) else counts,
         text=text,
         about_self=bool(_SELF.search(low)),
