@@ -18,9 +18,9 @@ from bot.glossary import asked_term, term_line
 from bot.identifiers import any_covers, covers, kind_of, label
 from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
-from bot.question import Relevance, Shape, holds_amount, polarity, read
+from bot.question import Relevance, Shape, holds_amount, holds_members, polarity, read
 from bot.schema import NotHeld
-from bot.textproc import content_words, fold, stem
+from bot.textproc import SHORTHAND, content_words, fold, stem
 
 # Evidence that the question is about the routeboeken: the summed field weight of the question
 # words the best section matches (Query.field_weight). A question in everyday words needs all
@@ -66,6 +66,8 @@ _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 # When a question asks how long, how many or from when, a sentence that states a term or number
 # holds a part of the answer of its own (a pseudo-concept), worth about one typed word.
 AMOUNT = "#amount"
+# The same for a question after who takes part: a sentence naming the members.
+MEMBERS = "#members"
 AMOUNT_VALUE = 4.0
 
 
@@ -154,14 +156,22 @@ class Decider:
         wants_list = shape is not None and shape.wants_list
         asked = asked_term(self.kb, decision.text, decision.gemeente)
         spelled = term_line(asked[0]) if asked else ""
-        if shape is None or not shape.wants_amount:
+        kinds = [
+            (pseudo, holds)
+            for pseudo, wanted, holds in ((AMOUNT, shape and shape.wants_amount, holds_amount),
+                                          (MEMBERS, shape and shape.wants_members, holds_members))
+            if wanted
+        ]
+        if not kinds:
             return Relevance(lambda sentence: self.matcher.relevance(query, sentence), wants_list, spelled)
 
         def scored(sentence: str) -> dict[str, float]:
-            # "Hoe lang duurt ...": the term is a part of the answer of its own.
+            # "Hoe lang duurt ...", "wie zitten erin": the term, or the members, are a part of
+            # the answer of their own.
             values = self.matcher.relevance(query, sentence)
-            if holds_amount(sentence):
-                values[AMOUNT] = AMOUNT_VALUE
+            for pseudo, holds in kinds:
+                if holds(sentence):
+                    values[pseudo] = AMOUNT_VALUE
             return values
 
         return Relevance(scored, wants_list, spelled)
@@ -447,7 +457,7 @@ class Decider:
             unmatched = sum(v for c, v in query.concepts.items() if c not in best.matched)
             if names and rest < NAME_REST and unmatched >= NAME_UNMATCHED:
                 reasons.append("only a name in common: " + ", ".join(names))
-        if shape.counts and not any(stem(w) in self.matcher.counted for w in shape.counts):
+        if shape.counts and not any(stem(SHORTHAND.get(w, w)) in self.matcher.counted for w in shape.counts):
             reasons.append(f"asks how many '{shape.counts[0]}', a figure the routeboeken never give")
         if shape.focus and query.foreign.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
             reasons.append(f"asks for '{shape.focus}', which the routeboeken never mention")

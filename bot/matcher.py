@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge import Knowledge, SectionView
 from bot.places import adjective_forms
 from bot.specificity import everyday_zipf, salience, specificity, warm_up
-from bot.textproc import STOPWORDS, CompoundSplitter, content_words, fold, stem, words
+from bot.textproc import SHORTHAND, STOPWORDS, CompoundSplitter, content_words, fold, stem, words
 
 # Sentences whose analysis relevance() keeps (the shipped content has about 5,000).
 SENTENCE_CACHE = 20_000
@@ -291,7 +291,7 @@ class Matcher:
                     if match.group("pct"):
                         found.add("procent")
                     elif unit not in STOPWORDS:
-                        found.add(stem(unit))
+                        found.add(stem(SHORTHAND.get(unit, unit)))
         if found & _TIME_UNITS:
             found |= _TIME_ITSELF
         return frozenset(found)

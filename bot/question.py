@@ -57,10 +57,13 @@ _FOCUS = re.compile(
 )
 # "hoeveel X (Y)": the things a question asks to count ("hoeveel extra uren": extra or uren).
 _COUNTS = re.compile(r"\bhoeveel\s+(?P<a>[\w-]+)(?:\s+(?P<b>[\w-]+))?")
-# A count that asks a rule ("hoeveel leerlingen mogen ...", a maximum or a minimum) or the size of
-# a set the routeboeken list ("hoeveel expertisetafels zijn er"), not a figure of the world.
-_RULE_OR_SET = re.compile(r"\b(?:mag|mogen|moet|moeten|kan|kunnen|zijn er|bestaan er|zijn het)\b")
-# A period or an area of the world makes a count a statistic ("dit jaar", "landelijk").
+# A count that asks a rule's limit ("hoeveel leerlingen mogen ...", "max") or the size of a set
+# the routeboeken list ("hoeveel expertisetafels zijn er"), not a figure of the world.
+_RULE_OR_SET = re.compile(
+    r"\b(?:mag|mogen|moet|moeten|kan|kunnen|max|maximaal|minimaal|hoogstens)\b"
+    r"|\b(?:zijn|zitten|staan|bestaan) er\b"
+)
+# A period or an area of the world makes any count a statistic ("dit jaar", "landelijk").
 _PERIOD = re.compile(
     r"\b(?:dit|vorig|vorige|afgelopen|volgend|komend) (?:school)?jaar\b|\blandelijk\b|\bin (?:heel )?nederland\b"
 )
@@ -93,6 +96,23 @@ def holds_amount(text: str) -> bool:
     return bool(_AMOUNT.search(fold(text)))
 
 
+# Questions after who takes part ("wie zitten erin", "wie neemt deel aan", "wie schuiven aan"):
+# their answer is the sentence that names the members, in the routeboeken's own words for it.
+_WANTS_MEMBERS = re.compile(
+    r"\bwie (?:zit|zitten|zat|zaten)\b|\bwie (?:neemt|nemen|doet|doen) (?:er )?(?:deel|mee)\b|\bwie schuif\w* aan\b"
+    r"|\b(?:leden|deelnemers|samenstelling)\b"
+)
+_MEMBERS = re.compile(
+    r"\b(?:deelnemers|neemt deel|nemen deel|aan tafel|schuiven aan|leden|samenstelling|vertegenwoordigd)\b"
+    r"|\bbesta(?:at|an)\b(?:\s+[\w'’-]+){0,4}?\s+uit\b"
+)
+
+
+def holds_members(text: str) -> bool:
+    """Whether a sentence names who takes part: "Deelnemers: ...", "bestaat uit ..."."""
+    return bool(_MEMBERS.search(fold(text)))
+
+
 @dataclass(frozen=True)
 class Shape:
     identifiers: frozenset[str]
@@ -101,8 +121,9 @@ class Shape:
     focus: str | None  # the (folded) word the question asks for, if its grammar shows it
     wants_amount: bool = False  # it asks how long, how many, from when: a term or a number
     wants_list: bool = False  # it asks for the members of a set: "welke scholen"
+    wants_members: bool = False  # it asks who takes part: "wie zitten erin"
     # "hoeveel thuiszitters", "hoeveel extra uren": the words after "hoeveel", one of which is
-    # the thing to count (empty when the question counts nothing)
+    # the thing to count (empty when the question asks no figure: a rule's limit, a listed set)
     counts: tuple[str, ...] = ()
     text: str = ""  # the question as typed
     about_self: bool = False  # the asker asks about their own work, not a pupil's case
@@ -115,8 +136,8 @@ def read(text: str) -> Shape:
     focus = _FOCUS.search(low)
     word = focus.group("focus") if focus else None
     counted = _COUNTS.search(low)
-    statistic = counted and (_PERIOD.search(low) or not _RULE_OR_SET.search(low))
-    counts = tuple(w for w in counted.group("a", "b") if w) if statistic and counted else ()
+    statistic = bool(counted) and (bool(_PERIOD.search(low)) or not _RULE_OR_SET.search(low))
+    counts = tuple(w for w in counted.group("a", "b") if w) if counted and statistic else ()
     return Shape(
         identifiers=identifiers(text),
         asker=asker,
@@ -124,6 +145,7 @@ def read(text: str) -> Shape:
         focus=word if word and word not in STOPWORDS else None,
         wants_amount=bool(_WANTS_AMOUNT.search(low)),
         wants_list=bool(_WANTS_LIST.search(low)),
+        wants_members=bool(_WANTS_MEMBERS.search(low)),
         counts=() if any(w in STOPWORDS for w in counts[:1]) else counts,
         text=text,
         about_self=bool(_SELF.search(low)),

@@ -136,6 +136,9 @@ def test_a_count_over_a_period_is_a_statistic_even_as_a_set(decider: Decider) ->
         ("binnen hoeveel tijd moet er een passend aanbod zijn?", "Drechtsteden"),
         ("hoeveel leerlingen mogen er tegelijk op de brugplaats?", "Drechtsteden"),
         ("hoeveel expertisetafels zijn er?", "Rijswijk"),
+        # Chat shorthand for what is counted, a limit ("max"), a capacity ("zitten er").
+        ("brugplaats sbo, hoeveel lln max?", "Drechtsteden"),
+        ("hoeveel lln zitten er op de brugplaats sbo?", "Drechtsteden"),
     ],
 )
 def test_a_count_the_routeboeken_state_or_rule_on_is_answered(
@@ -503,6 +506,17 @@ def test_max_in_a_short_question_is_maximaal(decider: Decider) -> None:
     decision = decider.decide("schorsing max hoe lang", "Apeldoorn", "vo")
     assert decision.declined is None
     assert decision.hits[0].view.id == "apd-schorsing"
+
+
+def test_a_question_after_who_takes_part_gets_the_sentence_naming_the_members(
+    decider: Decider, kb: Knowledge
+) -> None:
+    """"wie zitten daarin" matched no word of the members' sentence ("zijn ... vertegenwoordigd"),
+    so the card showed when kernteams began and who passes on the figures."""
+    decision = decider.decide("kernteam, wie zitten daarin?", "Apeldoorn", "vo")
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    what = next(line for line in card.splitlines() if line.startswith("Wat nu:"))
+    assert "schoolarts" in what and "leerplichtambtenaar" in what, card
 
 
 def test_a_chapter_number_does_not_end_the_current_note() -> None:
