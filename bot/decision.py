@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from bot.answer import units
 from bot.dutch_places import DutchPlaces
 from bot.glossary import asked_term, term_line
 from bot.identifiers import any_covers, covers, kind_of, label
@@ -58,6 +59,9 @@ DOCUMENT_NAMED = 1.25
 # A section ranks above its parent (the section whose chapter contains its own) when it scores
 # at least this share of the parent: the specific passage beats the overview of its chapter.
 CHILD_SHARE = 0.75
+# A section that lists the things a "welke X" question asks for.
+LIST_FACTOR = 1.3
+LIST_ITEM_WORDS = 6
 # Ask back when the second candidate scores this share of the first and is another situation.
 CLARIFY_RATIO = 0.92
 CANDIDATES = 12
@@ -305,6 +309,9 @@ class Decider:
                 reasons.append(
                     f"only when '{condition}': {'named' if said else 'not named' if said is None else 'negated'}"
                 )
+            if shape.wants_list and shape.focus and self._lists(view, shape.focus):
+                factor *= LIST_FACTOR
+                reasons.append(f"lists the {shape.focus} asked for")
             if view.section.kind == "overview":
                 factor *= OVERVIEW_FACTOR
                 reasons.append("overview")
@@ -465,6 +472,17 @@ class Decider:
             return None
         why["out_of_scope"] = reasons
         return Declined("out-of-scope", OUT_OF_SCOPE_MESSAGE)
+
+    @staticmethod
+    def _lists(view: SectionView, focus: str) -> bool:
+        """Whether the section lists the things asked for: a lead-in that names them ("Er zijn
+        vier scholen in Den Haag die ...:") with its items. "Welke scholen" is answered by the
+        list, not by a passage that says there are several."""
+        pool = units(view.section.text)
+        asked = stem(focus)
+        # Items that are things (a name, a few words), not the steps of a procedure.
+        leads = {u.lead for u in pool if u.lead is not None and len(u.text.split()) <= LIST_ITEM_WORDS}
+        return any(asked in {stem(w) for w in content_words(pool[i].text)} for i in leads if i is not None)
 
     @staticmethod
     def _names_the_section(shape: Shape, view: SectionView) -> bool:

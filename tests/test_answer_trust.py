@@ -519,6 +519,23 @@ def test_a_question_after_who_takes_part_gets_the_sentence_naming_the_members(
     assert "schoolarts" in what and "leerplichtambtenaar" in what, card
 
 
+def test_a_question_after_which_things_gets_the_section_that_lists_them(decider: Decider, kb: Knowledge) -> None:
+    """"welke scholen": the section that lists the schools (2021, still valid) answers it, not the
+    2025 passage that says there are several. The list is on the card once, though the
+    gemeente's note repeats it."""
+    decision = decider.decide("anderstalige ll van 13, welke scholen in den haag?", "Den Haag", "vo")
+    assert decision.hits[0].view.id == "hv21-eoa-isk-nieuwkomers"
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    assert card.count("Edith Stein College") == 1, card
+    assert card.startswith("Nieuwkomers\nNu geldt:"), card  # the current rule still leads
+
+
+def test_the_card_does_not_repeat_its_heading_as_a_label(decider: Decider, kb: Knowledge) -> None:
+    decision = decider.decide("wat is langdurig relatief verzuim precies?", "Rijswijk", "vo")
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    assert card.count("Formele definities") == 1, card
+
+
 def test_a_chapter_number_does_not_end_the_current_note() -> None:
     answer = Answer(
         section_id="x",
