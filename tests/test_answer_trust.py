@@ -399,6 +399,13 @@ def test_everyday_words_for_sitting_at_home_are_understood(decider: Decider) -> 
     assert decision.declined is None and decision.hits
 
 
+def test_a_holiday_outside_the_school_holidays_is_luxe_verzuim(decider: Decider) -> None:
+    """All everyday words (ouders, weken, vakantie) and a country: declined as off-topic, while it
+    is the routeboeken's luxe verzuim."""
+    decision = decider.decide("ouders gaan 3 weken naar marokko buiten de vakantie, wat nu?", "Den Haag", "vo")
+    assert decision.declined is None and decision.hits
+
+
 def test_a_spelling_the_synonym_list_knows_is_no_word_of_another_field(decider: Decider) -> None:
     """"emailadres" is the routeboek's "mailadres": the question asked for a word they never use
     and was declined."""
