@@ -19,6 +19,7 @@ from bot.glossary import asked_term, term_line
 from bot.identifiers import any_covers, covers, kind_of, label
 from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
+from bot.places import country_words
 from bot.question import Relevance, Shape, holds_amount, holds_members, polarity, read
 from bot.schema import NotHeld
 from bot.textproc import SHORTHAND, content_words, fold, stem
@@ -65,6 +66,12 @@ LIST_ITEM_WORDS = 6
 # Ask back when the second candidate scores this share of the first and is another situation.
 CLARIFY_RATIO = 0.92
 CANDIDATES = 12
+# "in België", but not a pupil's school there ("school in Duitsland", "in Duitsland naar school"):
+# going to school abroad is a routeboek matter (vrijstelling 5 onder c).
+_IN_PLACE = re.compile(
+    r"(?<!school )\bin\s+([^\W\d_]+)\b(?!\s+(?:naar|op)\s+(?:een\s+|de\s+)?school)", re.IGNORECASE
+)
+_ABROAD = country_words() - {"nederland"}
 # A word a title writes in capitals only ("GOAL", "FST"): the name of the section's subject.
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 # When a question asks how long, how many or from when, a sentence that states a term or number
@@ -199,6 +206,9 @@ class Decider:
             return gemeente, sector, Declined("out-of-scope", SELF_MESSAGE)
         named = self.kb.places.mentioned(text)
         others = [p for p in self.places.mentioned(text) if self.kb.resolve_gemeente(p) is None]
+        # A country as where the question is about ("in België"), not where a pupil comes from
+        # or goes ("uit Syrië", "naar Marokko"): another place without a routeboek.
+        others += [m.group(1).capitalize() for m in _IN_PLACE.finditer(text) if fold(m.group(1)) in _ABROAD]
         if others and not named:
             return gemeente, sector, Declined("other-place", self.other_place_message(others))
         asked_sector = sector

@@ -202,6 +202,37 @@ def test_a_place_without_routeboek_is_named_and_the_covered_ones_offered(decider
     assert decision.hits == []
 
 
+def test_a_pupils_country_is_no_word_of_another_field(decider: Decider) -> None:
+    """"net uit Syrië" weighed as the most foreign word possible and declined a question about a
+    newcomer; a country where a pupil comes from or goes is a place."""
+    decision = decider.decide(
+        "welke scholen zijn er voor een meisje dat net uit syrie komt en geen nederlands spreekt?", "Den Haag", "vo"
+    )
+    assert decision.declined is None
+    assert decision.hits[0].view.id in {"hv21-eoa-isk-nieuwkomers", "hv25-nieuwkomers-isk"}
+
+
+def test_a_country_as_the_place_asked_about_is_another_place(decider: Decider) -> None:
+    decision = decider.decide("hoe is de thuiszittersaanpak in belgië geregeld?", "Den Haag", "vo")
+    assert decision.declined is not None and decision.declined.reason == "other-place"
+    assert "België" in decision.declined.message
+    # A pupil's school abroad is a routeboek matter (vrijstelling 5 onder c), not another place.
+    abroad = decider.decide("ll staat ingeschreven op een school in belgie, wat nu?", "Den Haag", "vo")
+    assert abroad.declined is None
+
+
+def test_the_shipped_countries_are_pycountrys_own() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    tool = Path(__file__).resolve().parents[1] / "tools" / "build_countries.py"
+    spec = importlib.util.spec_from_file_location("build_countries", tool)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.OUT.read_text(encoding="utf-8") == module.render()
+
+
 def test_a_place_is_known_by_its_short_name(decider: Decider) -> None:
     """GeoNames calls the city "Almere Stad" and "Alphen aan den Rijn"; people write the short
     form, which GeoNames lists as an alternate name."""
