@@ -109,6 +109,11 @@ class Answer:
         said = [t for t in fixed.values() if t]
         while True:
             key = _pick(pool, room, relevance, said, passage) if room >= 60 else ""
+            label = _heading(self.title).rstrip(".") + ":"
+            if key.lower().startswith(label.lower()):
+                # "Formele definities: Wettelijk verzuim: ..." under the heading "Formele
+                # definities": the card's heading already says it.
+                key = key[len(label) :].lstrip()
             lines = [head]
             for i, (name, text, _cap) in enumerate(slots):
                 piece = key if text == "\0" else fixed[i]
@@ -238,6 +243,11 @@ def _pick(
     if isinstance(relevance, Relevance) and relevance.wants_list:
         # "Welke scholen ...": the passage's most relevant list, whole, is the answer.
         listed = _best_list(pool, values)
+        given = " ".join(_folded(line) for line in said)
+        if listed[1:] and all(_folded(pool[i].text).rstrip(" .;,") in given for i in listed[1:]):
+            # A fixed line (the gemeente's note) already names every item: not twice.
+            candidates = [i for i in candidates if i not in listed]
+            listed = []
         for form in _list_forms(pool, listed):
             text = " ".join(form.values())
             if len(text) + 1 <= left:

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from bot.answer import units
 from bot.dutch_places import DutchPlaces
 from bot.glossary import asked_term, term_line
 from bot.identifiers import any_covers, covers, kind_of, label
 from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
+from bot.places import country_words
 from bot.question import Relevance, Shape, holds_amount, holds_members, polarity, read
 from bot.schema import NotHeld
 from bot.textproc import SHORTHAND, content_words, fold, stem
@@ -58,9 +60,18 @@ DOCUMENT_NAMED = 1.25
 # A section ranks above its parent (the section whose chapter contains its own) when it scores
 # at least this share of the parent: the specific passage beats the overview of its chapter.
 CHILD_SHARE = 0.75
+# A section that lists the things a "welke X" question asks for.
+LIST_FACTOR = 1.3
+LIST_ITEM_WORDS = 6
 # Ask back when the second candidate scores this share of the first and is another situation.
 CLARIFY_RATIO = 0.92
 CANDIDATES = 12
+# "in België", but not a pupil's school there ("school in Duitsland", "in Duitsland naar school"):
+# going to school abroad is a routeboek matter (vrijstelling 5 onder c).
+_IN_PLACE = re.compile(
+    r"(?<!school )\bin\s+([^\W\d_]+)\b(?!\s+(?:naar|op)\s+(?:een\s+|de\s+)?school)", re.IGNORECASE
+)
+_ABROAD = country_words() - {"nederland"}
 # A word a title writes in capitals only ("GOAL", "FST"): the name of the section's subject.
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 # When a question asks how long, how many or from when, a sentence that states a term or number
@@ -195,6 +206,9 @@ class Decider:
             return gemeente, sector, Declined("out-of-scope", SELF_MESSAGE)
         named = self.kb.places.mentioned(text)
         others = [p for p in self.places.mentioned(text) if self.kb.resolve_gemeente(p) is None]
+        # A country as where the question is about ("in België"), not where a pupil comes from
+        # or goes ("uit Syrië", "naar Marokko"): another place without a routeboek.
+        others += [m.group(1).capitalize() for m in _IN_PLACE.finditer(text) if fold(m.group(1)) in _ABROAD]
         if others and not named:
             return gemeente, sector, Declined("other-place", self.other_place_message(others))
         asked_sector = sector
@@ -305,6 +319,9 @@ class Decider:
                 reasons.append(
                     f"only when '{condition}': {'named' if said else 'not named' if said is None else 'negated'}"
                 )
+            if shape.wants_list and shape.focus and self._lists(view, shape.focus):
+                factor *= LIST_FACTOR
+                reasons.append(f"lists the {shape.focus} asked for")
             if view.section.kind == "overview":
                 factor *= OVERVIEW_FACTOR
                 reasons.append("overview")
@@ -465,6 +482,17 @@ class Decider:
             return None
         why["out_of_scope"] = reasons
         return Declined("out-of-scope", OUT_OF_SCOPE_MESSAGE)
+
+    @staticmethod
+    def _lists(view: SectionView, focus: str) -> bool:
+        """Whether the section lists the things asked for: a lead-in that names them ("Er zijn
+        vier scholen in Den Haag die ...:") with its items. "Welke scholen" is answered by the
+        list, not by a passage that says there are several."""
+        pool = units(view.section.text)
+        asked = stem(focus)
+        # Items that are things (a name, a few words), not the steps of a procedure.
+        leads = {u.lead for u in pool if u.lead is not None and len(u.text.split()) <= LIST_ITEM_WORDS}
+        return any(asked in {stem(w) for w in content_words(pool[i].text)} for i in leads if i is not None)
 
     @staticmethod
     def _names_the_section(shape: Shape, view: SectionView) -> bool:

@@ -19,7 +19,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Knowledge, SectionView
-from bot.places import adjective_forms
+from bot.places import adjective_forms, country_words
 from bot.specificity import everyday_zipf, salience, specificity, warm_up
 from bot.textproc import SHORTHAND, STOPWORDS, CompoundSplitter, content_words, fold, stem, words
 
@@ -218,6 +218,7 @@ class Matcher:
             for name in (gem.name, *gem.aliases)
             for w in [*words(name), *adjective_forms(name)]
         }
+        self._countries = country_words()
 
         # postings: stem -> {doc: {field: tf}}
         postings: dict[str, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
@@ -423,6 +424,10 @@ class Matcher:
                     # An established word of its own ("hogeschool", "kerndoelen") that the
                     # routeboeken never use, though they know its parts: half foreign.
                     query.foreign[w] = specificity(w) * COMPOUND_FOREIGN
+            elif w in self._countries:
+                # "net uit Syrië", "naar Marokko": where a pupil comes from or goes, not a word of
+                # another trade; the routeboeken's own words carry the question.
+                continue
             elif w.isalpha() and len(w) >= 5 and everyday_zipf(w) < TYPO_MAX_ZIPF and (fixed := self._correct(w)):
                 query.concept(s, specificity(fixed), self._field_weight(fixed))  # as meant
                 query.add(stem(fixed), W_TYPO, s)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
+
+from bot.textproc import fold
 
 
 def place_key(name: str) -> str:
@@ -26,6 +30,20 @@ def adjective_forms(name: str) -> set[str]:
     if last.endswith("en"):
         forms.add(last[:-2] + "se")
     return forms
+
+
+COUNTRIES_FILE = Path(__file__).resolve().parent / "names" / "countries_nl.txt"
+
+
+@lru_cache(maxsize=1)
+def country_words() -> frozenset[str]:
+    """The one-word Dutch country names, folded ("syrie", "marokko", "belgie"), from the file
+    tools/build_countries.py builds from pycountry."""
+    names = COUNTRIES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(name) for name in names if name and not name.startswith("#") and _ONE_WORD.fullmatch(name))
+
+
+_ONE_WORD = re.compile(r"[^\W\d_]+")
 
 
 def longest_matches(count: int, longest: int, name_at: Callable[[int, int], str | None]) -> list[str]:

@@ -202,6 +202,37 @@ def test_a_place_without_routeboek_is_named_and_the_covered_ones_offered(decider
     assert decision.hits == []
 
 
+def test_a_pupils_country_is_no_word_of_another_field(decider: Decider) -> None:
+    """"net uit Syrië" weighed as the most foreign word possible and declined a question about a
+    newcomer; a country where a pupil comes from or goes is a place."""
+    decision = decider.decide(
+        "welke scholen zijn er voor een meisje dat net uit syrie komt en geen nederlands spreekt?", "Den Haag", "vo"
+    )
+    assert decision.declined is None
+    assert decision.hits[0].view.id in {"hv21-eoa-isk-nieuwkomers", "hv25-nieuwkomers-isk"}
+
+
+def test_a_country_as_the_place_asked_about_is_another_place(decider: Decider) -> None:
+    decision = decider.decide("hoe is de thuiszittersaanpak in belgië geregeld?", "Den Haag", "vo")
+    assert decision.declined is not None and decision.declined.reason == "other-place"
+    assert "België" in decision.declined.message
+    # A pupil's school abroad is a routeboek matter (vrijstelling 5 onder c), not another place.
+    abroad = decider.decide("ll staat ingeschreven op een school in belgie, wat nu?", "Den Haag", "vo")
+    assert abroad.declined is None
+
+
+def test_the_shipped_countries_are_pycountrys_own() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    tool = Path(__file__).resolve().parents[1] / "tools" / "build_countries.py"
+    spec = importlib.util.spec_from_file_location("build_countries", tool)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.OUT.read_text(encoding="utf-8") == module.render()
+
+
 def test_a_place_is_known_by_its_short_name(decider: Decider) -> None:
     """GeoNames calls the city "Almere Stad" and "Alphen aan den Rijn"; people write the short
     form, which GeoNames lists as an alternate name."""
@@ -399,6 +430,13 @@ def test_everyday_words_for_sitting_at_home_are_understood(decider: Decider) -> 
     assert decision.declined is None and decision.hits
 
 
+def test_a_holiday_outside_the_school_holidays_is_luxe_verzuim(decider: Decider) -> None:
+    """All everyday words (ouders, weken, vakantie) and a country: declined as off-topic, while it
+    is the routeboeken's luxe verzuim."""
+    decision = decider.decide("ouders gaan 3 weken naar marokko buiten de vakantie, wat nu?", "Den Haag", "vo")
+    assert decision.declined is None and decision.hits
+
+
 def test_a_spelling_the_synonym_list_knows_is_no_word_of_another_field(decider: Decider) -> None:
     """"emailadres" is the routeboek's "mailadres": the question asked for a word they never use
     and was declined."""
@@ -517,6 +555,23 @@ def test_a_question_after_who_takes_part_gets_the_sentence_naming_the_members(
     card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
     what = next(line for line in card.splitlines() if line.startswith("Wat nu:"))
     assert "schoolarts" in what and "leerplichtambtenaar" in what, card
+
+
+def test_a_question_after_which_things_gets_the_section_that_lists_them(decider: Decider, kb: Knowledge) -> None:
+    """"welke scholen": the section that lists the schools (2021, still valid) answers it, not the
+    2025 passage that says there are several. The list is on the card once, though the
+    gemeente's note repeats it."""
+    decision = decider.decide("anderstalige ll van 13, welke scholen in den haag?", "Den Haag", "vo")
+    assert decision.hits[0].view.id == "hv21-eoa-isk-nieuwkomers"
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    assert card.count("Edith Stein College") == 1, card
+    assert card.startswith("Nieuwkomers\nNu geldt:"), card  # the current rule still leads
+
+
+def test_the_card_does_not_repeat_its_heading_as_a_label(decider: Decider, kb: Knowledge) -> None:
+    decision = decider.decide("wat is langdurig relatief verzuim precies?", "Rijswijk", "vo")
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    assert card.count("Formele definities") == 1, card
 
 
 def test_a_chapter_number_does_not_end_the_current_note() -> None:
