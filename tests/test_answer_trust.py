@@ -367,6 +367,30 @@ def test_a_negated_decision_leads_to_its_other_branch(decider: Decider) -> None:
     assert with_team.hits[0].view.id.startswith("dr-kernteam")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A separable verb around its negation, and a finite verb with the negation after its
+        # object: both were read as not naming the decision, and the 'afgegeven' branch led.
+        "leerplicht geeft de vrijstelling niet af, wat moet school nu doen?",
+        "de lpa verleent de vrijstelling niet, wat nu?",
+    ],
+)
+def test_a_negated_decision_in_another_verb_form_leads_to_its_other_branch(decider: Decider, question: str) -> None:
+    decision = decider.decide(question, "Rijswijk", "vo")
+    assert decision.hits[0].view.id == "zhw-vrijstelling-niet-afgegeven"
+
+
+def test_polarity_knows_the_forms_of_the_decisions_verb() -> None:
+    decision = "afgegeven|verleend"
+    assert polarity("leerplicht geeft de vrijstelling af", decision) is True
+    assert polarity("leerplicht geeft geen vrijstelling af", decision) is False
+    assert polarity("leerplicht verleent de vrijstelling", decision) is True
+    assert polarity("leerplicht verleent de vrijstelling niet", decision) is False
+    # "niet" in another clause changes nothing.
+    assert polarity("de vrijstelling is verleend, maar de ll komt niet naar school", decision) is True
+
+
 # --- the card -------------------------------------------------------------------------------
 def test_every_card_fits_one_screen(kb: Knowledge) -> None:
     for view in kb.sections:
