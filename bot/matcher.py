@@ -140,6 +140,7 @@ class Query:
         self.field_weight[name] = max(self.field_weight.get(name, 0.0), weight)
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
 _HYPHENATED = re.compile(r"\b[^\W\d_]{2,}(?:-[^\W\d_]{2,})+\b")
 
 
@@ -178,7 +179,11 @@ class Matcher:
         field_texts = [self._fields(view) for view in self.sections]
         field_words = [{f: words(t) + joined_compounds(t) for f, t in texts.items()} for texts in field_texts]
         vocabulary = {w for fields in field_words for ws in fields.values() for w in ws}
-        self.vocabulary = frozenset(vocabulary)
+        # The words as the routeboeken write them, also where words() reads a shorthand for
+        # another ("max" as "maximaal", "ll" as "leerling"): the personal-data guard asks whether
+        # a typed word is one the routeboeken use, and "max" is not the name Max there.
+        written = {w for texts in field_texts for t in texts.values() for w in _LETTERS.findall(fold(t))}
+        self.vocabulary = frozenset(vocabulary | (written & SHORTHAND.keys()))
         self._stem_words: dict[str, list[str]] = defaultdict(list)
         for w in vocabulary:
             self._stem_words[stem(w)].append(w)
