@@ -165,6 +165,22 @@ def test_a_question_that_calls_a_section_by_its_step_and_title_is_answered(decid
     assert decision.why["names_the_section"] == "apd-stap-1-basis-op-orde"
 
 
+def test_a_count_the_routeboeken_state_as_an_ordinal_is_answered(decider: Decider) -> None:
+    """The routeboeken count sick reports as "de vierde ziekmelding": an ordinal is a number too."""
+    decision = decider.decide("jeugdarts na hoeveel ziekmeldingen?", "Apeldoorn", "vo")
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "apd-stap-1-jeugdarts-mazl"
+
+
+def test_a_common_word_is_no_compound_of_a_routeboek_word(decider: Decider) -> None:
+    """"afgelopen" ends in "lopen": weighed by its non-word modifier it counted as the most
+    foreign word possible and declined a question about truancy."""
+    decision = decider.decide(
+        "leerling heeft de afgelopen drie weken vaak gespijbeld, wanneer meld ik dat?", "Rijswijk", "vo"
+    )
+    assert decision.declined is None and decision.hits
+
+
 def test_the_thing_asked_for_that_the_routeboeken_never_name_declines_even_if_common(
     decider: Decider,
 ) -> None:
