@@ -475,6 +475,12 @@ def test_a_spelling_the_synonym_list_knows_is_no_word_of_another_field(decider: 
     assert decision.hits[0].view.id == "hv25-jeugdbeschermingstafel"
 
 
+def test_a_meldgrens_is_the_routeboeks_meldingsdrempel(decider: Decider) -> None:
+    decision = decider.decide("wat is de meldgrens voor verzuim in het po?", "Drechtsteden", "po")
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "dr-verzuim-melden-drempels"
+
+
 def test_late_arrival_in_everyday_words_is_a_routeboek_topic(decider: Decider) -> None:
     """"te laat komen" is all everyday words; the routeboeken's own word for it (laatkomers)
     makes the phrase as specific as the topic it names."""
