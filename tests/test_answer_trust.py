@@ -385,6 +385,18 @@ def test_a_negated_decision_in_another_verb_form_leads_to_its_other_branch(decid
     assert decision.hits[0].view.id == "zhw-vrijstelling-niet-afgegeven"
 
 
+def test_a_vrijstelling_not_received_is_the_not_given_branch(decider: Decider) -> None:
+    decision = decider.decide("ouders hebben de vrijstelling niet gekregen, wat moet school nu?", "Rijswijk", "vo")
+    ids = [h.view.id for h in decision.hits]
+    assert "zhw-vrijstelling-niet-afgegeven" in ids
+    assert "zhw-vrijstelling-afgegeven" not in ids[: ids.index("zhw-vrijstelling-niet-afgegeven")]
+
+
+def test_putting_a_pupil_out_of_school_is_verwijdering(decider: Decider) -> None:
+    decision = decider.decide("school wil de leerling eruit zetten, mag dat zonder nieuwe school?", "Apeldoorn", "vo")
+    assert decision.hits[0].view.id == "apd-verwijdering"
+
+
 def test_polarity_knows_the_forms_of_the_decisions_verb() -> None:
     decision = "afgegeven|verleend"
     assert polarity("leerplicht geeft de vrijstelling af", decision) is True
