@@ -20,7 +20,7 @@ from bot.identifiers import any_covers, covers, kind_of, label
 from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
 from bot.places import country_words
-from bot.question import Relevance, Shape, holds_amount, holds_members, polarity, read
+from bot.question import Relevance, Shape, holds_amount, holds_members, polarity, read, warm_up_lemmas
 from bot.schema import NotHeld
 from bot.textproc import SHORTHAND, content_words, fold, stem
 
@@ -120,6 +120,7 @@ class Decider:
             for doc in kb.documents.values()
             for name in doc.names
         ]
+        warm_up_lemmas()
 
     # --- the pipeline --------------------------------------------------------------------
     def decide(self, text: str, gemeente: str | None, sector: str | None, top: int = 3) -> Decision:

@@ -63,6 +63,8 @@ COMPOUND_FOREIGN = 0.5
 # A word this common in everyday Dutch is a word of its own, not a typo of a routeboek word
 # ("schoolboeken" is no "schoolbezoeken").
 TYPO_MAX_ZIPF = 1.5
+# From this Zipf value a word is common in everyday Dutch (a few times per 100,000 words).
+COMMON_WORD_ZIPF = 4.0
 
 # A section of a superseded document ranks a little lower than the current one.
 SUPERSEDED_FACTOR = 0.9
@@ -87,10 +89,12 @@ _CASED_WORD = re.compile(r"[^\W\d_]+")
 # Units of time, and the words that ask for a time without naming its unit.
 _TIME_UNITS = frozenset(stem(w) for w in ("dagen", "weken", "schoolweken", "maanden", "uur", "jaar"))
 _TIME_ITSELF = frozenset(stem(w) for w in ("tijd", "termijn", "periode"))
-# A number, in digits or words, and the word (or percent sign) it counts.
+# A number, in digits or words, also as an ordinal ("de vierde ziekmelding", "4e"), and the word
+# (or percent sign) it counts.
 _COUNTED = re.compile(
-    r"\b(?:\d+(?:[.,]\d+)?|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|"
-    r"dertig|veertig|vijftig|honderd|duizend)(?:\s*(?P<pct>%)|\s+(?P<unit>[^\W\d_][\w-]*))"
+    r"\b(?:\d+(?:[.,]\d+)?e?|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|"
+    r"dertig|veertig|vijftig|honderd|duizend|eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|"
+    r"negende|tiende)(?:\s*(?P<pct>%)|\s+(?P<unit>[^\W\d_][\w-]*))"
 )
 # What precedes the first word of a sentence or a list item.
 _SENTENCE_MARKS = frozenset(".!?;\"'\n\u2022-")
@@ -140,6 +144,7 @@ class Query:
         self.field_weight[name] = max(self.field_weight.get(name, 0.0), weight)
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
 _HYPHENATED = re.compile(r"\b[^\W\d_]{2,}(?:-[^\W\d_]{2,})+\b")
 
 
@@ -178,7 +183,11 @@ class Matcher:
         field_texts = [self._fields(view) for view in self.sections]
         field_words = [{f: words(t) + joined_compounds(t) for f, t in texts.items()} for texts in field_texts]
         vocabulary = {w for fields in field_words for ws in fields.values() for w in ws}
-        self.vocabulary = frozenset(vocabulary)
+        # The words as the routeboeken write them, also where words() reads a shorthand for
+        # another ("max" as "maximaal", "ll" as "leerling"): the personal-data guard asks whether
+        # a typed word is one the routeboeken use, and "max" is not the name Max there.
+        written = {w for texts in field_texts for t in texts.values() for w in _LETTERS.findall(fold(t))}
+        self.vocabulary = frozenset(vocabulary | (written & SHORTHAND.keys()))
         self._stem_words: dict[str, list[str]] = defaultdict(list)
         for w in vocabulary:
             self._stem_words[stem(w)].append(w)
@@ -506,7 +515,9 @@ class Matcher:
         word everyday Dutch lacks too (a product name, a typo, an ad-hoc compound) is uncertain
         and weighs a fixed middle amount.
         """
-        head = self._known_head(word)
+        # A common word of everyday Dutch ("afgelopen") is a word of its own, not a compound of
+        # a routeboek word ("lopen"): its own rarity counts.
+        head = self._known_head(word) if everyday_zipf(word) < COMMON_WORD_ZIPF else None
         if head:
             modifier = word[: len(word) - len(head)]
             if modifier[-1:] in {"s", "e"} and everyday_zipf(modifier) == 0:

@@ -9,6 +9,7 @@ from the grammar of Dutch questions, never from the wording of particular questi
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -186,16 +187,39 @@ def _decision_stems(decision: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in words(decision) if w not in STOPWORDS)
 
 
+_WARMING: list[threading.Thread] = []
+
+
+def warm_up_lemmas() -> None:
+    """Load the Dutch lexicon in the background (about 0.7 s): the first negated question is not
+    the one that waits, and the index build does not either."""
+    if not _WARMING:
+        thread = threading.Thread(target=lemma, args=("geven",), name="lemmas", daemon=True)
+        _WARMING.append(thread)
+        thread.start()
+
+
+@lru_cache(maxsize=8192)
+def lemma(word: str) -> str:
+    """A Dutch word's dictionary form: "geeft", "afgegeven" and "afgeeft" are forms of "geven"
+    and "afgeven", which no stemmer joins (the vowel changes). From simplemma's Dutch
+    lexicon; its separable verbs ("toe_kennen") are written whole."""
+    import simplemma
+
+    return str(simplemma.lemmatize(word, lang="nl")).replace("_", "")
+
+
 def _polarity(text: str, decision: str) -> bool | None:
     target = list(_decision_stems(decision))
     if not target:
         return None
+    verbs = tuple(lemma(w) for w in words(decision) if w not in STOPWORDS) if len(target) == 1 else ()
     found: bool | None = None
     for clause in _CLAUSE.split(fold(text)):
         all_words = words(clause)
         tokens = [stem(w) for w in all_words]
         for i in range(len(tokens)):
-            end = _names(all_words, tokens, i, target)
+            end = _names(all_words, tokens, i, target, verbs)
             if end < 0:
                 continue
             before = tokens[max(0, i - NEGATION_WINDOW) : i]
@@ -216,7 +240,9 @@ def _polarity(text: str, decision: str) -> bool | None:
 _CLAUSE = re.compile(r"[,.;:!?()]+|\s(?:want|omdat|terwijl|en dus)\s")
 
 
-def _names(all_words: list[str], tokens: list[str], i: int, target: list[str]) -> int:
+def _names(
+    all_words: list[str], tokens: list[str], i: int, target: list[str], lemmas: tuple[str, ...] = ()
+) -> int:
     """Where the decision's words that start at position i end (-1: they don't start there),
     also as a separable verb: "melden haar niet aan" and "aan te melden" name "aanmelden"."""
     if tokens[i : i + len(target)] == target:
@@ -224,11 +250,21 @@ def _names(all_words: list[str], tokens: list[str], i: int, target: list[str]) -
     if len(target) != 1:
         return -1
     word = all_words[i]
+    verb = lemmas[0] if lemmas else None
     if word in PARTICLES:
-        if i + 2 < len(all_words) and all_words[i + 1] == "te" and stem(word + all_words[i + 2]) == target[0]:
+        if i + 2 < len(all_words) and all_words[i + 1] == "te" and _same(word + all_words[i + 2], target[0], verb):
             return i + 3
         return -1
+    if verb and word.isalpha() and lemma(word) == verb:
+        # Another form of the same verb ("verleent", "verleend"). A finite verb stands before
+        # its object, the negation after it: "verleent de vrijstelling niet".
+        return min(i + NEGATION_WINDOW, len(all_words) - 1)
     for j in range(i + 1, min(i + 6, len(all_words))):
-        if all_words[j] in PARTICLES and stem(all_words[j] + word) == target[0]:
+        if all_words[j] in PARTICLES and _same(all_words[j] + word, target[0], verb):
             return j
     return -1
+
+
+def _same(joined: str, target: str, verb: str | None) -> bool:
+    """A separable verb put back together ("af" + "geeft") names the decision's verb."""
+    return stem(joined) == target or (verb is not None and lemma(joined) == verb)

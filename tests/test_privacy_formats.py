@@ -247,6 +247,8 @@ REFUSED: list[tuple[str, str]] = [
 ]
 
 ACCEPTED: list[str] = [
+    # "max" is the routeboeken's shorthand for maximaal, not the name Max.
+    "mag een school een ll max 5 dagen schorsen",
     "Op 1 augustus 2026 nieuwe regels?",
     "leerling 14 jaar, al 3 weken ziek, wat nu?",
     "wie doet wat bij zorgwekkend verzuim in Den Haag?",
