@@ -144,6 +144,8 @@ class Query:
         self.field_weight[name] = max(self.field_weight.get(name, 0.0), weight)
 
 
+_CIRCUMSTANCE = re.compile(r"\b(?:met|na|vanwege|wegens|door)\s+(?:een|de|het|zijn|haar|hun)?\s*([^\W\d_][\w-]*)")
+CIRCUMSTANCE_SHARE = 0.5
 _LETTERS = re.compile(r"[^\W\d_]+")
 _HYPHENATED = re.compile(r"\b[^\W\d_]{2,}(?:-[^\W\d_]{2,})+\b")
 
@@ -484,6 +486,12 @@ class Matcher:
             for term in other:
                 for c in concepts:
                     query.add(term, weight, c)
+        # A word of another field that only describes the pupil's circumstances ("met een
+        # angststoornis", "na een vechtpartij") is not what the question asks about.
+        for m in _CIRCUMSTANCE.finditer(fold(text)):
+            word = m.group(1)
+            if word in query.foreign:
+                query.foreign[word] *= CIRCUMSTANCE_SHARE
         return query
 
     def _index_stem(self, word: str) -> str:

@@ -38,13 +38,14 @@ _SELF = re.compile(
 # Requests to produce something: "schrijf een mail", "kun je een brief opstellen".
 _TASK_VERB = (
     r"(?:schrijf|schrijven|opstellen|stel|formuleer|formuleren|maak|maken|vertaal|vertalen|"
-    r"vat|samenvatten|opzetten|write|draft)"
+    r"vat|samenvatten|opzetten|write|draft|helpen met|help me met)"
 )
 _TASK_OBJECT = (
     r"(?:mail|e-?mail|brief|bericht|tekst|verslag|samenvatting|uitnodiging|app|whatsapp|email|letter)"
 )
+# The object may be a compound of one ("sollicitatiebrief", "uitnodigingsmail").
 _TASK = re.compile(
-    rf"\b{_TASK_VERB}\b(?:\W+\w+){{0,6}}?\W+{_TASK_OBJECT}\b|\b{_TASK_OBJECT}\b(?:\W+\w+){{0,6}}?\W+{_TASK_VERB}\b"
+    rf"\b{_TASK_VERB}\b(?:\W+\w+){{0,6}}?\W+\w*{_TASK_OBJECT}\b|\b\w*{_TASK_OBJECT}\b(?:\W+\w+){{0,6}}?\W+{_TASK_VERB}\b"
 )
 # Words that turn a decision around: "niet", "geen", "zonder", "weigeren".
 NEGATORS = frozenset({"niet", "geen", "zonder", "nooit", "weigeren", "weigert", "afgewezen", "afwijzen"})

@@ -289,6 +289,20 @@ def test_a_question_about_the_askers_own_work_is_declined(decider: Decider, ques
     assert kept.declined is None and kept.hits
 
 
+def test_a_word_of_another_field_that_describes_the_pupil_weighs_half(decider: Decider) -> None:
+    """"met een eetstoornis" is the pupil's circumstance, not what the question asks: the whole
+    question was declined as one of another trade."""
+    decision = decider.decide(
+        "ouders willen een vrijstelling voor hun dochter met een eetstoornis, hoe gaat dat?", "Apeldoorn", "vo"
+    )
+    assert decision.declined is None and decision.hits
+
+
+def test_a_task_on_a_compound_object_is_a_task(decider: Decider) -> None:
+    decision = decider.decide("kun je me helpen met een uitnodigingsbrief voor het jes?", "Rijswijk", "vo")
+    assert decision.declined is not None and decision.declined.reason == "task"
+
+
 def test_a_task_request_gets_what_the_bot_does(decider: Decider) -> None:
     decision = decider.decide("kun je een brief voor de ouders opstellen over het verzuim?", "Rijswijk", "vo")
     assert decision.declined is not None and decision.declined.reason == "task"
