@@ -40,7 +40,7 @@ from bot.content import load_content  # noqa: E402
 from bot.engine import Engine, TextIn  # noqa: E402
 from bot.http_request import AiohttpRequest  # noqa: E402
 from bot.storage import Profile, Store  # noqa: E402
-from bot.telegram_app import PerUserUpdateProcessor, build_application  # noqa: E402
+from bot.telegram_app import PerUserUpdateProcessor, build_application, settle_heap  # noqa: E402
 
 FIRST_USER = 5000
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
@@ -208,6 +208,7 @@ async def main_async(user_counts: list[int], per_user: int) -> None:
     for question in pool[:50]:  # warm-up: first calls fill caches
         engine.handle(f"tg:{FIRST_USER}", TextIn(question))
     clock = EngineClock(engine)
+    settle_heap()  # as run_telegram does once the bot is built
 
     print(f"{len(pool)} different questions from the knowledge base, {per_user} per user")
     with Emulator() as emu:

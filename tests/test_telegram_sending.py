@@ -81,6 +81,7 @@ async def test_a_long_reply_is_split_and_only_its_last_part_has_the_buttons(
     assert parts[-1]["reply_markup"] == markup(BUTTONS)
 
 
+@pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
 async def test_a_refused_send_under_the_flood_limit_is_sent_again_by_the_rate_limiter(engine: Engine) -> None:
     request = Flooded()
     async with app_with(engine, request, rate_limit=True) as app:
