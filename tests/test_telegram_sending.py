@@ -4,6 +4,7 @@ into a Message, and they must still carry everything PTB's own send_message woul
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from bot.content import load_content
 from bot.engine import Command, Engine
 from bot.replies import Button, Reply
 from bot.storage import Profile, Store
-from bot.telegram_app import AnyApp, build_application, keyboard, markup
+from bot.telegram_app import TYPING_AFTER, AnyApp, build_application, keyboard, markup
 
 BUTTONS = [[Button("Lees het hele stuk", "s:x")], [Button("👍", "v:s:x:1"), Button("👎", "v:s:x:0")]]
 
@@ -102,3 +103,23 @@ async def test_an_edited_screen_keeps_html_and_its_buttons(engine: Engine) -> No
     assert edited["parse_mode"] == "HTML" and edited["message_id"] == 5 and int(edited["chat_id"]) == 42
     assert edited["link_preview_options"] == {"is_disabled": True}
     assert edited["reply_markup"]["inline_keyboard"] and "<b>" in edited["text"]
+
+
+async def test_typing_shows_before_a_slow_answer_and_not_for_a_quick_one(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handle = engine.handle
+
+    def slow(*args: Any) -> Any:
+        time.sleep(TYPING_AFTER + 0.2)  # the engine runs in its own thread
+        return handle(*args)
+
+    request = OfflineRequest()
+    async with app_with(engine, request) as app:
+        await process(app, message_update("zorgwekkend ziekteverzuim jgz"))
+        assert [name for name, _ in request.calls if name.startswith("send")] == ["sendMessage"]
+        monkeypatch.setattr(engine, "handle", slow)
+        await process(app, message_update("zorgwekkend ziekteverzuim jgz"))
+    sent = [(name, params) for name, params in request.calls if name.startswith("send")]
+    assert [name for name, _ in sent] == ["sendMessage", "sendChatAction", "sendMessage"]
+    assert sent[1][1]["action"] == "typing" and "JGZ" in sent[2][1]["text"]
