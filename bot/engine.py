@@ -11,6 +11,7 @@ and terms, escalation tables, cases, and the user's own data.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sqlite3
@@ -130,6 +131,13 @@ class Engine:
         self.outbox = Outbox(self.cases, store, self.stats, self.clock)
         # Capitalised words the routeboeken use are organisations and places, not names.
         self._known_words = frozenset(self.matcher.vocabulary) | {w for g in kb.gemeenten for w in words(g)}
+        if gc.get_freeze_count():
+            # The adapter froze the start-up heap (telegram_app.settle_heap), the old content
+            # with it: its reference cycles would never be freed. The collector gets them back
+            # once, and the new content is frozen in their place.
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
 
     def flush(self) -> None:
         """Write the in-memory counts to the database (every minute, and at shutdown), and let

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import html
 import logging
 import re
@@ -39,6 +40,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
+from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -170,11 +172,47 @@ def command_of(message: Message, username: str | None) -> Command | None:
 
 
 def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    """The buttons as PTB objects, for the places that need them (inline results)."""
     if not buttons:
         return None
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
     )
+
+
+def markup(buttons: list[list[Button]]) -> dict[str, Any] | None:
+    """The buttons as the Bot API's JSON, exactly what `keyboard()` serialises to: for the
+    messages the bot sends, building and serialising PTB objects for every one of them cost
+    more than the rest of the adapter's work on a reply (bench/telegram_load.py)."""
+    if not buttons:
+        return None
+    return {"inline_keyboard": [[{"text": b.label, "callback_data": b.data} for b in row] for row in buttons]}
+
+
+async def api_call(bot: Bot, method: str, data: dict[str, Any]) -> Any:
+    """A Bot API call whose answer the bot does not need as a PTB object (a sent or edited
+    text message): Telegram's JSON is returned as it is, instead of being parsed into a
+    `Message` with its keyboard (`Message.de_json`: a fifth of the event loop's busy time under
+    load). It goes the way every PTB method goes (`Bot._post`): `DEFAULT_NONE` values get the
+    application's Defaults (parse_mode HTML, no link previews), the rate limiter and its
+    RetryAfter handling apply, and Telegram's errors raise the same `TelegramError`s."""
+    return await bot._post(method, data)
+
+
+def text_message(
+    chat_id: int, text: str, buttons: list[list[Button]], quoting: ReplyParameters | None
+) -> dict[str, Any]:
+    """sendMessage's parameters as `Bot.send_message` passes them for these arguments."""
+    return {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": DEFAULT_NONE,
+        "link_preview_options": DEFAULT_NONE,
+        "disable_notification": DEFAULT_NONE,
+        "protect_content": DEFAULT_NONE,
+        "reply_markup": markup(buttons),
+        "reply_parameters": quoting,
+    }
 
 
 class FloodGuard:
@@ -275,8 +313,8 @@ class TelegramBot:
                 quoting = None
             chunks = split_message(reply.text)
             for i, chunk in enumerate(chunks):
-                markup = keyboard(reply.buttons) if i == len(chunks) - 1 else None
-                await bot.send_message(chat_id, to_html(chunk), reply_markup=markup, reply_parameters=quoting)
+                buttons = reply.buttons if i == len(chunks) - 1 else []
+                await api_call(bot, "sendMessage", text_message(chat_id, to_html(chunk), buttons, quoting))
                 quoting = None
             if reply.document:
                 file = InputFile(reply.document.data, filename=reply.document.filename)
@@ -350,8 +388,16 @@ class TelegramBot:
             return False
         if reply.picture or reply.document:  # those come with a message of their own
             return False
+        edit = {
+            "chat_id": message.chat_id,
+            "message_id": message.message_id,
+            "text": to_html(reply.text),
+            "parse_mode": DEFAULT_NONE,
+            "link_preview_options": DEFAULT_NONE,
+            "reply_markup": markup(reply.buttons),
+        }
         try:
-            await query.edit_message_text(to_html(reply.text), reply_markup=keyboard(reply.buttons))
+            await api_call(query.get_bot(), "editMessageText", edit)
         except BadRequest as error:
             # Pressing the same step twice gives the same screen: nothing to change, and done.
             if "not modified" in str(error).lower():
@@ -619,6 +665,16 @@ def build_application(
     return app
 
 
+def settle_heap() -> None:
+    """Keep what the bot loaded at start-up (the content and its index, the libraries) out of
+    the garbage collector's full passes. A full pass walked all of it: 75-175 ms under load with
+    every user waiting, about once per thousand answers at 20 users in bench/telegram_load.py,
+    enough to set the p99 by itself. Frozen objects are still freed when nothing refers to them
+    any more, and a /reload hands the old content back to the collector (`Engine.use`)."""
+    gc.collect()
+    gc.freeze()
+
+
 def install_heartbeat(app: AnyApp, folder: Path, info: dict[str, Any]) -> None:
     """The job that proves, once a minute, that this bot's event loop runs (bot/health.py)."""
 
@@ -672,6 +728,7 @@ def run_telegram(
     mode = "webhook" if webhook else "polling"
     install_heartbeat(app, folder, {"version": package_version(), "mode": mode, "content_version": content_version})
     install_retention(app, engine, folder, Periods.from_settings(settings))
+    settle_heap()
     try:
         return _serve(app, webhook, port, folder)
     finally:
