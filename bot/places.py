@@ -78,6 +78,7 @@ class PlaceIndex:
             for spelling in (canonical, *aliases):
                 self._by_key.setdefault(place_key(spelling), canonical)
         self._keys = list(self._by_key)
+        self._mentioned: dict[str, tuple[str, ...]] = {}
         # Adjectives count when a question names a place, never when a user types one as theirs.
         self._adjectives: dict[str, str] = {}
         for canonical, aliases in names.items():
@@ -89,8 +90,17 @@ class PlaceIndex:
         """Gemeenten named in a sentence ("hoe gaat dat in leidschendam voorburg?"), in order.
 
         Only exact spellings and aliases count here, never fuzzy matches: a question's words are
-        not to be read as a place by accident.
+        not to be read as a place by accident. The decision asks this twice per question (its
+        scope and the matcher's), so the last answers are kept.
         """
+        known = self._mentioned.get(text)
+        if known is None:
+            if len(self._mentioned) >= 256:
+                self._mentioned.clear()
+            known = self._mentioned[text] = tuple(self._find(text))
+        return list(known)
+
+    def _find(self, text: str) -> list[str]:
         tokens = [place_key(t) for t in re.split(r"[\s,.;:!?()]+", text) if t]
 
         def name_at(i: int, size: int) -> str | None:

@@ -216,9 +216,7 @@ def _polarity(text: str, decision: str) -> bool | None:
         return None
     verbs = tuple(lemma(w) for w in words(decision) if w not in STOPWORDS) if len(target) == 1 else ()
     found: bool | None = None
-    for clause in _CLAUSE.split(fold(text)):
-        all_words = words(clause)
-        tokens = [stem(w) for w in all_words]
+    for all_words, tokens in _clauses(text):
         for i in range(len(tokens)):
             end = _names(all_words, tokens, i, target, verbs)
             if end < 0:
@@ -236,6 +234,17 @@ def _polarity(text: str, decision: str) -> bool | None:
             elif found is None:
                 found = True
     return found
+
+
+@lru_cache(maxsize=256)
+def _clauses(text: str) -> tuple[tuple[list[str], list[str]], ...]:
+    """A question's clauses, each as its words and their stems: the same for every decision a
+    question is read against (one per branch section among the candidates)."""
+    out = []
+    for clause in _CLAUSE.split(fold(text)):
+        all_words = words(clause)
+        out.append((all_words, [stem(w) for w in all_words]))
+    return tuple(out)
 
 
 _CLAUSE = re.compile(r"[,.;:!?()]+|\s(?:want|omdat|terwijl|en dus)\s")
