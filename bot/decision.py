@@ -168,12 +168,11 @@ class Decider:
         wants_list = shape is not None and shape.wants_list
         asked = asked_term(self.kb, decision.text, decision.gemeente)
         spelled = term_line(asked[0]) if asked else ""
-        kinds = [
-            (pseudo, holds)
-            for pseudo, wanted, holds in ((AMOUNT, shape and shape.wants_amount, holds_amount),
-                                          (MEMBERS, shape and shape.wants_members, holds_members))
-            if wanted
-        ]
+        kinds = []  # the parts of the answer a sentence can hold besides the question's words
+        if shape is not None and shape.wants_amount:
+            kinds.append((AMOUNT, holds_amount))
+        if shape is not None and shape.wants_members:
+            kinds.append((MEMBERS, holds_members))
         if not kinds:
             return Relevance(lambda sentence: self.matcher.relevance(query, sentence), wants_list, spelled)
 
@@ -299,7 +298,9 @@ class Decider:
                     hit_ids = [i for i in own if any(covers(i, asked) for asked in shape.identifiers)]
                     share = len(hit_ids) / len(own) if own else 1.0
                     factor *= 1 + (IDENTIFIER_BOOST - 1) * share
-                    reasons.append("identifier matches" if share == 1 else f"identifier matches, 1 of {len(own)}")
+                    reasons.append(
+                        "identifier matches" if share == 1 else f"identifier matches, {len(hit_ids)} of {len(own)}"
+                    )
                     about.add(view.id)
                 elif self._conflicts(view, shape.identifiers):
                     reasons.append("other identifier: dropped")
@@ -455,8 +456,8 @@ class Decider:
         why["against"] = {w: round(v, 2) for w, v in query.foreign.items()}
         reasons = []
         named = best is not None and self._names_the_section(shape, best.view)
-        if named:
-            why["names_the_section"] = best.view.id if best else None
+        if named and best is not None:
+            why["names_the_section"] = best.view.id
         if best is None or best.raw < self.matcher.min_raw:
             reasons.append("no section matches enough")
         elif not (

@@ -144,6 +144,8 @@ class Query:
         self.field_weight[name] = max(self.field_weight.get(name, 0.0), weight)
 
 
+# "met een angststoornis", "na een vechtpartij": a word that describes the pupil's circumstances;
+# a word of another field there weighs CIRCUMSTANCE_SHARE of what it would weigh as the topic.
 _CIRCUMSTANCE = re.compile(r"\b(?:met|na|vanwege|wegens|door)\s+(?:een|de|het|zijn|haar|hun)?\s*([^\W\d_][\w-]*)")
 CIRCUMSTANCE_SHARE = 0.5
 _LETTERS = re.compile(r"[^\W\d_]+")
