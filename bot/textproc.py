@@ -179,14 +179,19 @@ class CompoundSplitter:
 
     MIN_PART = 4
     MIN_WORD = 8
+    # Longer "words" are pasted text or keyboard mashing, never a compound; splitting them costs
+    # time that grows with the square of their length.
+    MAX_WORD = 80
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self.vocabulary = {w for w in vocabulary if len(w) >= self.MIN_PART and w.isalpha()}
+        # No part is longer than the longest known word: the search never tries longer pieces.
+        self._longest = max((len(w) for w in self.vocabulary), default=self.MIN_PART)
         self._cache: dict[str, list[str]] = {}
 
     def split(self, word: str) -> list[str]:
         """The parts of `word`, or [] when it is not a compound of known words."""
-        if len(word) < self.MIN_WORD or not word.isalpha():
+        if len(word) < self.MIN_WORD or len(word) > self.MAX_WORD or not word.isalpha():
             return []
         if word in self._cache:
             return self._cache[word]
@@ -202,7 +207,7 @@ class CompoundSplitter:
         best[n] = []
         for i in range(n - self.MIN_PART, -1, -1):
             candidates: list[list[str]] = []
-            for j in range(i + self.MIN_PART, n + 1):
+            for j in range(i + self.MIN_PART, min(n, i + self._longest) + 1):
                 if top and i == 0 and j == n:
                     continue  # the word itself is not a split of itself
                 piece = word[i:j]

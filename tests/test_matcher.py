@@ -114,6 +114,15 @@ def test_compound_splitting_against_vocabulary() -> None:
     assert splitter.split("verzuim") == []  # a known word alone is not a compound
 
 
+def test_pasted_text_without_spaces_is_no_compound() -> None:
+    """A "word" of thousands of letters (pasted text, a held-down key) was searched for a split
+    in time growing with the square of its length: seconds of the engine thread for one message."""
+    splitter = CompoundSplitter(["ziekte", "verzuim", "leerplicht", "ambtenaar"])
+    assert splitter.split("ziekteverzuim" * 300) == []
+    # A long real compound still splits.
+    assert splitter.split("leerplichtambtenaarziekteverzuim") == ["leerplicht", "ambtenaar", "ziekte", "verzuim"]
+
+
 def test_compound_in_question_finds_passage_with_parts(matcher: Matcher) -> None:
     # The question writes one compound; the passage has its parts as separate words.
     assert top(matcher, "wie zit er aan de thuiszitterstafel?", "Den Haag") == "a-tafel"
