@@ -512,6 +512,9 @@ def test_late_arrival_in_everyday_words_is_a_routeboek_topic(decider: Decider) -
     makes the phrase as specific as the topic it names."""
     decision = decider.decide("te laat komen", "Rijswijk", "vo")
     assert decision.declined is None and decision.hits
+    # "te laat" alone is no topic: handing in work late is not coming late.
+    late_work = decider.decide("mag ik als docent een leerling een onvoldoende geven voor te laat inleveren", "Rijswijk", "vo")
+    assert late_work.declined is not None and late_work.declined.reason == "out-of-scope"
 
 
 def test_close_candidates_of_different_situations_ask_back(decider: Decider) -> None:
