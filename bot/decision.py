@@ -480,6 +480,9 @@ class Decider:
             reasons.append(f"asks how many '{shape.counts[0]}', a figure the routeboeken never give")
         if shape.focus and query.foreign.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
             reasons.append(f"asks for '{shape.focus}', which the routeboeken never mention")
+        defined = [w for w in shape.defined if query.foreign.get(w, 0.0) >= FOCUS_FOREIGN]
+        if defined:
+            reasons.append(f"asks what '{defined[0]}' is, which the routeboeken never mention")
         if not reasons:
             return None
         why["out_of_scope"] = reasons

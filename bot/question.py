@@ -57,6 +57,8 @@ NEGATION_WINDOW = 3  # words between a negator and the decision it turns around
 _FOCUS = re.compile(
     r"\b(?:welke|welk|hoeveel|hoe hoog is (?:de|het)|hoe duur is (?:de|het)|wat kost (?:de|het|een))\s+(?P<focus>[\w-]+)"
 )
+# "wat is de (nieuwe) X": the thing a definition question asks for, maybe after an adjective.
+_FOCUS_WHAT = re.compile(r"^\W*wat (?:is|zijn|betekent|houdt) (?:de |het |een )?(?P<a>[\w-]+)(?: (?P<b>[\w-]+))?")
 # "hoeveel X (Y)": the things a question asks to count ("hoeveel extra uren": extra or uren).
 _COUNTS = re.compile(r"\bhoeveel\s+(?P<a>[\w-]+)(?:\s+(?P<b>[\w-]+))?")
 # A count that asks a rule's limit ("hoeveel leerlingen mogen ...", "max") or the size of a set
@@ -129,6 +131,7 @@ class Shape:
     counts: tuple[str, ...] = ()
     text: str = ""  # the question as typed
     about_self: bool = False  # the asker asks about their own work, not a pupil's case
+    defined: tuple[str, ...] = ()  # "wat is de nieuwe cao": the words that may name what is asked
 
 
 def read(text: str) -> Shape:
@@ -137,6 +140,8 @@ def read(text: str) -> Shape:
     asker = "ouder" if _PARENT.search(low) else "leerling" if _PUPIL.search(low) else None
     focus = _FOCUS.search(low)
     word = focus.group("focus") if focus else None
+    what = _FOCUS_WHAT.search(low) if word is None else None
+    asked = tuple(w for w in what.group("a", "b") if w and w not in STOPWORDS) if what else ()
     counted = _COUNTS.search(low)
     statistic = bool(counted) and (bool(_PERIOD.search(low)) or not _RULE_OR_SET.search(low))
     counts = tuple(w for w in counted.group("a", "b") if w) if counted and statistic else ()
@@ -151,6 +156,7 @@ def read(text: str) -> Shape:
         counts=() if any(w in STOPWORDS for w in counts[:1]) else counts,
         text=text,
         about_self=bool(_SELF.search(low)),
+        defined=asked,
     )
 
 

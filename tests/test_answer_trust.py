@@ -165,6 +165,16 @@ def test_a_question_that_calls_a_section_by_its_step_and_title_is_answered(decid
     assert decision.why["names_the_section"] == "apd-stap-1-basis-op-orde"
 
 
+def test_a_definition_asked_of_a_word_the_routeboeken_never_use_is_declined(decider: Decider) -> None:
+    """"wat is de nieuwe cao": the thing to define (after an adjective) is no routeboek word,
+    however strongly "primair onderwijs" is."""
+    decision = decider.decide("wat is de nieuwe cao voor het primair onderwijs?", "Apeldoorn", None)
+    assert decision.declined is not None
+    assert any("asks what 'cao' is" in reason for reason in decision.why["out_of_scope"])
+    kept = decider.decide("wat is een onderwijszorgarrangement?", "Rijswijk", "vo")
+    assert kept.declined is None and kept.hits
+
+
 def test_a_count_the_routeboeken_state_as_an_ordinal_is_answered(decider: Decider) -> None:
     """The routeboeken count sick reports as "de vierde ziekmelding": an ordinal is a number too."""
     decision = decider.decide("jeugdarts na hoeveel ziekmeldingen?", "Apeldoorn", "vo")
@@ -512,6 +522,9 @@ def test_late_arrival_in_everyday_words_is_a_routeboek_topic(decider: Decider) -
     makes the phrase as specific as the topic it names."""
     decision = decider.decide("te laat komen", "Rijswijk", "vo")
     assert decision.declined is None and decision.hits
+    # "te laat" alone is no topic: handing in work late is not coming late.
+    late_work = decider.decide("mag ik als docent een leerling een onvoldoende geven voor te laat inleveren", "Rijswijk", "vo")
+    assert late_work.declined is not None and late_work.declined.reason == "out-of-scope"
 
 
 def test_close_candidates_of_different_situations_ask_back(decider: Decider) -> None:
