@@ -476,7 +476,10 @@ class Decider:
             unmatched = sum(v for c, v in query.concepts.items() if c not in best.matched)
             if names and rest < NAME_REST and unmatched >= NAME_UNMATCHED:
                 reasons.append("only a name in common: " + ", ".join(names))
-        if shape.counts and not any(stem(SHORTHAND.get(w, w)) in self.matcher.counted for w in shape.counts):
+        statistic = bool(shape.counts) and not any(
+            stem(SHORTHAND.get(w, w)) in self.matcher.counted for w in shape.counts
+        )
+        if statistic:
             reasons.append(f"asks how many '{shape.counts[0]}', a figure the routeboeken never give")
         if shape.focus and query.foreign.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
             reasons.append(f"asks for '{shape.focus}', which the routeboeken never mention")
@@ -486,7 +489,7 @@ class Decider:
         if not reasons:
             return None
         why["out_of_scope"] = reasons
-        return Declined("out-of-scope", OUT_OF_SCOPE_MESSAGE)
+        return Declined("out-of-scope", STATISTIC_MESSAGE if statistic else OUT_OF_SCOPE_MESSAGE)
 
     @staticmethod
     def _lists(view: SectionView, focus: str) -> bool:
@@ -559,6 +562,11 @@ OUT_OF_SCOPE_MESSAGE = (
     "Daar gaat het routeboek niet over, dus daar geef ik geen antwoord op. "
     "Ik help met verzuim en thuiszitters: wie wat doet, wanneer je opschaalt en bij wie. "
     "Stel je vraag daarover, of kies /route, /opschaling of /wie."
+)
+STATISTIC_MESSAGE = (
+    "Cijfers, aantallen en bedragen staan niet in de routeboeken: die gaan over afspraken, wie wat "
+    "doet en binnen welke termijn. Voor cijfers over thuiszitters in jouw regio kun je terecht bij "
+    "het samenwerkingsverband, dat ze met leerplicht bijhoudt."
 )
 SELF_MESSAGE = (
     "De routeboeken gaan over verzuim van leerlingen, niet over je eigen werk (je eigen "

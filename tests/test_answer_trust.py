@@ -117,6 +117,8 @@ def test_a_count_the_routeboeken_never_give_is_declined(decider: Decider, questi
     decision = decider.decide(question, None, None)
     assert decision.declined is not None and decision.declined.reason == "out-of-scope"
     assert any("figure" in reason for reason in decision.why["out_of_scope"])
+    # The answer says why (they hold agreements, not figures) and where figures are kept.
+    assert "Cijfers" in decision.declined.message and "samenwerkingsverband" in decision.declined.message
 
 
 def test_a_count_over_a_period_is_a_statistic_even_as_a_set(decider: Decider) -> None:
