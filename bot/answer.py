@@ -107,9 +107,9 @@ class Answer:
                 break
             scale -= 0.1
         said = [t for t in fixed.values() if t]
+        label = _heading(self.title).rstrip(".") + ":"
         while True:
             key = _pick(pool, room, relevance, said, passage) if room >= 60 else ""
-            label = _heading(self.title).rstrip(".") + ":"
             if key.lower().startswith(label.lower()):
                 # "Formele definities: Wettelijk verzuim: ..." under the heading "Formele
                 # definities": the card's heading already says it.

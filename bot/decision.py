@@ -19,10 +19,10 @@ from bot.glossary import asked_term, term_line
 from bot.identifiers import any_covers, covers, kind_of, label
 from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
-from bot.places import country_words
+from bot.places import countries_asked_about
 from bot.question import Relevance, Shape, holds_amount, holds_members, polarity, read, warm_up_lemmas
 from bot.schema import NotHeld
-from bot.textproc import SHORTHAND, content_words, fold, stem
+from bot.textproc import content_words, fold, stem
 
 # Evidence that the question is about the routeboeken: the summed field weight of the question
 # words the best section matches (Query.field_weight). A question in everyday words needs all
@@ -66,12 +66,6 @@ LIST_ITEM_WORDS = 6
 # Ask back when the second candidate scores this share of the first and is another situation.
 CLARIFY_RATIO = 0.92
 CANDIDATES = 12
-# "in België", but not a pupil's school there ("school in Duitsland", "in Duitsland naar school"):
-# going to school abroad is a routeboek matter (vrijstelling 5 onder c).
-_IN_PLACE = re.compile(
-    r"(?<!school )\bin\s+([^\W\d_]+)\b(?!\s+(?:naar|op)\s+(?:een\s+|de\s+)?school)", re.IGNORECASE
-)
-_ABROAD = country_words() - {"nederland"}
 # A word a title writes in capitals only ("GOAL", "FST"): the name of the section's subject.
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 # When a question asks how long, how many or from when, a sentence that states a term or number
@@ -143,14 +137,14 @@ class Decider:
             missing = self._missing_identifiers(shape, gemeente, sector)
             if missing:
                 return self._decline(decision, self._unknown_identifier(missing, gemeente))
-        refusal = self._out_of_scope(query, shape, hits, decision.why)
+        refusal = self._out_of_scope(text, query, shape, hits, decision.why)
         if refusal and documents:
             # Nothing left besides the document's name: the question is about the document.
             query = self.matcher.parse(text)
             decision.query = query
             hits = self._rank(text, shape, query, gemeente, sector, decision.why, documents)
             decision.why.pop("out_of_scope", None)
-            refusal = self._out_of_scope(query, shape, hits, decision.why)
+            refusal = self._out_of_scope(text, query, shape, hits, decision.why)
         if refusal and gemeente:
             refusal = self._elsewhere(text, shape, gemeente, decision.why) or refusal
         if refusal:
@@ -206,9 +200,7 @@ class Decider:
             return gemeente, sector, Declined("out-of-scope", SELF_MESSAGE)
         named = self.kb.places.mentioned(text)
         others = [p for p in self.places.mentioned(text) if self.kb.resolve_gemeente(p) is None]
-        # A country as where the question is about ("in België"), not where a pupil comes from
-        # or goes ("uit Syrië", "naar Marokko"): another place without a routeboek.
-        others += [m.group(1).capitalize() for m in _IN_PLACE.finditer(text) if fold(m.group(1)) in _ABROAD]
+        others += countries_asked_about(text)
         if others and not named:
             return gemeente, sector, Declined("other-place", self.other_place_message(others))
         asked_sector = sector
@@ -229,7 +221,7 @@ class Decider:
         """
         query = self.matcher.parse(text)
         hits = self.matcher.search_query(query, None, None, top=CANDIDATES)
-        if not hits or self._out_of_scope(query, shape, hits, {}):
+        if not hits or self._out_of_scope(text, query, shape, hits, {}):
             return None
         best = hits[0].view
         if gemeente in best.gemeenten:
@@ -444,7 +436,7 @@ class Decider:
 
     # --- decide ----------------------------------------------------------------------------
     def _out_of_scope(
-        self, query: Query, shape: Shape, hits: list[Hit], why: dict[str, Any]
+        self, text: str, query: Query, shape: Shape, hits: list[Hit], why: dict[str, Any]
     ) -> Declined | None:
         foreign = sorted(query.foreign.values(), reverse=True)
         against = (foreign[0] + 0.5 * sum(foreign[1:])) if foreign else 0.0
@@ -455,7 +447,7 @@ class Decider:
         why["coverage"] = round(coverage, 2)
         why["against"] = {w: round(v, 2) for w, v in query.foreign.items()}
         reasons = []
-        named = best is not None and self._names_the_section(shape, best.view)
+        named = best is not None and self._names_the_section(text, shape, best.view)
         if named and best is not None:
             why["names_the_section"] = best.view.id
         if best is None or best.raw < self.matcher.min_raw:
@@ -476,9 +468,7 @@ class Decider:
             unmatched = sum(v for c, v in query.concepts.items() if c not in best.matched)
             if names and rest < NAME_REST and unmatched >= NAME_UNMATCHED:
                 reasons.append("only a name in common: " + ", ".join(names))
-        statistic = bool(shape.counts) and not any(
-            stem(SHORTHAND.get(w, w)) in self.matcher.counted for w in shape.counts
-        )
+        statistic = bool(shape.counts) and not any(self.matcher.counts(w) for w in shape.counts)
         if statistic:
             reasons.append(f"asks how many '{shape.counts[0]}', a figure the routeboeken never give")
         if shape.focus and query.foreign.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
@@ -503,13 +493,13 @@ class Decider:
         return any(asked in {stem(w) for w in content_words(pool[i].text)} for i in leads if i is not None)
 
     @staticmethod
-    def _names_the_section(shape: Shape, view: SectionView) -> bool:
+    def _names_the_section(text: str, shape: Shape, view: SectionView) -> bool:
         """Whether the question calls the section by its own name: the step it is about ("stap
         1"), two words in a row of its title's head ("basis op orde"), or the acronym that head
         is written in ("GOAL"). Everyday words then still ask about the routeboek's own thing."""
         if shape.identifiers & view.identifiers:
             return True
-        typed = content_words(shape.text)
+        typed = content_words(text)
         # The title's head names the subject; after a colon it sums up what the section says.
         title = view.section.title.split(":", 1)[0]
         own = content_words(title)

@@ -146,9 +146,17 @@ class Query:
 
 # "met een angststoornis", "na een vechtpartij": a word that describes the pupil's circumstances;
 # a word of another field there weighs CIRCUMSTANCE_SHARE of what it would weigh as the topic.
+def _counted_stem(word: str) -> str:
+    """What a counted word is compared by: its stem, chat shorthand read ("lln": leerlingen)."""
+    return stem(SHORTHAND.get(word, word))
+
+
+# The shorthand keys that are words of letters, as the routeboeken may write them ("max", "ll").
+_SHORTHAND_WRITTEN = re.compile(
+    r"\b(?:" + "|".join(sorted((k for k in SHORTHAND if k.isalpha()), key=len, reverse=True)) + r")\b"
+)
 _CIRCUMSTANCE = re.compile(r"\b(?:met|na|vanwege|wegens|door)\s+(?:een|de|het|zijn|haar|hun)?\s*([^\W\d_][\w-]*)")
 CIRCUMSTANCE_SHARE = 0.5
-_LETTERS = re.compile(r"[^\W\d_]+")
 _HYPHENATED = re.compile(r"\b[^\W\d_]{2,}(?:-[^\W\d_]{2,})+\b")
 
 
@@ -190,8 +198,9 @@ class Matcher:
         # The words as the routeboeken write them, also where words() reads a shorthand for
         # another ("max" as "maximaal", "ll" as "leerling"): the personal-data guard asks whether
         # a typed word is one the routeboeken use, and "max" is not the name Max there.
-        written = {w for texts in field_texts for t in texts.values() for w in _LETTERS.findall(fold(t))}
-        self.vocabulary = frozenset(vocabulary | (written & SHORTHAND.keys()))
+        folded_texts = [{f: fold(t) for f, t in texts.items()} for texts in field_texts]
+        written = {m.group(0) for texts in folded_texts for t in texts.values() for m in _SHORTHAND_WRITTEN.finditer(t)}
+        self.vocabulary = frozenset(vocabulary | written)
         self._stem_words: dict[str, list[str]] = defaultdict(list)
         for w in vocabulary:
             self._stem_words[stem(w)].append(w)
@@ -223,7 +232,7 @@ class Matcher:
                 tuple(t for t in o if t not in _STOP_STEMS) for o, _w in others
             ]
         self.name_stems = self._names(field_texts)
-        self.counted = self._counted(field_texts)
+        self.counted = self._counted(folded_texts)
         self._place_words = {
             w
             for g in kb.regions
@@ -290,22 +299,26 @@ class Matcher:
                         capital.add(token.lower())
         return frozenset(stem(w) for w in capital - lower if len(w) >= 3)
 
+    def counts(self, word: str) -> bool:
+        """Whether the routeboeken ever put a number before this (typed) word (see _counted)."""
+        return _counted_stem(word) in self.counted
+
     @staticmethod
-    def _counted(field_texts: Iterable[dict[str, str]]) -> frozenset[str]:
+    def _counted(folded_texts: Iterable[dict[str, str]]) -> frozenset[str]:
         """Stems of what the routeboeken count: the word right after a number ("16 uur", "vier
         weken", "5 kinderen"), and "procent" where they give a percentage. A question asking how
         many of something else ("hoeveel thuiszitters waren er vorig jaar") asks for a figure the
         routeboeken never give: they hold agreements and terms, not statistics or prices. Time
         itself ("hoeveel tijd") is counted when any unit of time is: a term is stated in one."""
         found: set[str] = set()
-        for fields in field_texts:
+        for fields in folded_texts:
             for text in (fields["title"], fields["body"]):
-                for match in _COUNTED.finditer(fold(text)):
+                for match in _COUNTED.finditer(text):
                     unit = match.group("unit")
                     if match.group("pct"):
                         found.add("procent")
                     elif unit not in STOPWORDS:
-                        found.add(stem(SHORTHAND.get(unit, unit)))
+                        found.add(_counted_stem(unit))
         if found & _TIME_UNITS:
             found |= _TIME_ITSELF
         return frozenset(found)
@@ -525,18 +538,9 @@ class Matcher:
         word everyday Dutch lacks too (a product name, a typo, an ad-hoc compound) is uncertain
         and weighs a fixed middle amount.
         """
-        # A common word of everyday Dutch ("afgelopen") is a word of its own, not a compound of
-        # a routeboek word ("lopen"): its own rarity counts.
-        head = self._known_head(word) if everyday_zipf(word) < COMMON_WORD_ZIPF else None
-        if head:
-            modifier = word[: len(word) - len(head)]
-            if modifier[-1:] in {"s", "e"} and everyday_zipf(modifier) == 0:
-                modifier = modifier[:-1]
-            if everyday_zipf(word) and everyday_zipf(modifier) < TYPO_MAX_ZIPF:
-                # An everyday word that only ends like a routeboek word ("contro-leren") is no
-                # compound of it: its own rarity counts.
-                head = None
-        if head:
+        found = self._compound_of_known(word)
+        if found:
+            modifier = found
             weight = specificity(modifier) if everyday_zipf(modifier) else UNSEEN_FOREIGN
             if everyday_zipf(word):
                 # An established word of everyday Dutch ("lerarenregister") is a thing of its own,
@@ -547,6 +551,23 @@ class Matcher:
         else:
             weight = specificity(word)
         query.foreign[word] = weight
+
+    def _compound_of_known(self, word: str) -> str | None:
+        """The modifier of a word that is a compound of a routeboek word ("ouderschap" of
+        "ouderschapsverlof"), or None when it is no such compound. A common word of everyday
+        Dutch ("afgelopen") is a word of its own, and so is an everyday word that only ends like
+        a routeboek word after a non-word ("contro-leren")."""
+        if everyday_zipf(word) >= COMMON_WORD_ZIPF:
+            return None
+        head = self._known_head(word)
+        if not head:
+            return None
+        modifier = word[: len(word) - len(head)]
+        if modifier[-1:] in {"s", "e"} and everyday_zipf(modifier) == 0:
+            modifier = modifier[:-1]
+        if everyday_zipf(word) and everyday_zipf(modifier) < TYPO_MAX_ZIPF:
+            return None
+        return modifier
 
     def _known_head(self, word: str) -> str | None:
         """The longest ending of a word (4+ letters, leaving 3+) that the routeboeken use."""

@@ -44,6 +44,18 @@ def country_words() -> frozenset[str]:
 
 
 _ONE_WORD = re.compile(r"[^\W\d_]+")
+# "in België", but not a pupil's school there ("school in Duitsland", "in Duitsland naar school"):
+# going to school abroad is a routeboek matter (vrijstelling 5 onder c).
+_IN_PLACE = re.compile(
+    r"(?<!school )\bin\s+([^\W\d_]+)\b(?!\s+(?:naar|op)\s+(?:een\s+|de\s+)?school)", re.IGNORECASE
+)
+
+
+def countries_asked_about(text: str) -> list[str]:
+    """The countries a question asks about as its place ("de aanpak in België"), not those a
+    pupil comes from or goes to ("uit Syrië", "naar Marokko"): places without a routeboek."""
+    abroad = country_words() - {"nederland"}
+    return [m.group(1).capitalize() for m in _IN_PLACE.finditer(text) if fold(m.group(1)) in abroad]
 
 
 def longest_matches(count: int, longest: int, name_at: Callable[[int, int], str | None]) -> list[str]:

@@ -129,7 +129,6 @@ class Shape:
     # "hoeveel thuiszitters", "hoeveel extra uren": the words after "hoeveel", one of which is
     # the thing to count (empty when the question asks no figure: a rule's limit, a listed set)
     counts: tuple[str, ...] = ()
-    text: str = ""  # the question as typed
     about_self: bool = False  # the asker asks about their own work, not a pupil's case
     defined: tuple[str, ...] = ()  # "wat is de nieuwe cao": the words that may name what is asked
 
@@ -145,6 +144,8 @@ def read(text: str) -> Shape:
     counted = _COUNTS.search(low)
     statistic = bool(counted) and (bool(_PERIOD.search(low)) or not _RULE_OR_SET.search(low))
     counts = tuple(w for w in counted.group("a", "b") if w) if counted and statistic else ()
+    if counts[:1] and counts[0] in STOPWORDS:  # "hoeveel mag ...": no thing counted
+        counts = ()
     return Shape(
         identifiers=identifiers(text),
         asker=asker,
@@ -153,8 +154,7 @@ def read(text: str) -> Shape:
         wants_amount=bool(_WANTS_AMOUNT.search(low)),
         wants_list=bool(_WANTS_LIST.search(low)),
         wants_members=bool(_WANTS_MEMBERS.search(low)),
-        counts=() if any(w in STOPWORDS for w in counts[:1]) else counts,
-        text=text,
+        counts=counts,
         about_self=bool(_SELF.search(low)),
         defined=asked,
     )
@@ -194,6 +194,12 @@ def _decision_stems(decision: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in words(decision) if w not in STOPWORDS)
 
 
+@lru_cache(maxsize=1024)
+def _decision_lemmas(decision: str) -> tuple[str, ...]:
+    """The dictionary forms of a decision's words ("afgegeven": afgeven), once per decision."""
+    return tuple(lemma(w) for w in words(decision) if w not in STOPWORDS)
+
+
 _WARMING: list[threading.Thread] = []
 
 
@@ -220,7 +226,7 @@ def _polarity(text: str, decision: str) -> bool | None:
     target = list(_decision_stems(decision))
     if not target:
         return None
-    verbs = tuple(lemma(w) for w in words(decision) if w not in STOPWORDS) if len(target) == 1 else ()
+    verbs = _decision_lemmas(decision) if len(target) == 1 else ()
     found: bool | None = None
     for all_words, tokens in _clauses(text):
         for i in range(len(tokens)):
