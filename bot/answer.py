@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 from bot.knowledge import Knowledge, SectionView
 from bot.question import Relevance
 from bot.replies import source_line
-from bot.textproc import fold
+from bot.textproc import clip, fold
 
 
 @dataclass(frozen=True)
@@ -426,7 +426,7 @@ def _clauses(text: str, room: int, relevance: Scores | None) -> str:
 def _heading(title: str) -> str:
     """A section title up to its colon: "Stap 3a PO" of "Stap 3a PO: advies vragen bij ..."."""
     head = title.split(": ", 1)[0]
-    return head if len(head) <= 90 else head[:87].rstrip() + "..."
+    return clip(head, 90)
 
 
 def _fit(text: str, room: int) -> str:

@@ -14,9 +14,9 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-from bot.headings import MAX_TITLE, Heading, Key, fold, squash, unique_keys
+from bot.headings import MAX_TITLE, SUMMARY_ROOM, Heading, Key, fold, squash, unique_keys
 from bot.schema import Section
-from bot.textproc import content_words, stem
+from bot.textproc import clip, content_words, stem
 
 _LABEL = re.compile(r"^(hoofdstuk|bijlage|fase|stap|paragraaf)\s+(\d{1,2}[a-z]?(?:\.\d{1,2}[a-z]?)*)\b\.?\s*[:\-–]?\s*(.*)$", re.I)
 _BARE = re.compile(r"^(\d{1,2}[a-z]?(?:\.\d{1,2}[a-z]?)*)(\.?)(?:\s+(.*))?$")
@@ -296,10 +296,10 @@ def scan_screens(text: str, page_offsets: list[int] | None = None) -> list[Scree
             title, after = f"{title} {rows[1][1]}", 2  # wrapped: "... aanwezigheid in" / "de klas; ..."
         # Page furniture around the title ("= Digitale tool", "*Verzuim"), and its colon.
         title = re.sub(r"^[^\w(]+|[\s:]+$", "", title)
-        title = title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 3].rstrip() + "..."
+        title = clip(title, MAX_TITLE)
         head = frozenset(stem(w) for _, row in rows[:3] for w in _words(row))
         summary = next((row for (_, row), ref in zip(rows[after:], reference[after:], strict=True) if not ref and len(row) >= 12), "")
-        summary = summary if len(summary) <= 110 else summary[:107].rstrip() + "..."
+        summary = clip(summary, SUMMARY_ROOM)
         question = next((row for _, row in rows[:2] if "?" in row), "")
         key = tuple(stem(w) for w in words)
         if key in found:

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from bot.textproc import clip
+
 Key = tuple[str, str]  # ("hoofdstuk", "4"), ("fase", "3a"), ("bijlage", "1"), ("stap", "2"), ("n", "1")
 
 # Unnumbered chapters every routeboek may have; recognised only as a whole line.
@@ -57,6 +59,7 @@ _OPEN_END = {
     "naar", "om", "aan", "per", "een", "door", "over", "uit", "artikel", "art.", "&", "-", "–",
 }
 MAX_TITLE = 90  # characters; a longer line is a sentence, not a heading
+SUMMARY_ROOM = 110  # characters of the line that says what a heading's text is about
 
 
 @dataclass(frozen=True)
@@ -495,7 +498,7 @@ def _add_summaries(lines: list[str], headings: list[Heading]) -> None:
             line = clean_line(lines[j])
             if len(line) < 12 or re.match(r"\d", line) or (heading.text.endswith(line) and len(line) < skip + 40):
                 continue
-            summary = line if len(line) <= 110 else line[:107].rstrip() + "..."
+            summary = clip(line, SUMMARY_ROOM)
             break
         headings[n] = replace(heading, summary=summary)
 

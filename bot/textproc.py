@@ -111,6 +111,12 @@ def fold(text: str) -> str:
     return _APOSTROPHE.sub(r"\1\2", text)
 
 
+def clip(text: str, limit: int) -> str:
+    """The text if it fits in `limit` characters, else its start with "..." in that room: a
+    title or summary line that must stay one line."""
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
 _TIMES = re.compile(r"(\d{1,3})x")
 
 
