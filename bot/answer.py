@@ -29,6 +29,10 @@ class Answer:
     source: str = ""
     kind: str = "detail"
     short_source: str = ""  # the source as the card names it: document, year, chapter
+    # The other gemeenten of the asker's region: the card's passage lines about only them are
+    # not the asker's rule. Empty when the gemeente is not known.
+    elsewhere: tuple[str, ...] = ()
+    here: tuple[str, ...] = ()  # the asker's gemeente by its name and aliases
 
     def plain(self) -> str:
         """The answer as plain text (CLI, console)."""
@@ -90,7 +94,7 @@ class Answer:
                 slots.append(("Wie:", self.responsible, 140))
             slots.append(("Wat nu:" if self.actions or self.responsible else "", "\0", 0))
         if gemeente_note:
-            slots.append((f"In {gemeente_note[0]}:", gemeente_note[1], 160))
+            slots.append((f"In {gemeente_note[0]}:", gemeente_note[1], NOTE_ROOM))
         if self.next_step and self.kind != "definition":
             slots.append(("Volgende stap:", self.next_step, 150))
         # Fixed slots first, within their caps; the passage's sentences get the rest.
@@ -102,14 +106,15 @@ class Answer:
                 if text != "\0"
             }
             used = sum(len(t) + len(slots[i][0]) + 2 for i, t in fixed.items() if t)
-            room = min(KEY_ROOM, budget - used - len("Wat nu:") - 2)
+            spare = budget - used - len("Wat nu:") - 2
+            room = min(KEY_ROOM, spare)
             if room >= KEY_MIN or scale < 0.3:
                 break
             scale -= 0.1
         said = [t for t in fixed.values() if t]
         label = _heading(self.title).rstrip(".") + ":"
         while True:
-            key = _pick(pool, room, relevance, said, passage) if room >= 60 else ""
+            key = _pick(pool, room, relevance, said, passage, self._elsewhere(pool), spare) if room >= 60 else ""
             if key.lower().startswith(label.lower()):
                 # "Formele definities: Wettelijk verzuim: ..." under the heading "Formele
                 # definities": the card's heading already says it.
@@ -124,7 +129,25 @@ class Answer:
             over = len(card) - CARD_LIMIT - (len(head) - len(_heading(self.title)))
             if over <= 0 or room < 60:
                 return card
-            room -= over
+            room, spare = room - over, spare - over
+
+
+    def _elsewhere(self, pool: list[Unit]) -> frozenset[int]:
+        """The units that are about another gemeente of the region only ("In Leidschendam-
+        Voorburg wordt de casus voorgelegd ..." for a Den Haag user), and the items of a list
+        that hangs from such a line ("Den Haag:")."""
+        if not self.elsewhere:
+            return frozenset()
+        out: set[int] = set()
+        for i, unit in enumerate(pool):
+            under = unit.lead is not None and unit.lead in out
+            if under or (_names_any(unit.text, self.elsewhere) and not _names_any(unit.text, self.here)):
+                out.add(i)
+        return frozenset(out)
+
+
+def _names_any(text: str, names: Sequence[str]) -> bool:
+    return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) for name in names)
 
 
 # A sentence that opens with a pronoun or a linking adverb continues the one before it.
@@ -195,7 +218,13 @@ def _units(text: str) -> tuple[Unit, ...]:
 
 
 def _pick(
-    pool: list[Unit], room: int, relevance: Scores | None, said: Sequence[str] = (), passage: int | None = None
+    pool: list[Unit],
+    room: int,
+    relevance: Scores | None,
+    said: Sequence[str] = (),
+    passage: int | None = None,
+    elsewhere: frozenset[int] = frozenset(),
+    whole: int = 0,
 ) -> str:
     """The units that answer most of the question within room, in the passage's own order.
 
@@ -204,7 +233,8 @@ def _pick(
     gets a line for each and a repeated line earns nothing. The best one always gets in (cut to
     the room if it must); a unit that adds nothing is only used while nothing was chosen. A list
     item inherits part of its lead-in's relevance and brings that lead-in along when it fits, so
-    "8 schoolweken" keeps "Duur van de plaatsing:".
+    "8 schoolweken" keeps "Duur van de plaatsing:". A unit about another gemeente of the
+    asker's region (`elsewhere`) earns ELSEWHERE_SHARE of its relevance.
     """
     own = [relevance(u.text) if relevance is not None else {"": 1.0} for u in pool]
     values: list[dict[str, float]] = []
@@ -218,6 +248,8 @@ def _pick(
             # "Zij kunnen dan niet ..." goes on about what the sentence before it names.
             for concept, value in own[i - 1].items():
                 merged[concept] = max(merged.get(concept, 0.0), LEAD_SHARE * value)
+        if i in elsewhere:
+            merged = {concept: ELSEWHERE_SHARE * value for concept, value in merged.items()}
         values.append(merged)
     covered: dict[str, float] = {}
     chosen: dict[int, str] = {}
@@ -284,16 +316,23 @@ def _pick(
             not pool[lead].text.endswith(":") or pool[best].text[:1].islower()
         ):
             needs = len(end(pool[lead].text)) + 1
+        alone = False
         if len(sentence) + 1 + needs > left:
-            if not chosen:
+            if chosen:
+                continue
+            if len(sentence) + 1 + needs > whole:
                 chosen[best] = _fit(sentence, left)
                 break
-            continue
+            # The best unit alone is over the room but fits the card: whole, for a cut loses
+            # its end, where the answer often is ("..., waardoor de leerling naar het ROC kan").
+            alone, left = True, len(sentence) + 1 + needs
         if needs:
             chosen[lead] = end(pool[lead].text)  # type: ignore[index]
             left -= needs
         chosen[best] = sentence
         left -= len(sentence) + 1
+        if alone:
+            break
         for concept, value in values[best].items():
             covered[concept] = max(covered.get(concept, 0.0), value)
         lead = pool[best].lead
@@ -380,10 +419,14 @@ CARD_LIMIT = 700
 # The passage's own sentences on a card: enough for the answer, short enough for one glance.
 KEY_ROOM = 270
 KEY_MIN = 120
+# The asker's gemeente's own note on a card.
+NOTE_ROOM = 200
 # Relevance per character: a unit of DENSITY_CHARS characters counts half as dense as a short one.
 DENSITY_CHARS = 400
 # What a unit earns for a part of the question that a chosen unit already holds.
 REPEAT_SHARE = 0.3
+# What a line about another gemeente of the region earns on the asker's card.
+ELSEWHERE_SHARE = 0.0
 # The share of a list's lead-in relevance that each of its items inherits.
 LEAD_SHARE = 0.5
 # A sentence ends at . ! or ? before a capital: "m.b.t. ziekteverzuim" goes on.
@@ -489,6 +532,16 @@ def source_label(kb: Knowledge, view: SectionView) -> str:
 def build_answer(kb: Knowledge, view: SectionView, gemeente: str | None) -> Answer:
     """Specialise a section: the user's own gemeente's rule, or all variants when unknown."""
     sec = view.section
+    region = kb.region_of(gemeente) if gemeente else None
+    here: tuple[str, ...] = ()
+    elsewhere: tuple[str, ...] = ()
+    responsible = sec.responsible
+    if gemeente and region is not None:
+        mine = next(g for g in region.gemeenten if g.name == gemeente)
+        here = (mine.name, *mine.aliases)
+        elsewhere = tuple(g.name for g in region.gemeenten if g.name != gemeente)
+        labels = {name: g.name for g in region.gemeenten for name in (g.name, *g.aliases)}
+        responsible = responsible and for_gemeente(responsible, gemeente, labels)
     if gemeente:
         notes = [(gemeente, sec.per_gemeente[gemeente])] if gemeente in sec.per_gemeente else []
     else:
@@ -498,7 +551,7 @@ def build_answer(kb: Knowledge, view: SectionView, gemeente: str | None) -> Answ
         title=sec.title,
         text=sec.text,
         gemeente_notes=notes,
-        responsible=sec.responsible,
+        responsible=responsible,
         actions=list(sec.actions),
         next_step=sec.next_step,
         current_note=sec.current_note,
@@ -506,4 +559,63 @@ def build_answer(kb: Knowledge, view: SectionView, gemeente: str | None) -> Answ
         source=source_label(kb, view),
         kind=sec.kind,
         short_source=short_source_label(kb, view),
+        elsewhere=elsewhere,
+        here=here,
     )
+
+
+# A parenthesis, with one level of brackets inside: "(Den Haag: Regisseur JMO (Jeugdhulp); ...)".
+_GROUP = re.compile(r"\s*\(((?:[^()]|\([^()]*\))*)\)")
+
+
+def for_gemeente(text: str, gemeente: str, labels: dict[str, str]) -> str:
+    """A field that names who acts per gemeente, kept to the asker's gemeente.
+
+    "Den Haag: Directeur Jeugd ...; Rijswijk en Leidschendam-Voorburg: Directeur Sociaal
+    Domein" tells a Rijswijk user who acts only after they have read past Den Haag's rule.
+    Clauses labelled with gemeenten (`labels` maps names and aliases to gemeenten), at the top
+    level or inside brackets, keep the asker's; unlabelled clauses stay. A bracket with only
+    other gemeenten' clauses goes; a top level without the asker's clause stays whole (the bot
+    cannot tell which applies).
+    """
+
+    def group(match: re.Match[str]) -> str:
+        kept = _own_clauses(match.group(1).split("; "), gemeente, labels)
+        if kept is None:
+            return match.group(0)
+        return f" ({'; '.join(kept)})" if kept else ""
+
+    text = _GROUP.sub(group, text)
+    kept = _own_clauses(_top_level(text), gemeente, labels)
+    return "; ".join(kept) if kept else text
+
+
+def _top_level(text: str) -> list[str]:
+    """The clauses of text split at "; " outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and text.startswith("; ", i):
+            parts.append(text[start:i])
+            start = i + 2
+    parts.append(text[start:])
+    return parts
+
+
+def _own_clauses(clauses: list[str], gemeente: str, labels: dict[str, str]) -> list[str] | None:
+    """The clauses for this gemeente and the unlabelled ones; None when no clause is labelled."""
+    named = [_label(clause, labels) for clause in clauses]
+    if not any(named):
+        return None
+    return [clause for clause, who in zip(clauses, named, strict=True) if not who or gemeente in who]
+
+
+def _label(clause: str, labels: dict[str, str]) -> set[str]:
+    """The gemeenten a clause opens with ("Rijswijk en Leidschendam-Voorburg: ..."), or none."""
+    head, colon, _rest = clause.partition(": ")
+    if not colon:
+        return set()
+    names = [part for part in re.split(r"\s*(?:,|/|\ben\b)\s*", head.strip()) if part]
+    if not names or any(name not in labels for name in names):
+        return set()
+    return {labels[name] for name in names}

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.answer import CARD_LIMIT, CHAPTER_ROOM, Answer, build_answer, short_source_label
+from bot.answer import CARD_LIMIT, CHAPTER_ROOM, Answer, build_answer, for_gemeente, short_source_label
 from bot.content import load_content
 from bot.decision import Decider
 from bot.identifiers import identifiers
@@ -760,6 +760,60 @@ def test_the_card_does_not_repeat_its_next_step_as_what_to_do() -> None:
         short_source="B",
     ).short(relevance)
     assert card.lower().count("schriftelijk advies") == 1, card
+
+
+def test_who_acts_is_the_askers_own_gemeente(kb: Knowledge) -> None:
+    # The Haaglanden 2021 routeboek names per gemeente who takes the Doorbraaktafel decision; a
+    # Rijswijk user reads Rijswijk's, someone of unknown gemeente reads all of them.
+    view = kb.section("hv21-stap-12-doorbraaktafel-besluit")
+    assert view is not None
+    rijswijk = build_answer(kb, view, "Rijswijk").short()
+    assert "Directeur Sociaal Domein" in rijswijk and "Directeur Jeugd" not in rijswijk, rijswijk
+    assert "Directeur Jeugd" in build_answer(kb, view, "Den Haag").short()
+    anyone = build_answer(kb, view, None).plain()
+    assert "Directeur Jeugd" in anyone and "Directeur Sociaal Domein" in anyone
+
+
+def test_who_acts_in_brackets_keeps_only_the_askers_gemeente() -> None:
+    labels = {"Den Haag": "Den Haag", "Rijswijk": "Rijswijk", "LV": "Leidschendam-Voorburg"}
+    text = "Het team meldt aan; de regisseur (Den Haag: Regisseur A (Jeugd); Rijswijk: Teamleider B)"
+    assert for_gemeente(text, "Rijswijk", labels) == "Het team meldt aan; de regisseur (Rijswijk: Teamleider B)"
+    # A bracket that only names other gemeenten goes; the rest stays.
+    assert for_gemeente("De school bereidt voor (LV: met WIJZ)", "Rijswijk", labels) == "De school bereidt voor"
+    # Without a clause for the asker's gemeente the bot cannot tell which applies: all stay.
+    whole = "Den Haag: Regisseur A; LV: Regisseur C"
+    assert for_gemeente(whole, "Rijswijk", labels) == whole
+
+
+def test_the_card_leaves_out_another_gemeentes_rule(kb: Knowledge) -> None:
+    # The Analysetafel goes through Den Haag's regisseurs in Den Haag, through the Regisseur
+    # Jeugd in Leidschendam-Voorburg; the Leidschendam-Voorburg card says its own route in full.
+    decider = Decider(kb)
+    question = "jeugdhulp die niet is ingekocht, wie regelt dat voor één kind?"
+    decision = decider.decide(question, "Leidschendam-Voorburg", "vo")
+    assert decision.hits[0].view.id == "hv21-stap-11-analysetafel-jeugdhulp"
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    assert "van de gemeente Den Haag" not in card, card
+    assert "mandaat" in card, card
+
+
+def test_the_answering_sentence_is_shown_whole_when_the_card_has_room() -> None:
+    # One long sentence holds the answer at its end; cutting it at the passage's room loses it.
+    text = (
+        "Vervangende leerplicht in het laatste schooljaar komt er in de praktijk op neer dat met "
+        "toestemming van de leerplichtambtenaar het laatste jaar van de volledige leerplicht wordt "
+        "omgezet in een kwalificatieplicht, waardoor de leerling een jaar eerder dan gewoonlijk naar "
+        "een mbo-opleiding kan gaan. De instelling stelt een plan op."
+    )
+
+    def relevance(sentence: str) -> dict[str, float]:
+        return {"laatste": 3.0, "mbo": 3.0} if "mbo" in sentence else {}
+
+    card = Answer(section_id="x", title="Vrijstelling 3b", text=text, source="B", short_source="B").short(
+        relevance
+    )
+    assert "mbo-opleiding kan gaan." in card and "..." not in card, card
+    assert len(card) <= CARD_LIMIT
 
 
 @pytest.mark.parametrize("tool_name", ["build_places", "build_countries"])
