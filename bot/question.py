@@ -76,7 +76,7 @@ _PERIOD = re.compile(
 # Questions after a term, a number or a moment ("hoe lang", "hoeveel", "vanaf wanneer", "welke
 # leeftijd"): their answer is a sentence that holds an amount.
 _WANTS_AMOUNT = re.compile(
-    r"\b(?:hoe ?lang|hoeveel|hoe vaak|hoe snel|hoe oud|wanneer|binnen welke|welke (?:termijn|leeftijd|dag|"
+    r"\b(?:hoe ?lang|hoeveel|hoe vaak|hoe snel|hoe oud|wanneer|binnen welke|welke (?:\w+e )?(?:termijn|leeftijd|dag|"
     r"datum|periode|duur)|op welke dag|maximaal|max)\b"
 )
 _NUMBER_WORD = (

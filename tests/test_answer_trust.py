@@ -1034,3 +1034,11 @@ def test_a_long_gemeente_note_keeps_the_clause_the_question_asks_about() -> None
     line = next(x for x in card.splitlines() if x.startswith("In Den Haag:"))
     assert "stap 3 aanmelding bij de regisseur sociaal domein, deelnemers jeugdhulp (11 weken)" in line, card
     assert not line.endswith("..."), card
+
+
+def test_a_question_after_which_kind_of_age_gets_the_sentence_with_the_age(decider: Decider, kb: Knowledge) -> None:
+    # "welke didactische leeftijd" asks an amount as much as "welke leeftijd" does.
+    assert read("vanaf welke didactische leeftijd mag dat?").wants_amount
+    decision = decider.decide("vanaf welke didactische leeftijd kan een leerling naar goal?", "Drechtsteden", "po")
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    assert "70 maanden" in card, card
