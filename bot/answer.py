@@ -282,7 +282,8 @@ def _pick(
             listed = []
         for form in _list_forms(pool, listed):
             text = " ".join(form.values())
-            if len(text) + 1 <= left:
+            # The list is the answer: it may take the card's spare room, as a best line may.
+            if len(text) + 1 <= max(left, whole):
                 chosen.update(form)
                 for i in listed:
                     for concept, value in values[i].items():
@@ -459,7 +460,7 @@ def _clauses(text: str, room: int, relevance: Scores | None) -> str:
     door ... bij regisseur sociaal domein"): cutting at the room keeps the first steps and loses
     the one asked about.
     """
-    parts = [p.strip() for p in text.split(";") if p.strip()]
+    parts = [p.strip() for p in _top_level(text) if p.strip()]
     if len(text) <= room or relevance is None or len(parts) < 2:
         return _fit(text, room)
     picked = _pick([Unit(p) for p in parts], room, relevance)
@@ -591,14 +592,14 @@ def for_gemeente(text: str, gemeente: str, labels: dict[str, str]) -> str:
 
 
 def _top_level(text: str) -> list[str]:
-    """The clauses of text split at "; " outside brackets."""
+    """The clauses of text split at semicolons outside brackets: "(... LPA; bij ...)" is one."""
     parts, depth, start = [], 0, 0
     for i, char in enumerate(text):
         depth += (char == "(") - (char == ")")
-        if depth == 0 and text.startswith("; ", i):
-            parts.append(text[start:i])
-            start = i + 2
-    parts.append(text[start:])
+        if depth == 0 and char == ";":
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
     return parts
 
 

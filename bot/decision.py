@@ -131,6 +131,9 @@ class Decider:
         if documents:
             decision.why["documents_named"] = sorted(documents)
         query = self.matcher.parse(topic)
+        if shape.member_kind:
+            # "Welke disciplines schuiven aan": the routeboek names the members, not their kind.
+            query.foreign.pop(shape.member_kind, None)
         decision.query = query
         hits = self._rank(topic, shape, query, gemeente, sector, decision.why, documents)
         if shape.identifiers:
@@ -471,7 +474,7 @@ class Decider:
         statistic = bool(shape.counts) and not any(self.matcher.counts(w) for w in shape.counts)
         if statistic:
             reasons.append(f"asks how many '{shape.counts[0]}', a figure the routeboeken never give")
-        if shape.focus and query.foreign.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
+        if shape.focus and shape.focus != shape.member_kind and query.foreign.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
             reasons.append(f"asks for '{shape.focus}', which the routeboeken never mention")
         defined = [w for w in shape.defined if query.foreign.get(w, 0.0) >= FOCUS_FOREIGN]
         if defined:

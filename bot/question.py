@@ -102,12 +102,15 @@ def holds_amount(text: str) -> bool:
 
 # Questions after who takes part ("wie zitten erin", "wie neemt deel aan", "wie schuiven aan"):
 # their answer is the sentence that names the members, in the routeboeken's own words for it.
+# "Welke disciplines schuiven er aan": the word after "welke" is the kind of member asked for, a
+# word of its own that the routeboeken need not use (they name the members themselves).
 _WANTS_MEMBERS = re.compile(
-    r"\bwie (?:zit|zitten|zat|zaten)\b|\bwie (?:neemt|nemen|doet|doen) (?:er )?(?:deel|mee)\b|\bwie schuif\w* aan\b"
+    r"\b(?:wie|welke (?P<kind>[\w'-]+)) (?:(?:zit|zitten|zat|zaten)\b|(?:neemt|nemen|doet|doen) (?:er )?(?:deel|mee)\b"
+    r"|schui[fv]\w*(?: [\w'-]+){0,4} aan\b)"
     r"|\b(?:leden|deelnemers|samenstelling)\b"
 )
 _MEMBERS = re.compile(
-    r"\b(?:deelnemers|neemt deel|nemen deel|aan tafel|schuiven aan|leden|samenstelling|vertegenwoordigd)\b"
+    r"\b(?:deelnemers|neemt deel|nemen deel|aan tafel|schuiven aan|leden|samenstelling|vertegenwoordigd|betrokkenen)\b"
     r"|\bbesta(?:at|an)\b(?:\s+[\w'’-]+){0,4}?\s+uit\b"
 )
 
@@ -126,6 +129,7 @@ class Shape:
     wants_amount: bool = False  # it asks how long, how many, from when: a term or a number
     wants_list: bool = False  # it asks for the members of a set: "welke scholen"
     wants_members: bool = False  # it asks who takes part: "wie zitten erin"
+    member_kind: str | None = None  # "welke disciplines schuiven aan": the kind of member asked for
     # "hoeveel thuiszitters", "hoeveel extra uren": the words after "hoeveel", one of which is
     # the thing to count (empty when the question asks no figure: a rule's limit, a listed set)
     counts: tuple[str, ...] = ()
@@ -141,6 +145,7 @@ def read(text: str) -> Shape:
     word = focus.group("focus") if focus else None
     what = _FOCUS_WHAT.search(low) if word is None else None
     asked = tuple(w for w in what.group("a", "b") if w and w not in STOPWORDS) if what else ()
+    members = _WANTS_MEMBERS.search(low)
     counted = _COUNTS.search(low)
     statistic = bool(counted) and (bool(_PERIOD.search(low)) or not _RULE_OR_SET.search(low))
     counts = tuple(w for w in counted.group("a", "b") if w) if counted and statistic else ()
@@ -153,7 +158,8 @@ def read(text: str) -> Shape:
         focus=word if word and word not in STOPWORDS else None,
         wants_amount=bool(_WANTS_AMOUNT.search(low)),
         wants_list=bool(_WANTS_LIST.search(low)),
-        wants_members=bool(_WANTS_MEMBERS.search(low)),
+        wants_members=bool(members),
+        member_kind=members.group("kind") if members else None,
         counts=counts,
         about_self=bool(_SELF.search(low)),
         defined=asked,

@@ -1042,3 +1042,30 @@ def test_a_question_after_which_kind_of_age_gets_the_sentence_with_the_age(decid
     decision = decider.decide("vanaf welke didactische leeftijd kan een leerling naar goal?", "Drechtsteden", "po")
     card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
     assert "70 maanden" in card, card
+
+
+def test_which_kinds_of_members_take_part_is_answered_with_the_members(decider: Decider, kb: Knowledge) -> None:
+    # "welke beroepsgroepen": the routeboek names the members themselves, never their kind.
+    decision = decider.decide("welke beroepsgroepen schuiven aan bij het kernteam?", "Apeldoorn", "vo")
+    assert decision.declined is None, decision.why
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    assert "Leerplichtambtenaar" in card and "Schoolmaatschappelijk werk" in card, card
+    # A kind of member at another trade's event stays out of scope.
+    assert decider.decide("welke collega's nemen deel aan de kerstborrel?", "Apeldoorn", "vo").declined
+
+
+def test_a_long_who_line_is_cut_at_its_clauses_not_inside_brackets() -> None:
+    responsible = (
+        "Regie op inhoud: de directeur van de school of een gemandateerde medewerker; procesregie: de school "
+        "van inschrijving (bij een melding eventueel de leerplichtambtenaar; bij meerdere aanbieders het wijkteam)"
+    )
+
+    def relevance(sentence: str) -> dict[str, float]:
+        return {"wijkteam": 3.0} if "wijkteam" in sentence else {}
+
+    card = Answer(
+        section_id="x", title="Stap 2", text="Het overleg vindt snel plaats.", responsible=responsible,
+        source="B", short_source="B",
+    ).short(relevance)
+    who = next(line for line in card.splitlines() if line.startswith("Wie:"))
+    assert who.count("(") == who.count(")") and who.startswith("Wie: procesregie"), card
