@@ -41,6 +41,8 @@ W_LONGER = 0.7
 MAX_LONGER = 12  # an index stem that extends what was typed ("ziek" -> "ziekt", "ziekteverzuim")
 W_GLOSSARY = 0.6
 W_SYNONYM = 0.5
+# What every other country is to a Dutch routeboek.
+ABROAD = "buitenland"
 W_PLACE = 0.5
 PARTICLES = frozenset(
     {"op", "aan", "af", "in", "uit", "door", "mee", "terug", "toe", "over", "bij", "vast", "na"}
@@ -233,13 +235,7 @@ class Matcher:
             ]
         self.name_stems = self._names(field_texts)
         self.counted = self._counted(folded_texts)
-        self._place_words = {
-            w
-            for g in kb.regions
-            for gem in g.gemeenten
-            for name in (gem.name, *gem.aliases)
-            for w in [*words(name), *adjective_forms(name)]
-        }
+        self._place_words = self._places(kb, field_words)
         self._countries = country_words()
 
         # postings: stem -> {doc: {field: tf}}
@@ -279,6 +275,26 @@ class Matcher:
         )
 
     # --- index construction -----------------------------------------------------------
+    def _places(self, kb: Knowledge, field_words: list[dict[str, list[str]]]) -> frozenset[str]:
+        """The words of the gemeenten's names and aliases that name a place, not a topic.
+
+        An alias can hold a word of the routeboeken's own ("SWV Drechtsteden"): a word that the
+        routeboeken of other regions use too is their vocabulary, and "wat doet het swv" must
+        keep it as its topic.
+        """
+        used: dict[str, set[str]] = defaultdict(set)  # word -> gemeenten whose sections use it
+        for view, fields in zip(self.sections, field_words, strict=True):
+            for ws in fields.values():
+                for w in ws:
+                    used[w].update(view.gemeenten)
+        out: set[str] = set()
+        for region in kb.regions:
+            own = {g.name for g in region.gemeenten}
+            for gem in region.gemeenten:
+                for name in (gem.name, *gem.aliases):
+                    out.update(w for w in [*words(name), *adjective_forms(name)] if used.get(w, own) <= own)
+        return frozenset(out)
+
     @staticmethod
     def _names(field_texts: Iterable[dict[str, str]]) -> frozenset[str]:
         """Stems of the words the routeboeken only ever write with a capital ("Somtoday",
@@ -425,6 +441,14 @@ class Matcher:
                 if s in self._idf:
                     query.add(s, W_PLACE, s)
                 continue
+            if w in self._countries:
+                # "net uit Syrië", "naar Marokko": where a pupil comes from or goes, not a word of
+                # another trade. It is abroad, which the routeboeken may have a rule for.
+                abroad = self._index_stem(ABROAD)
+                if abroad in self._idf:
+                    query.concept(abroad, specificity(ABROAD), self._field_weight(ABROAD))
+                    query.add(abroad, W_TYPED, abroad)
+                continue
             parts = self.splitter.split(w)
             longer = self._longer.get(s, [])[:MAX_LONGER] if len(s) >= 4 else []
             if s in self._idf or longer:
@@ -450,10 +474,6 @@ class Matcher:
                     # An established word of its own ("hogeschool", "kerndoelen") that the
                     # routeboeken never use, though they know its parts: half foreign.
                     query.foreign[w] = specificity(w) * COMPOUND_FOREIGN
-            elif w in self._countries:
-                # "net uit Syrië", "naar Marokko": where a pupil comes from or goes, not a word of
-                # another trade; the routeboeken's own words carry the question.
-                continue
             elif w.isalpha() and len(w) >= 5 and everyday_zipf(w) < TYPO_MAX_ZIPF and (fixed := self._correct(w)):
                 query.concept(s, specificity(fixed), self._field_weight(fixed))  # as meant
                 query.add(stem(fixed), W_TYPO, s)

@@ -1069,3 +1069,25 @@ def test_a_long_who_line_is_cut_at_its_clauses_not_inside_brackets() -> None:
     ).short(relevance)
     who = next(line for line in card.splitlines() if line.startswith("Wie:"))
     assert who.count("(") == who.count(")") and who.startswith("Wie: procesregie"), card
+
+
+def test_the_swv_is_a_topic_though_an_alias_holds_it(decider: Decider, kb: Knowledge) -> None:
+    # "SWV Drechtsteden" names a region, yet "swv" is a word every routeboek uses.
+    decision = decider.decide("wat doet het swv?", "Apeldoorn", "po")
+    assert decision.declined is None, decision.why
+    assert "SWV" in build_answer(kb, decision.hits[0].view, decision.gemeente).title
+    assert kb.resolve_gemeente("SWV Drechtsteden") == "Drechtsteden"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ouders schrijven hun zoon in op een school in belgie, wat moet leerplicht dan doen?",
+        "dochter gaat een jaar naar een school in duitsland, moet de lpa iets?",
+    ],
+)
+def test_a_school_in_another_country_is_a_school_abroad(decider: Decider, question: str) -> None:
+    # Apeldoorn's vrijstelling 5 onder c is about a school "in het buitenland"; no routeboek
+    # lists the countries.
+    decision = decider.decide(question, "Apeldoorn", "po")
+    assert decision.hits and decision.hits[0].view.id == "apd-scenario-vrijstelling-5c", decision.why
