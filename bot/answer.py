@@ -151,10 +151,8 @@ def _names_any(text: str, names: Sequence[str]) -> bool:
 
 
 # A sentence that opens with a pronoun or a linking adverb continues the one before it.
-_ANAPHOR = re.compile(
-    r"(?:zij|hij|ze|dit|deze|dat|die|daarbij|hierbij|daarna|dan|hiervoor|daarvoor|daarom|hierin|daarin)\b",
-    re.IGNORECASE,
-)
+# Pronominal adverbs ("daarmee", "hierdoor", "daarnaast") point back as the pronouns do.
+_ANAPHOR = re.compile(r"(?:zij|hij|ze|dit|deze|dat|die|dan|(?:daar|hier)[a-z]{2,9})\b", re.IGNORECASE)
 
 # What a sentence holds of the question: a value per question concept (Matcher.relevance).
 Scores = Callable[[str], dict[str, float]]

@@ -678,12 +678,13 @@ def test_a_question_of_two_parts_gets_a_line_for_each() -> None:
 
 
 
-def test_a_sentence_that_opens_with_a_pronoun_comes_with_the_one_it_refers_to() -> None:
+@pytest.mark.parametrize("opening", ["Zij kunnen dan", "Daarmee kunnen zij", "Hierdoor kunnen zij"])
+def test_a_sentence_that_opens_with_a_pronoun_comes_with_the_one_it_refers_to(opening: str) -> None:
     text = (
         "Aanmelden voor het overleg gaat via het digitale formulier van het samenwerkingsverband. "
         "De ouders krijgen een uitnodiging en een kopie van het verslag van het vorige overleg. "
         "De school vraagt de leerplichtambtenaar en de jeugdarts om mee te denken. "
-        "Zij kunnen dan binnen tien schooldagen een advies geven over de vervolgstap. "
+        f"{opening} binnen tien schooldagen een advies geven over de vervolgstap. "
         "Het verslag wordt bewaard in het leerlingdossier en gedeeld met de betrokkenen."
     )
 
