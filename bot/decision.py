@@ -20,7 +20,16 @@ from bot.identifiers import any_covers, covers, kind_of, label
 from bot.knowledge import Knowledge, SectionView
 from bot.matcher import Hit, Matcher, Query
 from bot.places import countries_asked_about
-from bot.question import Relevance, Shape, holds_amount, holds_members, polarity, read, warm_up_lemmas
+from bot.question import (
+    Relevance,
+    Shape,
+    holds_amount,
+    holds_class,
+    holds_members,
+    polarity,
+    read,
+    warm_up_lemmas,
+)
 from bot.schema import NotHeld
 from bot.textproc import content_words, fold, stem
 
@@ -73,6 +82,8 @@ _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 AMOUNT = "#amount"
 # The same for a question after who takes part: a sentence naming the members.
 MEMBERS = "#members"
+# And for a question whether a case falls under a category: a sentence saying what does.
+CLASS = "#class"
 AMOUNT_VALUE = 4.0
 
 
@@ -170,6 +181,8 @@ class Decider:
             kinds.append((AMOUNT, holds_amount))
         if shape is not None and shape.wants_members:
             kinds.append((MEMBERS, holds_members))
+        if shape is not None and shape.wants_class:
+            kinds.append((CLASS, holds_class))
         if not kinds:
             return Relevance(lambda sentence: self.matcher.relevance(query, sentence), wants_list, spelled)
 

@@ -120,6 +120,20 @@ def holds_members(text: str) -> bool:
     return bool(_MEMBERS.search(fold(text)))
 
 
+# Questions whether a case belongs to a category ("valt die onder thuiszitters?", "telt dat mee?"):
+# their answer is the sentence that says what does, or does not, fall under it.
+_WANTS_CLASS = re.compile(r"\b(?:valt|vallen)\b(?:\s+[\w'-]+){0,4}?\s+onder\b|\b(?:telt|tellen)\b(?:\s+[\w'-]+){0,4}?\s+(?:mee|als)\b")
+_CLASS = re.compile(
+    r"\b(?:valt|vallen|vielen)\b(?:\s+[\w'-]+){0,4}?\s+onder\b|\b(?:telt|tellen)\b(?:\s+[\w'-]+){0,4}?\s+(?:mee|als)\b"
+    r"|\bgeld(?:t|en) als\b|\bwordt? (?:\w+ )?(?:gezien|beschouwd) als\b"
+)
+
+
+def holds_class(text: str) -> bool:
+    """Whether a sentence says what falls under a category: "vallen nog niet onder de leerplicht"."""
+    return bool(_CLASS.search(fold(text)))
+
+
 @dataclass(frozen=True)
 class Shape:
     identifiers: frozenset[str]
@@ -129,6 +143,7 @@ class Shape:
     wants_amount: bool = False  # it asks how long, how many, from when: a term or a number
     wants_list: bool = False  # it asks for the members of a set: "welke scholen"
     wants_members: bool = False  # it asks who takes part: "wie zitten erin"
+    wants_class: bool = False  # it asks whether a case falls under a category: "valt dat onder"
     member_kind: str | None = None  # "welke disciplines schuiven aan": the kind of member asked for
     # "hoeveel thuiszitters", "hoeveel extra uren": the words after "hoeveel", one of which is
     # the thing to count (empty when the question asks no figure: a rule's limit, a listed set)
@@ -159,6 +174,7 @@ def read(text: str) -> Shape:
         wants_amount=bool(_WANTS_AMOUNT.search(low)),
         wants_list=bool(_WANTS_LIST.search(low)),
         wants_members=bool(members),
+        wants_class=bool(_WANTS_CLASS.search(low)),
         member_kind=members.group("kind") if members else None,
         counts=counts,
         about_self=bool(_SELF.search(low)),

@@ -1092,3 +1092,13 @@ def test_a_school_in_another_country_is_a_school_abroad(decider: Decider, questi
     # lists the countries.
     decision = decider.decide(question, "Apeldoorn", "po")
     assert decision.hits and decision.hits[0].view.id == "apd-scenario-vrijstelling-5c", decision.why
+
+
+def test_a_question_whether_a_case_falls_under_a_category_gets_the_sentence_that_says(
+    decider: Decider, kb: Knowledge
+) -> None:
+    # "valt dat onder ...": the answer is the line on what does or does not fall under it.
+    assert read("telt een dag ziek ook mee als verzuim?").wants_class
+    decision = decider.decide("een kind van 4 jaar komt niet op school, valt dat onder thuiszitten?", "Drechtsteden", "po")
+    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    assert "vallen nog niet onder de leerplicht" in card, card
