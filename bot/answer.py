@@ -411,6 +411,8 @@ def repeats(line: str, others: Sequence[str]) -> bool:
 _folded = lru_cache(maxsize=8192)(fold)
 
 
+# A card's heading: a title up to its colon, at most this long.
+HEADING_ROOM = 90
 # The chapter on a card's source line: the first place the section comes from, cut at a comma.
 CHAPTER_ROOM = 50
 # A card fits one phone screen (Telegram shows about 700 characters without scrolling).
@@ -466,9 +468,17 @@ def _clauses(text: str, room: int, relevance: Scores | None) -> str:
 
 
 def _heading(title: str) -> str:
-    """A section title up to its colon: "Stap 3a PO" of "Stap 3a PO: advies vragen bij ..."."""
-    head = title.split(": ", 1)[0]
-    return clip(head, 90)
+    """A section title up to its colon: "Stap 3a PO" of "Stap 3a PO: advies vragen bij ...".
+
+    A colon inside brackets is no end ("artikel 11 LPW (a t/m g: sluiting, ...)").
+    """
+    depth, end = 0, len(title)
+    for i, char in enumerate(title):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and title.startswith(": ", i):
+            end = i
+            break
+    return clip(title[:end], HEADING_ROOM)
 
 
 def _fit(text: str, room: int) -> str:

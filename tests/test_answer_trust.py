@@ -1102,3 +1102,9 @@ def test_a_question_whether_a_case_falls_under_a_category_gets_the_sentence_that
     decision = decider.decide("een kind van 4 jaar komt niet op school, valt dat onder thuiszitten?", "Drechtsteden", "po")
     card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
     assert "vallen nog niet onder de leerplicht" in card, card
+
+
+def test_a_colon_inside_brackets_does_not_end_the_cards_heading() -> None:
+    title = "Vrijstelling artikel 11 LPW (a t/m g: sluiting, schorsing, ziekte): wanneer en door wie"
+    card = Answer(section_id="x", title=title, text="De school meldt.", source="B", short_source="B").short()
+    assert card.splitlines()[0] == "Vrijstelling artikel 11 LPW (a t/m g: sluiting, schorsing, ziekte)", card
