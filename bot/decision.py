@@ -137,6 +137,8 @@ class Decider:
         if early:
             if shape.about_self and early.reason == "out-of-scope":
                 decision.why["out_of_scope"] = ["asks about the asker's own work, not a pupil's case"]
+            elif shape.other_sector and early.reason == "out-of-scope":
+                decision.why["out_of_scope"] = ["a student of mbo, hbo or wo: no sector of the routeboeken"]
             return self._decline(decision, early)
         topic, documents = self._named_documents(text)
         if documents:
@@ -214,6 +216,8 @@ class Decider:
             return gemeente, sector, Declined("task", TASK_MESSAGE)
         if shape.about_self:
             return gemeente, sector, Declined("out-of-scope", SELF_MESSAGE)
+        if shape.other_sector:
+            return gemeente, sector, Declined("out-of-scope", SECTOR_MESSAGE)
         named = self.kb.places.mentioned(text)
         others = [p for p in self.places.mentioned(text) if self.kb.resolve_gemeente(p) is None]
         others += countries_asked_about(text)
@@ -578,6 +582,11 @@ SELF_MESSAGE = (
     "De routeboeken gaan over verzuim van leerlingen, niet over je eigen werk (je eigen "
     "ziekmelding, verlof of contract). Vraag dat aan je leidinggevende. Gaat het om een leerling? "
     "Stel je vraag dan over de leerling."
+)
+SECTOR_MESSAGE = (
+    "De routeboeken gaan over leerlingen in het primair en voortgezet onderwijs (po en vo), niet "
+    "over studenten in het mbo, hbo of wo. Gaat het om een leerling in po of vo? Stel je vraag "
+    "dan over die leerling, of kies /route, /opschaling of /wie."
 )
 TASK_MESSAGE = (
     "Teksten schrijven doe ik niet. Ik zoek voor je op wat het routeboek zegt: wie wat doet, "

@@ -134,6 +134,17 @@ def holds_class(text: str) -> bool:
     return bool(_CLASS.search(fold(text)))
 
 
+# A case in a sector the routeboeken are not about: the pupil is a student of mbo, hbo or wo
+# ("mbo-student van 19", "zit op het roc"). Going to the mbo ("eerder naar het mbo") is theirs.
+_OTHER_SECTOR = re.compile(
+    r"\b(?:mbo|hbo|wo|roc)[- ]?(?:student|studente|studenten|leerling|leerlingen|ers?)\b"
+    r"|\b(?:student|studente|studenten|leerling|leerlingen|jongere|ll|lln)\s+(?:van|op|aan)\s+(?:het|de|een)\s+"
+    r"(?:mbo|hbo|roc|hogeschool|universiteit)\b"
+    r"|\b(?:zit|zitten|studeert|studeren|ingeschreven)\s+(?:[\w'-]+\s+){0,2}?(?:op|aan)\s+(?:het|de|een)\s+"
+    r"(?:mbo|hbo|roc|hogeschool|universiteit)\b"
+)
+
+
 @dataclass(frozen=True)
 class Shape:
     identifiers: frozenset[str]
@@ -149,6 +160,7 @@ class Shape:
     # the thing to count (empty when the question asks no figure: a rule's limit, a listed set)
     counts: tuple[str, ...] = ()
     about_self: bool = False  # the asker asks about their own work, not a pupil's case
+    other_sector: bool = False  # the pupil is a student of mbo, hbo or wo, not of po or vo
     defined: tuple[str, ...] = ()  # "wat is de nieuwe cao": the words that may name what is asked
 
 
@@ -178,6 +190,7 @@ def read(text: str) -> Shape:
         member_kind=members.group("kind") if members else None,
         counts=counts,
         about_self=bool(_SELF.search(low)),
+        other_sector=bool(_OTHER_SECTOR.search(low)),
         defined=asked,
     )
 

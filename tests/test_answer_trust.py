@@ -1108,3 +1108,23 @@ def test_a_colon_inside_brackets_does_not_end_the_cards_heading() -> None:
     title = "Vrijstelling artikel 11 LPW (a t/m g: sluiting, schorsing, ziekte): wanneer en door wie"
     card = Answer(section_id="x", title=title, text="De school meldt.", source="B", short_source="B").short()
     assert card.splitlines()[0] == "Vrijstelling artikel 11 LPW (a t/m g: sluiting, schorsing, ziekte)", card
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "een mbo-leerling van 18 spijbelt steeds, wie moet ik bellen?",
+        "onze student op het roc is al weken ziek, wat moeten we doen?",
+        "hbo-studente zit thuis met angstklachten, is dat thuiszitten?",
+    ],
+)
+def test_a_student_of_another_sector_is_declined(decider: Decider, question: str) -> None:
+    decision = decider.decide(question, "Apeldoorn", None)
+    assert decision.declined is not None and decision.declined.reason == "out-of-scope", decision.why
+    assert "po en vo" in decision.declined.message
+
+
+def test_going_to_the_mbo_is_a_routeboek_question(decider: Decider) -> None:
+    # Vrijstelling 3b: the last year of leerplicht at an mbo school.
+    decision = decider.decide("mag een leerling in zijn laatste leerplichtjaar al naar het mbo?", "Apeldoorn", "vo")
+    assert decision.declined is None and decision.hits[0].view.id == "apd-vrijstelling-3b", decision.why
