@@ -421,6 +421,7 @@ def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: boo
                         f"section '{sec.id}' is superseded by '{newer}', but document "
                         f"'{target.key}' does not supersede '{kf.document.key}'",
                     )
+    _check_branch_articles(files, {view.id: view for view in sections}, col)
     for i, region in enumerate(regions):
         for k, gap in enumerate(region.not_held):
             if gap.source.document not in documents and gap.source.document not in known_elsewhere:
@@ -476,6 +477,37 @@ def load_content(root: str | os.PathLike[str] | None = None, *, allow_draft: boo
         synonyms=synonyms,
         fixed_dates=fixed_dates,
     )
+
+
+def _check_branch_articles(
+    files: list[tuple[Path, Any, KnowledgeFile]], views: dict[str, SectionView], col: _Collector
+) -> None:
+    """The two branches of one decision that point at each other are about the same article.
+
+    A question names its article ("vrijstelling 5 sub a is niet afgegeven"): when only the
+    branch where it was given says "5 sub a" in its title, the identifier match lifts that
+    branch over the one the question asks for.
+    """
+    for path, raw, kf in files:
+        for i, sec in enumerate(kf.sections):
+            if sec.branch is None:
+                continue
+            mine = {x for x in views[sec.id].identifiers if x.startswith("art:")}
+            for other_id in sec.related:
+                other = views.get(other_id)
+                branch = other.section.branch if other else None
+                if other is None or branch is None or branch.decision != sec.branch.decision:
+                    continue
+                if branch.holds == sec.branch.holds:
+                    continue
+                theirs = {x for x in other.identifiers if x.startswith("art:")}
+                if theirs - mine:
+                    col.add(
+                        path,
+                        _at(raw, "sections", i, "title"),
+                        f"section '{sec.id}' is the other branch of '{other_id}', which is about "
+                        f"{', '.join(sorted(theirs - mine))}: name it in the title or under identifiers",
+                    )
 
 
 def _check_current_first(

@@ -1128,3 +1128,9 @@ def test_going_to_the_mbo_is_a_routeboek_question(decider: Decider) -> None:
     # Vrijstelling 3b: the last year of leerplicht at an mbo school.
     decision = decider.decide("mag een leerling in zijn laatste leerplichtjaar al naar het mbo?", "Apeldoorn", "vo")
     assert decision.declined is None and decision.hits[0].view.id == "apd-vrijstelling-3b", decision.why
+
+
+def test_an_article_not_granted_leads_to_the_branch_where_it_was_not(decider: Decider) -> None:
+    # Both branches of the digitale tool are about the vrijstelling 5 sub a.
+    decision = decider.decide("de vrijstelling 5 sub a wordt niet verleend door leerplicht, wat moet de school nu?", "Rijswijk", "vo")
+    assert decision.hits[0].view.id == "zhw-vrijstelling-niet-afgegeven", decision.why

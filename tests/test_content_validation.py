@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,18 @@ def test_an_alias_bomb_in_content_is_a_check_error_with_path_and_line(
     assert main(["check", "--content", str(content_dir)]) == 1
     out = capsys.readouterr().out
     assert "flows/bomb.yaml:2: YAML anchors (&t) are not allowed" in out
+
+
+def test_the_other_branch_of_a_decision_must_name_the_same_article(tmp_path: Path) -> None:
+    # Only the "afgegeven" branch said "5 sub a" in its title: a question about 5 sub a that was
+    # not given then found the branch where it was given.
+    root = Path(__file__).resolve().parents[1]
+    for folder in ("knowledge", "flows"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    tool = tmp_path / "knowledge/zhw-digitale-tool.yaml"
+    tool.write_text(tool.read_text(encoding="utf-8").replace('    identifiers: ["art:5a"]\n', ""), encoding="utf-8")
+    line = line_of_text(tool, 'title: "Vrijstelling niet afgegeven door leerplicht')
+    assert problems_for(tmp_path) == [
+        f"knowledge/zhw-digitale-tool.yaml:{line}: section 'zhw-vrijstelling-niet-afgegeven' is the other "
+        "branch of 'zhw-vrijstelling-afgegeven', which is about art:5a: name it in the title or under identifiers"
+    ]
