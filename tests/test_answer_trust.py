@@ -529,6 +529,15 @@ def test_late_arrival_in_everyday_words_is_a_routeboek_topic(decider: Decider) -
     assert late_work.declined is not None and late_work.declined.reason == "out-of-scope"
 
 
+
+def test_late_arrival_with_the_verb_put_first_is_the_same_topic(decider: Decider) -> None:
+    # A main clause puts the finite verb second: "komt vaak te laat" is "vaak te laat komt".
+    matcher = decider.matcher
+    main = matcher.parse("de leerling komt vaak te laat")
+    sub = matcher.parse("een leerling die vaak te laat komt")
+    assert main.concepts == sub.concepts and main.concepts["laat"] > 0.5
+
+
 def test_close_candidates_of_different_situations_ask_back(decider: Decider) -> None:
     decision = decider.decide(
         "ll is al bijna twee weken ziek thuis en reageert niet, wat nu?", "Rijswijk", "vo"
