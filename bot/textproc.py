@@ -16,7 +16,10 @@ from functools import lru_cache
 import snowballstemmer
 
 # Words that carry no topic. Question words (wie, wat, wanneer) are dropped too: the matcher
-# ranks passages by topic; the answer format already says who and what.
+# ranks passages by topic; the answer format already says who and what. Adverbs of time and
+# frequency ("telkens", "voorlopig") and the words for a son, daughter, brother or sister say
+# nothing of another field either (synonyms.yaml ties "meisje", "jongen" and "puber" to the
+# routeboeken's "jongere").
 STOPWORDS = frozenset(
     """
     aan al alle alles als altijd ander andere ben bij daar daarna dan dat de deze die dit
@@ -36,6 +39,10 @@ STOPWORDS = frozenset(
     mag mogen kunt kon konden zou zouden moest moesten wilt wilde maak maken maakt
     iemand anders nodig bedoeld bedoelen bedoelt betekent hiervoor daarvoor daarbij hierbij
     hebben sinds inmiddels ondertussen tijdens bijvoorbeeld welke wiens hen hun jou jouw
+    telkens voorlopig constant herhaaldelijk alweer zojuist onlangs recentelijk momenteel
+    tegenwoordig vroeger opeens plotseling
+    zoon zoons zonen dochter dochters broer broers broertje broertjes zus zussen zusje zusjes
+    tweeling
     """.split()
 ) | frozenset(
     # Pronominal adverbs ("daarheen", "ermee", "hierover", "waarbij") point back at something

@@ -1143,3 +1143,18 @@ def test_an_article_not_granted_leads_to_the_branch_where_it_was_not(decider: De
     # Both branches of the digitale tool are about the vrijstelling 5 sub a.
     decision = decider.decide("de vrijstelling 5 sub a wordt niet verleend door leerplicht, wat moet de school nu?", "Rijswijk", "vo")
     assert decision.hits[0].view.id == "zhw-vrijstelling-niet-afgegeven", decision.why
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "een puber van 15 zit al weken thuis, wat nu?",
+        "een tiener met herhaaldelijk verzuim, wie moet ik inschakelen?",
+        "het zusje van een leerling spijbelt telkens, wat kan school doen?",
+    ],
+)
+def test_words_for_the_child_and_for_how_often_are_no_other_field(decider: Decider, question: str) -> None:
+    # "puber", "tiener", "zusje", "telkens": everyday words about the pupil and the case.
+    decision = decider.decide(question, "Rijswijk", "vo")
+    assert decision.declined is None, decision.why
+    assert not decision.query or not decision.query.foreign, decision.query.foreign
