@@ -53,8 +53,10 @@ W_BIGRAM = 0.5  # an adjacent word pair of the question found as a pair in the p
 # Words by which a question says which sector it is about.
 SECTOR_WORDS = {
     "po": frozenset({"po", "basisschool", "basisscholen", "basisonderwijs", "primair", "kleuter", "groep"}),
-    "vo": frozenset({"vo", "middelbare", "voortgezet", "brugklas", "vmbo", "havo", "vwo"}),
+    "vo": frozenset({"vo", "middelbare", "voortgezet", "brugklas", "brugklasser", "brugklassers", "vmbo", "havo", "vwo"}),
 }
+
+_SECTOR_MARKERS = frozenset().union(*SECTOR_WORDS.values())
 
 # A typed word unknown to the routeboeken and to everyday Dutch (a name, a typo): how much it
 # counts against the question being about the routeboeken.
@@ -440,6 +442,10 @@ class Matcher:
                 # A gemeente name narrows the search (the filter does that job); it is no topic.
                 if s in self._idf:
                     query.add(s, W_PLACE, s)
+                continue
+            if w in _SECTOR_MARKERS and s not in self._idf:
+                # "in de brugklas", "op de middelbare": which sector, as a place says which
+                # gemeente (scope() reads it); no topic, and no word of another field.
                 continue
             if w in self._countries:
                 # "net uit Syrië", "naar Marokko": where a pupil comes from or goes, not a word of

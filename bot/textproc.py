@@ -42,7 +42,7 @@ STOPWORDS = frozenset(
     telkens voorlopig constant herhaaldelijk alweer zojuist onlangs recentelijk momenteel
     tegenwoordig vroeger opeens plotseling
     zoon zoons zonen dochter dochters broer broers broertje broertjes zus zussen zusje zusjes
-    tweeling
+    tweeling brugklasser brugklassers
     """.split()
 ) | frozenset(
     # Pronominal adverbs ("daarheen", "ermee", "hierover", "waarbij") point back at something

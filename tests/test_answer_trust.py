@@ -1158,3 +1158,18 @@ def test_words_for_the_child_and_for_how_often_are_no_other_field(decider: Decid
     decision = decider.decide(question, "Rijswijk", "vo")
     assert decision.declined is None, decision.why
     assert not decision.query or not decision.query.foreign, decision.query.foreign
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "een brugklasser weigert naar school te gaan, wie moet ik inschakelen?",
+        "een leerling uit de brugklas durft niet meer naar school, wat nu?",
+    ],
+)
+def test_a_pupil_named_by_class_who_stays_away_is_a_routeboek_case(decider: Decider, question: str) -> None:
+    # "brugklas(ser)" says the sector, as a place says the gemeente; "niet naar school" is
+    # absence in everyday words.
+    decision = decider.decide(question, "Den Haag", "vo")
+    assert decision.declined is None, decision.why
+    assert decision.query is not None and not decision.query.foreign, decision.query.foreign
