@@ -72,6 +72,8 @@ CHILD_SHARE = 0.75
 # A section that lists the things a "welke X" question asks for.
 LIST_FACTOR = 1.3
 LIST_ITEM_WORDS = 6
+# A section that defines ("kind: definition") for a question what something is ("wat is ...").
+DEFINITION_FACTOR = 1.2
 # Ask back when the second candidate scores this share of the first and is another situation.
 CLARIFY_RATIO = 0.92
 CANDIDATES = 12
@@ -336,6 +338,9 @@ class Decider:
             if shape.wants_list and shape.focus and self._lists(view, shape.focus):
                 factor *= LIST_FACTOR
                 reasons.append(f"lists the {shape.focus} asked for")
+            if shape.defined and view.section.kind == "definition":
+                factor *= DEFINITION_FACTOR
+                reasons.append("a definition, asked what something is")
             if view.section.kind == "overview":
                 factor *= OVERVIEW_FACTOR
                 reasons.append("overview")

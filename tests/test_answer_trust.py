@@ -1173,3 +1173,9 @@ def test_a_pupil_named_by_class_who_stays_away_is_a_routeboek_case(decider: Deci
     decision = decider.decide(question, "Den Haag", "vo")
     assert decision.declined is None, decision.why
     assert decision.query is not None and not decision.query.foreign, decision.query.foreign
+
+
+def test_a_question_what_something_is_prefers_the_definitions_to_an_introduction(decider: Decider) -> None:
+    # The 2025 introduction names geoorloofd and ongeoorloofd verzuim; the definitions say them.
+    decision = decider.decide("wat is het verschil tussen geoorloofd en ongeoorloofd verzuim?", "Den Haag", "vo")
+    assert decision.hits[0].view.section.kind == "definition", decision.why
