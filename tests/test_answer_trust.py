@@ -1179,3 +1179,9 @@ def test_a_question_what_something_is_prefers_the_definitions_to_an_introduction
     # The 2025 introduction names geoorloofd and ongeoorloofd verzuim; the definitions say them.
     decision = decider.decide("wat is het verschil tussen geoorloofd en ongeoorloofd verzuim?", "Den Haag", "vo")
     assert decision.hits[0].view.section.kind == "definition", decision.why
+
+
+def test_what_a_role_does_is_answered_by_its_tasks(decider: Decider) -> None:
+    # Not by the list of abbreviations that spells the role out.
+    decision = decider.decide("wat doet een schoolmaatschappelijk werker bij verzuim?", "Rijswijk", "vo")
+    assert decision.hits[0].view.id == "hv25-taken-smw", decision.why
