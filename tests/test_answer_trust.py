@@ -1185,3 +1185,9 @@ def test_what_a_role_does_is_answered_by_its_tasks(decider: Decider) -> None:
     # Not by the list of abbreviations that spells the role out.
     decision = decider.decide("wat doet een schoolmaatschappelijk werker bij verzuim?", "Rijswijk", "vo")
     assert decision.hits[0].view.id == "hv25-taken-smw", decision.why
+
+
+def test_the_apeldoorn_protocol_is_named_with_an_inflected_adjective(decider: Decider) -> None:
+    decision = decider.decide("in het apeldoornse protocol, wanneer naar het kernteam?", "Apeldoorn", "vo")
+    assert decision.why.get("documents_named") == ["apeldoorn"], decision.why
+    assert decision.hits[0].view.id != "apd-begrippen-woordenlijst"
