@@ -472,13 +472,7 @@ def _heading(title: str) -> str:
 
     A colon inside brackets is no end ("artikel 11 LPW (a t/m g: sluiting, ...)").
     """
-    depth, end = 0, len(title)
-    for i, char in enumerate(title):
-        depth += (char == "(") - (char == ")")
-        if depth == 0 and title.startswith(": ", i):
-            end = i
-            break
-    return clip(title[:end], HEADING_ROOM)
+    return clip(_outside_brackets(title, ": ")[0], HEADING_ROOM)
 
 
 def _fit(text: str, room: int) -> str:
@@ -589,7 +583,7 @@ def for_gemeente(text: str, gemeente: str, labels: dict[str, str]) -> str:
     """
 
     def group(match: re.Match[str]) -> str:
-        kept = _own_clauses(match.group(1).split("; "), gemeente, labels)
+        kept = _own_clauses(_top_level(match.group(1)), gemeente, labels)
         if kept is None:
             return match.group(0)
         return f" ({'; '.join(kept)})" if kept else ""
@@ -601,13 +595,18 @@ def for_gemeente(text: str, gemeente: str, labels: dict[str, str]) -> str:
 
 def _top_level(text: str) -> list[str]:
     """The clauses of text split at semicolons outside brackets: "(... LPA; bij ...)" is one."""
+    return [part.strip() for part in _outside_brackets(text, ";")]
+
+
+def _outside_brackets(text: str, sep: str) -> list[str]:
+    """text split at `sep` where it stands outside brackets."""
     parts, depth, start = [], 0, 0
     for i, char in enumerate(text):
         depth += (char == "(") - (char == ")")
-        if depth == 0 and char == ";":
-            parts.append(text[start:i].strip())
-            start = i + 1
-    parts.append(text[start:].strip())
+        if depth == 0 and i >= start and text.startswith(sep, i):
+            parts.append(text[start:i])
+            start = i + len(sep)
+    parts.append(text[start:])
     return parts
 
 

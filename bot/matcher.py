@@ -253,6 +253,9 @@ class Matcher:
         n = len(self.sections)
         self._idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
         self._max_idf = math.log(1 + (n + 0.5) / 0.5)
+        # A country in a question stands for this index stem, when the routeboeken write it.
+        abroad = self._index_stem(ABROAD)
+        self._abroad = abroad if abroad in self._idf else None
         # Pre-compute the BM25F saturated weight of every (term, doc).
         self._weights: dict[str, list[tuple[int, float]]] = {}
         for term, docs in postings.items():
@@ -450,10 +453,9 @@ class Matcher:
             if w in self._countries:
                 # "net uit Syrië", "naar Marokko": where a pupil comes from or goes, not a word of
                 # another trade. It is abroad, which the routeboeken may have a rule for.
-                abroad = self._index_stem(ABROAD)
-                if abroad in self._idf:
-                    query.concept(abroad, specificity(ABROAD), self._field_weight(ABROAD))
-                    query.add(abroad, W_TYPED, abroad)
+                if self._abroad:
+                    query.concept(self._abroad, specificity(ABROAD), self._field_weight(ABROAD))
+                    query.add(self._abroad, W_TYPED, self._abroad)
                 continue
             parts = self.splitter.split(w)
             longer = self._longer.get(s, [])[:MAX_LONGER] if len(s) >= 4 else []

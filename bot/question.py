@@ -122,10 +122,14 @@ def holds_members(text: str) -> bool:
 
 # Questions whether a case belongs to a category ("valt die onder thuiszitters?", "telt dat mee?"):
 # their answer is the sentence that says what does, or does not, fall under it.
-_WANTS_CLASS = re.compile(r"\b(?:valt|vallen)\b(?:\s+[\w'-]+){0,4}?\s+onder\b|\b(?:telt|tellen)\b(?:\s+[\w'-]+){0,4}?\s+(?:mee|als)\b")
+_FALLS_UNDER = r"\b(?:{verbs})\b(?:\s+[\w'-]+){{0,4}}?\s+onder\b"
+_COUNTS_AS = r"\b(?:telt|tellen)\b(?:\s+[\w'-]+){0,4}?\s+(?:mee|als)\b"
+_WANTS_CLASS = re.compile(_FALLS_UNDER.format(verbs="valt|vallen") + "|" + _COUNTS_AS)
 _CLASS = re.compile(
-    r"\b(?:valt|vallen|vielen)\b(?:\s+[\w'-]+){0,4}?\s+onder\b|\b(?:telt|tellen)\b(?:\s+[\w'-]+){0,4}?\s+(?:mee|als)\b"
-    r"|\bgeld(?:t|en) als\b|\bwordt? (?:\w+ )?(?:gezien|beschouwd) als\b"
+    _FALLS_UNDER.format(verbs="valt|vallen|vielen")
+    + "|"
+    + _COUNTS_AS
+    + r"|\bgeld(?:t|en) als\b|\bwordt? (?:\w+ )?(?:gezien|beschouwd) als\b"
 )
 
 
