@@ -146,9 +146,6 @@ class Decider:
         if documents:
             decision.why["documents_named"] = sorted(documents)
         query = self.matcher.parse(topic)
-        if shape.member_kind:
-            # "Welke disciplines schuiven aan": the routeboek names the members, not their kind.
-            query.foreign.pop(shape.member_kind, None)
         decision.query = query
         hits = self._rank(topic, shape, query, gemeente, sector, decision.why, documents)
         if shape.identifiers:
@@ -463,14 +460,16 @@ class Decider:
     def _out_of_scope(
         self, text: str, query: Query, shape: Shape, hits: list[Hit], why: dict[str, Any]
     ) -> Declined | None:
-        foreign = sorted(query.foreign.values(), reverse=True)
+        # "Welke disciplines schuiven aan": the routeboek names the members, not their kind.
+        against_words = {w: v for w, v in query.foreign.items() if w != shape.member_kind}
+        foreign = sorted(against_words.values(), reverse=True)
         against = (foreign[0] + 0.5 * sum(foreign[1:])) if foreign else 0.0
         best = hits[0] if hits else None
         evidence = best.field_evidence if best else 0.0
         coverage = best.coverage if best else 0.0
         why["evidence"] = round(evidence, 2)
         why["coverage"] = round(coverage, 2)
-        why["against"] = {w: round(v, 2) for w, v in query.foreign.items()}
+        why["against"] = {w: round(v, 2) for w, v in against_words.items()}
         reasons = []
         named = best is not None and self._names_the_section(text, shape, best.view)
         if named and best is not None:
@@ -486,7 +485,7 @@ class Decider:
         elif coverage < MIN_COVERAGE:
             reasons.append("matches too little of the question")
         if against >= FOREIGN_STRONG or (against >= FOREIGN_MIN and against >= FOREIGN_SHARE * evidence):
-            reasons.append("words of another field: " + ", ".join(query.foreign))
+            reasons.append("words of another field: " + ", ".join(against_words))
         if best is not None and not reasons and not named:
             names = [c for c in best.matched if c in self.matcher.name_stems]
             rest = evidence - sum(query.field_weight.get(c, 0.0) for c in names)
@@ -496,9 +495,9 @@ class Decider:
         statistic = bool(shape.counts) and not any(self.matcher.counts(w) for w in shape.counts)
         if statistic:
             reasons.append(f"asks how many '{shape.counts[0]}', a figure the routeboeken never give")
-        if shape.focus and shape.focus != shape.member_kind and query.foreign.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
+        if shape.focus and against_words.get(shape.focus, 0.0) >= FOCUS_FOREIGN:
             reasons.append(f"asks for '{shape.focus}', which the routeboeken never mention")
-        defined = [w for w in shape.defined if query.foreign.get(w, 0.0) >= FOCUS_FOREIGN]
+        defined = [w for w in shape.defined if against_words.get(w, 0.0) >= FOCUS_FOREIGN]
         if defined:
             reasons.append(f"asks what '{defined[0]}' is, which the routeboeken never mention")
         if not reasons:
