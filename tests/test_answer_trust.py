@@ -11,7 +11,7 @@ import pytest
 
 from bot.answer import CARD_LIMIT, CHAPTER_ROOM, Answer, build_answer, for_gemeente, short_source_label
 from bot.content import load_content
-from bot.decision import Decider
+from bot.decision import Decider, Decision
 from bot.identifiers import identifiers
 from bot.knowledge import Knowledge
 from bot.question import Relevance, polarity, read
@@ -25,6 +25,11 @@ def kb() -> Knowledge:
 @pytest.fixture(scope="module")
 def decider(kb: Knowledge) -> Decider:
     return Decider(kb)
+
+
+def first_card(decider: Decider, decision: Decision) -> str:
+    """The card the chat shows first for a decided question."""
+    return build_answer(decider.kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
 
 
 # --- out of scope ---------------------------------------------------------------------------
@@ -604,21 +609,19 @@ def test_an_abbreviation_does_not_end_the_sentence() -> None:
         ("hoe lang mag een schorsing duren?", "Apeldoorn", "vo"),
     ],
 )
-def test_a_how_long_question_gets_the_sentence_with_the_term(
-    decider: Decider, kb: Knowledge, question: str, gemeente: str, sector: str
-) -> None:
+def test_a_how_long_question_gets_the_sentence_with_the_term(decider: Decider, question: str, gemeente: str, sector: str) -> None:
     decision = decider.decide(question, gemeente, sector)
-    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    card = first_card(decider, decision)
     what = next(line for line in card.splitlines() if line.startswith("Wat nu:"))
     amount = r"\b(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht)\s+(?:school)?(?:weken|week|dagen|dag|uur)\b"
     assert re.search(amount, what), card
 
 
-def test_a_count_written_with_an_x_is_the_routeboeks_keer(decider: Decider, kb: Knowledge) -> None:
+def test_a_count_written_with_an_x_is_the_routeboeks_keer(decider: Decider) -> None:
     """"2x niet verschenen" is "twee keer": read as the token "2x" it matched nothing, and the
     card showed the jeugdarts's first steps instead of what happens after the second time."""
     decision = decider.decide("ll 2x niet verschenen bij de jeugdarts, wat nu?", "Apeldoorn", "vo")
-    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    card = first_card(decider, decision)
     assert "twee keer" in card.lower(), card
 
 
@@ -630,31 +633,29 @@ def test_max_in_a_short_question_is_maximaal(decider: Decider) -> None:
     assert decision.hits[0].view.id == "apd-schorsing"
 
 
-def test_a_question_after_who_takes_part_gets_the_sentence_naming_the_members(
-    decider: Decider, kb: Knowledge
-) -> None:
+def test_a_question_after_who_takes_part_gets_the_sentence_naming_the_members(decider: Decider) -> None:
     """"wie zitten daarin" matched no word of the members' sentence ("zijn ... vertegenwoordigd"),
     so the card showed when kernteams began and who passes on the figures."""
     decision = decider.decide("kernteam, wie zitten daarin?", "Apeldoorn", "vo")
-    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    card = first_card(decider, decision)
     what = next(line for line in card.splitlines() if line.startswith("Wat nu:"))
     assert "schoolarts" in what and "leerplichtambtenaar" in what, card
 
 
-def test_a_question_after_which_things_gets_the_section_that_lists_them(decider: Decider, kb: Knowledge) -> None:
+def test_a_question_after_which_things_gets_the_section_that_lists_them(decider: Decider) -> None:
     """"welke scholen": the section that lists the schools (2021, still valid) answers it, not the
     2025 passage that says there are several. The list is on the card once, though the
     gemeente's note repeats it."""
     decision = decider.decide("anderstalige ll van 13, welke scholen in den haag?", "Den Haag", "vo")
     assert decision.hits[0].view.id == "hv21-eoa-isk-nieuwkomers"
-    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    card = first_card(decider, decision)
     assert card.count("Edith Stein College") == 1, card
     assert card.startswith("Nieuwkomers\nNu geldt:"), card  # the current rule still leads
 
 
-def test_the_card_does_not_repeat_its_heading_as_a_label(decider: Decider, kb: Knowledge) -> None:
+def test_the_card_does_not_repeat_its_heading_as_a_label(decider: Decider) -> None:
     decision = decider.decide("wat is langdurig relatief verzuim precies?", "Rijswijk", "vo")
-    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    card = first_card(decider, decision)
     assert card.count("Formele definities") == 1, card
 
 
@@ -802,7 +803,7 @@ def test_the_card_leaves_out_another_gemeentes_rule(kb: Knowledge) -> None:
     question = "jeugdhulp die niet is ingekocht, wie regelt dat voor één kind?"
     decision = decider.decide(question, "Leidschendam-Voorburg", "vo")
     assert decision.hits[0].view.id == "hv21-stap-11-analysetafel-jeugdhulp"
-    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    card = first_card(decider, decision)
     assert "van de gemeente Den Haag" not in card, card
     assert "mandaat" in card, card
 
@@ -889,14 +890,14 @@ def test_the_card_spells_out_the_abbreviation_asked_about(decider: Decider, kb: 
             decision = decider.decide(f"wat is het {term.term} en wie doet dat?", gemeente, None)
             if not decision.hits:
                 continue
-            card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+            card = first_card(decider, decision)
             assert f"{term.term}: {term.expansion}" in card, card
             assert len(card) <= CARD_LIMIT
             checked += 1
     assert checked >= 8
 
 
-def test_a_word_that_only_contains_a_term_is_not_spelled_out(decider: Decider, kb: Knowledge) -> None:
+def test_a_word_that_only_contains_a_term_is_not_spelled_out(decider: Decider) -> None:
     # Only the exact name counts: "ot" inside "otten" or a longer word is not the term OT.
     decision = decider.decide("wat is het verschil tussen ziekteverzuim en thuiszitten?", "Den Haag", None)
     relevance = decider.relevance(decision)
@@ -1046,19 +1047,19 @@ def test_a_long_gemeente_note_keeps_the_clause_the_question_asks_about() -> None
     assert not line.endswith("..."), card
 
 
-def test_a_question_after_which_kind_of_age_gets_the_sentence_with_the_age(decider: Decider, kb: Knowledge) -> None:
+def test_a_question_after_which_kind_of_age_gets_the_sentence_with_the_age(decider: Decider) -> None:
     # "welke didactische leeftijd" asks an amount as much as "welke leeftijd" does.
     assert read("vanaf welke didactische leeftijd mag dat?").wants_amount
     decision = decider.decide("vanaf welke didactische leeftijd kan een leerling naar goal?", "Drechtsteden", "po")
-    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    card = first_card(decider, decision)
     assert "70 maanden" in card, card
 
 
-def test_which_kinds_of_members_take_part_is_answered_with_the_members(decider: Decider, kb: Knowledge) -> None:
+def test_which_kinds_of_members_take_part_is_answered_with_the_members(decider: Decider) -> None:
     # "welke beroepsgroepen": the routeboek names the members themselves, never their kind.
     decision = decider.decide("welke beroepsgroepen schuiven aan bij het kernteam?", "Apeldoorn", "vo")
     assert decision.declined is None, decision.why
-    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    card = first_card(decider, decision)
     assert "Leerplichtambtenaar" in card and "Schoolmaatschappelijk werk" in card, card
     # A kind of member at another trade's event stays out of scope.
     assert decider.decide("welke collega's nemen deel aan de kerstborrel?", "Apeldoorn", "vo").declined
@@ -1103,13 +1104,11 @@ def test_a_school_in_another_country_is_a_school_abroad(decider: Decider, questi
     assert decision.hits and decision.hits[0].view.id == "apd-scenario-vrijstelling-5c", decision.why
 
 
-def test_a_question_whether_a_case_falls_under_a_category_gets_the_sentence_that_says(
-    decider: Decider, kb: Knowledge
-) -> None:
+def test_a_question_whether_a_case_falls_under_a_category_gets_the_sentence_that_says(decider: Decider) -> None:
     # "valt dat onder ...": the answer is the line on what does or does not fall under it.
     assert read("telt een dag ziek ook mee als verzuim?").wants_class
     decision = decider.decide("een kind van 4 jaar komt niet op school, valt dat onder thuiszitten?", "Drechtsteden", "po")
-    card = build_answer(kb, decision.hits[0].view, decision.gemeente).short(decider.relevance(decision))
+    card = first_card(decider, decision)
     assert "vallen nog niet onder de leerplicht" in card, card
 
 
